@@ -1,0 +1,374 @@
+//! Scenarios: the typed, validated description of one force and its plan.
+//!
+//! Loading is two-stage: [`raw`] mirrors the TOML (shape only), [`validate`] turns it into a
+//! [`Scenario`] while collecting every problem with its file, line, column and key path. The
+//! engine only ever sees a validated [`Scenario`]; this module owns no simulation logic.
+
+pub mod locate;
+pub mod raw;
+pub mod schedule;
+pub mod validate;
+
+use std::collections::BTreeMap;
+
+pub use schedule::{Schedule, Steps};
+pub use validate::{load_file, load_str, Problem, ScenarioError};
+
+use crate::time::Date;
+
+/// Risk tier. Order is the risk order used by `risk-first` (very high first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(u8)]
+pub enum Tier {
+    VeryHigh = 0,
+    High = 1,
+    Medium = 2,
+    LowActive = 3,
+    LowReactive = 4,
+}
+
+impl Tier {
+    pub const ALL: [Tier; 5] = [
+        Tier::VeryHigh,
+        Tier::High,
+        Tier::Medium,
+        Tier::LowActive,
+        Tier::LowReactive,
+    ];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn from_index(i: usize) -> Tier {
+        Tier::ALL[i]
+    }
+
+    /// The TOML key of the tier.
+    pub fn key(self) -> &'static str {
+        match self {
+            Tier::VeryHigh => "very_high",
+            Tier::High => "high",
+            Tier::Medium => "medium",
+            Tier::LowActive => "low_active",
+            Tier::LowReactive => "low_reactive",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Tier::VeryHigh => "very high",
+            Tier::High => "high",
+            Tier::Medium => "medium",
+            Tier::LowActive => "low (active)",
+            Tier::LowReactive => "low (reactive)",
+        }
+    }
+
+    /// Reactive management: no scheduled home visits.
+    pub fn is_reactive(self) -> bool {
+        self == Tier::LowReactive
+    }
+}
+
+/// A value per tier, indexed by [`Tier::index`].
+pub type PerTier<T> = [T; 5];
+
+/// A validated scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub start: Date,
+    pub horizon_days: i32,
+    pub seed: u64,
+    pub replicas: u32,
+    pub initial: Initial,
+    pub registrations: Registrations,
+    pub visits: Visits,
+    pub arms: Arms,
+    pub exits: Exits,
+    pub staff: Staff,
+    pub calendar: Calendar,
+    pub policy: Policy,
+    pub plan: Plan,
+    /// Source and confidence notes by parameter path (free text, for reports).
+    pub sources: BTreeMap<String, String>,
+}
+
+impl Scenario {
+    pub fn date_of(&self, day: i32) -> Date {
+        self.start.add_days(day)
+    }
+
+    pub fn day_of(&self, date: Date) -> i32 {
+        date.days_since(self.start)
+    }
+
+    /// Number of weekly snapshots (week 0 is the start).
+    pub fn weeks(&self) -> usize {
+        (self.horizon_days / 7) as usize + 1
+    }
+}
+
+/// The caseload on the start date.
+#[derive(Debug, Clone)]
+pub struct Initial {
+    /// Community RSOs by tier.
+    pub by_tier: PerTier<u32>,
+    /// Overdue scheduled visits on the start date, by tier.
+    pub overdue_by_tier: PerTier<u32>,
+    /// The longest an initial overdue visit has been overdue (days); overdue days are uniform
+    /// on `1..=max_days_overdue`.
+    pub max_days_overdue: u32,
+    /// ARMS reassessments already overdue on the start date.
+    pub overdue_arms: u32,
+}
+
+impl Initial {
+    pub fn total(&self) -> u32 {
+        self.by_tier.iter().sum()
+    }
+    pub fn overdue_total(&self) -> u32 {
+        self.overdue_by_tier.iter().sum()
+    }
+}
+
+/// A delay: gamma distribution with this mean and sd (sd = 0: fixed).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Lag {
+    pub mean_days: f64,
+    pub sd_days: f64,
+}
+
+/// What drives one stream of new registrations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DriverKind {
+    Rasso,
+    OnlineCsa,
+    Other,
+    TransfersIn,
+}
+
+impl DriverKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            DriverKind::Rasso => "rasso",
+            DriverKind::OnlineCsa => "online_csa",
+            DriverKind::Other => "other",
+            DriverKind::TransfersIn => "transfers_in",
+        }
+    }
+}
+
+/// One registration stream: a non-homogeneous Poisson process of offences (or transfers)
+/// with rate `scale × Π factors(t) × (1 + growth)^(t/365.25)` per day, each registered `lag`
+/// days later.
+#[derive(Debug, Clone)]
+pub struct Driver {
+    pub kind: DriverKind,
+    pub factors: Vec<Schedule>,
+    /// Per-month rates become per-day: `12 / 365.25`.
+    pub scale: f64,
+    pub growth_per_year: f64,
+    pub lag: Option<Lag>,
+    pub tier_mix: PerTier<f64>,
+}
+
+impl Driver {
+    /// Rate per day at day `t`.
+    pub fn rate(&self, t: f64) -> f64 {
+        let mut r = self.scale * self.growth(t);
+        for f in &self.factors {
+            r *= f.at(t);
+        }
+        r.max(0.0)
+    }
+
+    fn growth(&self, t: f64) -> f64 {
+        if self.growth_per_year == 0.0 {
+            1.0
+        } else {
+            (1.0 + self.growth_per_year).powf(t / 365.25)
+        }
+    }
+
+    /// An upper bound of the rate on `[t0, t1]` (for thinning).
+    pub fn max_rate(&self, t0: f64, t1: f64) -> f64 {
+        let mut r = self.scale * self.growth(t0).max(self.growth(t1));
+        for f in &self.factors {
+            r *= f.max_on(t0, t1).max(0.0);
+        }
+        r
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Registrations {
+    pub drivers: Vec<Driver>,
+}
+
+/// Scheduled home visits of one tier.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TierVisit {
+    /// Days between visits; `None` for reactive management (no scheduled visits).
+    pub cadence_days: Option<u32>,
+    /// Staff-hours per officer per visit (on site, travel, preparation, recording).
+    pub hours: f64,
+    /// Share of visits made by two officers.
+    pub double_crewed_share: f64,
+    /// Share of attempts that find no one home and need another attempt.
+    pub no_access_share: f64,
+    /// A visit becomes workable this many days before it is due.
+    pub window_days: u32,
+}
+
+impl TierVisit {
+    /// Mean staff-hours of one attempt.
+    pub fn effort(&self) -> f64 {
+        self.hours * (1.0 + self.double_crewed_share)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Visits {
+    pub tiers: PerTier<TierVisit>,
+    /// Coefficient of variation of the effort of one item (0: deterministic).
+    pub effort_cv: f64,
+    pub no_access_retry_days: u32,
+    /// Entry visit + ARMS due within this many days of entering the community.
+    pub entry_due_days: u32,
+    pub entry_hours: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Arms {
+    pub enabled: bool,
+    pub interval_days: u32,
+    pub hours: f64,
+    pub reactive_hours: f64,
+    pub window_days: u32,
+    /// Row-stochastic tier transition matrix applied at each reassessment.
+    pub transition: [[f64; 5]; 5],
+}
+
+/// Notification disposal (SOA 2003 s.82).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disposal {
+    Indefinite,
+    TenYears,
+    SevenYears,
+    FiveYears,
+    TwoYears,
+    ConditionalDischarge,
+}
+
+impl Disposal {
+    pub const ALL: [Disposal; 6] = [
+        Disposal::Indefinite,
+        Disposal::TenYears,
+        Disposal::SevenYears,
+        Disposal::FiveYears,
+        Disposal::TwoYears,
+        Disposal::ConditionalDischarge,
+    ];
+    pub fn key(self) -> &'static str {
+        match self {
+            Disposal::Indefinite => "indefinite",
+            Disposal::TenYears => "ten_years",
+            Disposal::SevenYears => "seven_years",
+            Disposal::FiveYears => "five_years",
+            Disposal::TwoYears => "two_years",
+            Disposal::ConditionalDischarge => "conditional_discharge",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Exits {
+    /// Share of newcomers by disposal, in [`Disposal::ALL`] order (sums to 1).
+    pub disposal_mix: [f64; 6],
+    pub conditional_discharge_years: f64,
+    /// Share convicted under 18: fixed periods halved.
+    pub under_18_share: f64,
+    pub indefinite_review_years: f64,
+    pub indefinite_review_years_under_18: f64,
+    pub review_grant_share: f64,
+    pub review_reapply_years: f64,
+    pub review_decision_days: f64,
+    pub death_rate_per_year: f64,
+    pub move_out_rate_per_year: f64,
+}
+
+impl Exits {
+    /// Fixed notification period in years (`None` for indefinite).
+    pub fn period_years(&self, d: Disposal) -> Option<f64> {
+        match d {
+            Disposal::Indefinite => None,
+            Disposal::TenYears => Some(10.0),
+            Disposal::SevenYears => Some(7.0),
+            Disposal::FiveYears => Some(5.0),
+            Disposal::TwoYears => Some(2.0),
+            Disposal::ConditionalDischarge => Some(self.conditional_discharge_years),
+        }
+    }
+}
+
+/// Dated extra hours per week.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Overtime {
+    pub from_day: i32,
+    /// Inclusive.
+    pub to_day: i32,
+    pub hours_per_week: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Staff {
+    /// Offender-manager FTE in post (dated steps).
+    pub establishment: Steps,
+    pub productive_hours_per_week: f64,
+    pub other_casework_hours_per_rso_year: f64,
+    pub pool_hours_per_week: Schedule,
+    /// The pool works only while the backlog exceeds this (None: always).
+    pub pool_backlog_threshold: Option<u32>,
+    pub overtime: Vec<Overtime>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    /// Working weekdays, Monday first.
+    pub working_days: [bool; 7],
+    /// Bank holidays as simulation days.
+    pub holidays: Vec<i32>,
+}
+
+/// Order in which the team works through workable items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// Tier first (very high first), then due date.
+    RiskFirst,
+    /// Due date first, then tier.
+    EarliestDue,
+    /// Overdue items first (longest overdue first), then the rest risk-first.
+    MostOverdueFirst,
+}
+
+impl Policy {
+    pub fn key(self) -> &'static str {
+        match self {
+            Policy::RiskFirst => "risk-first",
+            Policy::EarliestDue => "earliest-due",
+            Policy::MostOverdueFirst => "most-overdue-first",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub deadline: Date,
+    /// The plan is judged at the end of the deadline day.
+    pub deadline_day: i32,
+    pub target_backlog: u32,
+    pub no_very_high_overdue: bool,
+}

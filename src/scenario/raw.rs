@@ -1,0 +1,301 @@
+//! The serde mirror of the scenario TOML: shape only, no logic.
+//!
+//! Every leaf is a [`Val`], which keeps a value of the wrong type instead of failing, so that
+//! validation can report every problem at once. Unknown keys are collected by the loader (via
+//! `serde_ignored`) and rejected there. Nothing here checks ranges or meaning.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+
+use crate::time::Date;
+
+/// A leaf value: either the expected type or the raw TOML value that did not fit.
+#[derive(Debug, Clone)]
+pub enum Val<T> {
+    Ok(T),
+    Bad(toml::Value),
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Val<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = toml::Value::deserialize(d)?;
+        match v.clone().try_into::<T>() {
+            Ok(t) => Ok(Val::Ok(t)),
+            Err(_) => Ok(Val::Bad(v)),
+        }
+    }
+}
+
+/// A date written as a TOML date (`2024-01-31`) or a string (`"2024-01-31"`).
+#[derive(Debug, Clone, Copy)]
+pub struct RawDate(pub Date);
+
+impl<'de> Deserialize<'de> for RawDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = toml::Value::deserialize(d)?;
+        let parsed = match &v {
+            toml::Value::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => dt
+                .date
+                .and_then(|x| Date::from_ymd(x.year as i32, x.month as u32, x.day as u32)),
+            toml::Value::String(s) => Date::parse(s),
+            _ => None,
+        };
+        parsed
+            .map(RawDate)
+            .ok_or_else(|| serde::de::Error::custom("expected a date"))
+    }
+}
+
+/// A rate: a single number, or dated points `[[2024-01-01, 3.0], [2025-01-01, 4.0]]`.
+#[derive(Debug, Clone)]
+pub enum RawSchedule {
+    Constant(f64),
+    Points(Vec<(RawDate, f64)>),
+}
+
+impl<'de> Deserialize<'de> for RawSchedule {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let v = toml::Value::deserialize(d)?;
+        match v {
+            toml::Value::Integer(i) => Ok(RawSchedule::Constant(i as f64)),
+            toml::Value::Float(f) => Ok(RawSchedule::Constant(f)),
+            toml::Value::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    let pair: (RawDate, toml::Value) = item
+                        .try_into()
+                        .map_err(|_| D::Error::custom("expected [date, number] pairs"))?;
+                    let x = match pair.1 {
+                        toml::Value::Integer(i) => i as f64,
+                        toml::Value::Float(f) => f,
+                        _ => return Err(D::Error::custom("expected [date, number] pairs")),
+                    };
+                    out.push((pair.0, x));
+                }
+                Ok(RawSchedule::Points(out))
+            }
+            _ => Err(D::Error::custom(
+                "expected a number or [date, number] pairs",
+            )),
+        }
+    }
+}
+
+/// A number given as a TOML integer or float.
+#[derive(Debug, Clone, Copy)]
+pub struct Num(pub f64);
+
+impl<'de> Deserialize<'de> for Num {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match toml::Value::deserialize(d)? {
+            toml::Value::Integer(i) => Ok(Num(i as f64)),
+            toml::Value::Float(f) => Ok(Num(f)),
+            _ => Err(serde::de::Error::custom("expected a number")),
+        }
+    }
+}
+
+pub type VNum = Option<Val<Num>>;
+pub type VInt = Option<Val<i64>>;
+pub type VBool = Option<Val<bool>>;
+pub type VStr = Option<Val<String>>;
+pub type VDate = Option<Val<RawDate>>;
+pub type VSched = Option<Val<RawSchedule>>;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawScenario {
+    pub name: VStr,
+    pub description: VStr,
+    pub start: VDate,
+    pub horizon_years: VNum,
+    pub horizon_days: VInt,
+    pub seed: VInt,
+    pub replicas: VInt,
+    #[serde(default)]
+    pub caseload: RawTiers,
+    #[serde(default)]
+    pub backlog: RawBacklog,
+    #[serde(default)]
+    pub registrations: RawRegistrations,
+    #[serde(default)]
+    pub visits: RawVisits,
+    #[serde(default)]
+    pub arms: RawArms,
+    #[serde(default)]
+    pub exits: RawExits,
+    #[serde(default)]
+    pub staff: RawStaff,
+    #[serde(default)]
+    pub calendar: RawCalendar,
+    #[serde(default)]
+    pub policy: RawPolicy,
+    #[serde(default)]
+    pub plan: RawPlan,
+    /// Free-text source and confidence notes, keyed by parameter path.
+    #[serde(default)]
+    pub sources: Option<Val<std::collections::BTreeMap<String, String>>>,
+}
+
+/// A number per risk tier.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct RawTiers {
+    pub very_high: VNum,
+    pub high: VNum,
+    pub medium: VNum,
+    pub low_active: VNum,
+    pub low_reactive: VNum,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawBacklog {
+    pub overdue: VInt,
+    pub max_days_overdue: VInt,
+    pub tier_share: Option<RawTiers>,
+    pub overdue_arms: VInt,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawRegistrations {
+    pub tier_mix: Option<RawTiers>,
+    pub rasso: Option<RawRasso>,
+    pub online_csa: Option<RawOnline>,
+    pub other: Option<RawOther>,
+    pub transfers_in: Option<RawTransfers>,
+}
+
+/// A delay distribution: gamma with this mean and standard deviation (sd 0: fixed).
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct RawLag {
+    pub mean_days: VNum,
+    pub sd_days: VNum,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawRasso {
+    pub reports_per_month: VSched,
+    pub charge_rate: VSched,
+    pub conviction_share: VSched,
+    pub court_lag: Option<RawLag>,
+    pub tier_mix: Option<RawTiers>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawOnline {
+    pub detections_per_month: VSched,
+    pub growth_per_year: VNum,
+    pub conviction_share: VSched,
+    pub lag: Option<RawLag>,
+    pub tier_mix: Option<RawTiers>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawOther {
+    pub per_month: VSched,
+    pub trend_per_year: VNum,
+    pub tier_mix: Option<RawTiers>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawTransfers {
+    pub per_month: VSched,
+    pub tier_mix: Option<RawTiers>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct RawTierVisit {
+    pub cadence_days: VNum,
+    pub hours: VNum,
+    pub double_crewed_share: VNum,
+    pub no_access_share: VNum,
+    pub window_days: VNum,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawVisits {
+    pub effort_cv: VNum,
+    pub no_access_retry_days: VNum,
+    pub entry_due_days: VNum,
+    pub entry_hours: VNum,
+    pub very_high: Option<RawTierVisit>,
+    pub high: Option<RawTierVisit>,
+    pub medium: Option<RawTierVisit>,
+    pub low_active: Option<RawTierVisit>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawArms {
+    pub enabled: VBool,
+    pub interval_days: VNum,
+    pub hours: VNum,
+    pub reactive_hours: VNum,
+    pub window_days: VNum,
+    pub up_share: VNum,
+    pub down_share: VNum,
+    /// Optional full 5×5 transition matrix (rows: from tier, columns: to tier).
+    pub transition: Option<Val<Vec<Vec<Num>>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawDisposals {
+    pub indefinite: VNum,
+    pub ten_years: VNum,
+    pub seven_years: VNum,
+    pub five_years: VNum,
+    pub two_years: VNum,
+    pub conditional_discharge: VNum,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawExits {
+    pub disposal_mix: Option<RawDisposals>,
+    pub conditional_discharge_years: VNum,
+    pub under_18_share: VNum,
+    pub indefinite_review_years: VNum,
+    pub indefinite_review_years_under_18: VNum,
+    pub review_grant_share: VNum,
+    pub review_reapply_years: VNum,
+    pub review_decision_days: VNum,
+    pub death_rate_per_year: VNum,
+    pub move_out_rate_per_year: VNum,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawPool {
+    pub hours_per_week: VSched,
+    pub backlog_threshold: VInt,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawOvertime {
+    pub from: VDate,
+    pub to: VDate,
+    pub hours_per_week: VNum,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawStaff {
+    pub establishment: Option<Val<RawSchedule>>,
+    pub productive_hours_per_week: VNum,
+    pub other_casework_hours_per_rso_year: VNum,
+    pub flexible_pool: Option<RawPool>,
+    pub overtime: Option<Vec<RawOvertime>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawCalendar {
+    pub working_days: Option<Val<Vec<String>>>,
+    pub bank_holidays: Option<Val<Vec<RawDate>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawPolicy {
+    pub priority: VStr,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawPlan {
+    pub deadline: VDate,
+    pub target_backlog: VInt,
+    pub no_very_high_overdue: VBool,
+}
