@@ -746,10 +746,10 @@ impl Validator {
     fn visits(&mut self, r: &RawVisits) -> Visits {
         let p = KeyPath::root().key("visits");
         let tiers = [
-            self.tier_visit(r.very_high.as_ref(), &p.key("very_high"), 30.0, 7.0),
-            self.tier_visit(r.high.as_ref(), &p.key("high"), 91.0, 14.0),
-            self.tier_visit(r.medium.as_ref(), &p.key("medium"), 182.0, 28.0),
-            self.tier_visit(r.low_active.as_ref(), &p.key("low_active"), 365.0, 28.0),
+            self.tier_visit(r.very_high.as_ref(), &p.key("very_high"), 30.0, 5.0),
+            self.tier_visit(r.high.as_ref(), &p.key("high"), 91.0, 10.0),
+            self.tier_visit(r.medium.as_ref(), &p.key("medium"), 182.0, 14.0),
+            self.tier_visit(r.low_active.as_ref(), &p.key("low_active"), 365.0, 14.0),
             TierVisit {
                 cadence_days: None,
                 hours: 0.0,

@@ -1,0 +1,67 @@
+//! Staff capacity per day: working days, establishment hours, flexible pool and overtime.
+//!
+//! Built once per scenario (it is the same in every replica) so the replica loop only reads
+//! arrays. Weekly hours are spread evenly over the working days of the week; a bank holiday
+//! is a day without casework.
+
+use crate::scenario::Scenario;
+
+#[derive(Debug, Clone)]
+pub struct CapacityPlan {
+    /// Per day: is it a working day?
+    pub working: Vec<bool>,
+    /// Per day: offender-manager FTE in post.
+    pub fte: Vec<f64>,
+    /// Per working day: establishment casework hours plus overtime.
+    pub base_hours: Vec<f64>,
+    /// Per working day: flexible-pool hours on offer.
+    pub pool_hours: Vec<f64>,
+    pub pool_threshold: Option<u32>,
+    /// Other casework per community RSO per working day (hours).
+    pub other_per_rso_day: f64,
+    /// Working days per normal week.
+    pub working_days_per_week: f64,
+}
+
+impl CapacityPlan {
+    pub fn new(s: &Scenario) -> CapacityPlan {
+        let h = s.horizon_days.max(0) as usize;
+        let wd = s
+            .calendar
+            .working_days
+            .iter()
+            .filter(|&&w| w)
+            .count()
+            .max(1) as f64;
+        let start_wd = s.start.weekday() as usize;
+        let mut working = vec![false; h];
+        let mut fte = vec![0.0; h];
+        let mut base = vec![0.0; h];
+        let mut pool = vec![0.0; h];
+        for d in 0..h {
+            let wday = (start_wd + d) % 7;
+            working[d] = s.calendar.working_days[wday]
+                && s.calendar.holidays.binary_search(&(d as i32)).is_err();
+            let f = s.staff.establishment.at(d as i32);
+            fte[d] = f;
+            let overtime: f64 = s
+                .staff
+                .overtime
+                .iter()
+                .filter(|o| o.from_day <= d as i32 && d as i32 <= o.to_day)
+                .map(|o| o.hours_per_week)
+                .sum();
+            base[d] = (f * s.staff.productive_hours_per_week + overtime) / wd;
+            pool[d] = s.staff.pool_hours_per_week.at(d as f64) / wd;
+        }
+        CapacityPlan {
+            working,
+            fte,
+            base_hours: base,
+            pool_hours: pool,
+            pool_threshold: s.staff.pool_backlog_threshold,
+            other_per_rso_day: s.staff.other_casework_hours_per_rso_year / (52.0 * wd),
+            working_days_per_week: wd,
+        }
+    }
+}

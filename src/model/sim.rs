@@ -1,0 +1,731 @@
+//! One replica: the discrete-event loop over days.
+//!
+//! Each day: events due that day run in `(day, kind, insertion)` order (exits, registrations,
+//! arrivals, items becoming workable or overdue); on a working day the team then spends its
+//! hours on workable items in policy order, carrying partial progress over; at the end of the
+//! day the plan is checked and, every seventh day, a snapshot goes to the recorder.
+//! Pure: no I/O, no clocks; all randomness from the replica's seeded streams.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use rand::{Rng as _, RngCore as _};
+
+use super::capacity::CapacityPlan;
+use super::offender::{draw_exit_after, draw_tier, Item, ItemKind, ItemState, Person};
+use super::registrations::{ArrivalStream, LagSampler};
+use super::work::{queue_key, BacklogIndex, SLOT_ARMS, SLOT_VISIT};
+use crate::engine::queue::EventQueue;
+use crate::engine::rng::{stream, Rng};
+use crate::observe::{Metric, Outcome, Recorder, Snapshot, N_METRICS};
+use crate::scenario::{Policy, Scenario, Tier};
+use crate::time::Day;
+
+// Random streams of a replica (see engine::rng). Arrival streams are ARRIVALS + driver index.
+const S_PERSON: u64 = 1;
+const S_EFFORT: u64 = 2;
+const S_ACCESS: u64 = 3;
+const S_ARMS: u64 = 4;
+const S_INITIAL: u64 = 5;
+const S_ARRIVALS: u64 = 16;
+
+// Event kinds, in their same-day order.
+const ORD_EXIT: u8 = 0;
+const ORD_REGISTER: u8 = 1;
+const ORD_ARRIVAL: u8 = 2;
+const ORD_WORKABLE: u8 = 3;
+const ORD_OVERDUE: u8 = 4;
+
+#[derive(Debug, Clone, Copy)]
+enum Ev {
+    /// An offence charged/detected (or a transfer) in driver `0`'s stream.
+    Arrival(u8),
+    /// A registration from driver `0`.
+    Register(u8),
+    Workable {
+        person: u32,
+        slot: u8,
+        gen: u32,
+    },
+    Overdue {
+        person: u32,
+        slot: u8,
+        gen: u32,
+    },
+    Exit {
+        person: u32,
+        gen: u32,
+    },
+}
+
+/// Everything about a scenario that is the same in every replica, computed once.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub scenario: Scenario,
+    pub capacity: CapacityPlan,
+    lags: Vec<Option<LagSampler>>,
+    /// Log-normal effort multipliers (mean 1) at 1024 equally likely quantiles; empty when
+    /// efforts are deterministic. A table lookup costs far less than `exp` per draw.
+    effort_table: Vec<f64>,
+}
+
+impl Prepared {
+    pub fn new(scenario: Scenario) -> Prepared {
+        let capacity = CapacityPlan::new(&scenario);
+        let lags = scenario
+            .registrations
+            .drivers
+            .iter()
+            .map(|d| d.lag.as_ref().map(LagSampler::new))
+            .collect();
+        let effort_table = effort_table(scenario.visits.effort_cv);
+        Prepared {
+            scenario,
+            capacity,
+            lags,
+            effort_table,
+        }
+    }
+}
+
+/// Multipliers of a mean-1 log-normal with coefficient of variation `cv`, at the midpoints
+/// of 1024 equal-probability strata, rescaled so their average is exactly 1.
+fn effort_table(cv: f64) -> Vec<f64> {
+    if cv <= 0.0 {
+        return Vec::new();
+    }
+    let sigma = (1.0 + cv * cv).ln().sqrt();
+    let n = 1024;
+    let mut t: Vec<f64> = (0..n)
+        .map(|i| {
+            let z = crate::stats::normal_quantile((i as f64 + 0.5) / n as f64);
+            (sigma * z - 0.5 * sigma * sigma).exp()
+        })
+        .collect();
+    let m = t.iter().sum::<f64>() / n as f64;
+    t.iter_mut().for_each(|x| *x /= m);
+    t
+}
+
+fn ready_entry(key: u64, person: u32, gen: u32) -> u128 {
+    (u128::from(key) << 64) | (u128::from(person) << 32) | u128::from(gen)
+}
+
+/// Runs one replica and returns its plan outcome; weekly snapshots go to `rec`.
+pub fn simulate(p: &Prepared, replica_seed: u64, rec: &mut impl Recorder) -> Outcome {
+    let mut sim = Sim::new(p, replica_seed);
+    sim.run(rec)
+}
+
+struct Sim<'p> {
+    p: &'p Prepared,
+    s: &'p Scenario,
+    horizon: i32,
+    people: Vec<Person>,
+    free: Vec<u32>,
+    events: EventQueue<Ev>,
+    /// The team's queue: `key << 64 | person << 32 | item generation`, smallest first.
+    ready: BinaryHeap<Reverse<u128>>,
+    visits: BacklogIndex,
+    arms: BacklogIndex,
+    streams: Vec<ArrivalStream>,
+    rng_arrivals: Vec<Rng>,
+    rng_person: Rng,
+    rng_effort: Rng,
+    rng_access: Rng,
+    rng_arms: Rng,
+    rng_initial: Rng,
+    /// Hours falling due per flow week (index = week of the snapshot that reports it).
+    demand: Vec<f64>,
+    active: u32,
+    // Flows since the last snapshot.
+    wk_delivered: f64,
+    wk_visits: u32,
+    wk_entries: u32,
+    wk_exits: u32,
+    entries: u64,
+    exits: u64,
+}
+
+impl<'p> Sim<'p> {
+    fn new(p: &'p Prepared, seed: u64) -> Sim<'p> {
+        let s = &p.scenario;
+        let n0 = s.initial.total() as usize;
+        let min_due = -(s.initial.max_days_overdue as i32) - 1;
+        let n_drivers = s.registrations.drivers.len();
+        Sim {
+            p,
+            s,
+            horizon: s.horizon_days,
+            people: Vec::with_capacity(n0 + n0 / 2 + 64),
+            free: Vec::with_capacity(256),
+            events: EventQueue::new(s.horizon_days.max(0) as usize, 5, 2 * n0 + 64),
+            ready: BinaryHeap::with_capacity(n0 / 4 + 64),
+            visits: BacklogIndex::new(min_due, s.horizon_days + 1),
+            arms: BacklogIndex::new(min_due, s.horizon_days + 1),
+            streams: Vec::with_capacity(n_drivers),
+            rng_arrivals: (0..n_drivers)
+                .map(|i| stream(seed, S_ARRIVALS + i as u64))
+                .collect(),
+            rng_person: stream(seed, S_PERSON),
+            rng_effort: stream(seed, S_EFFORT),
+            rng_access: stream(seed, S_ACCESS),
+            rng_arms: stream(seed, S_ARMS),
+            rng_initial: stream(seed, S_INITIAL),
+            demand: vec![0.0; s.weeks() + 2],
+            active: 0,
+            wk_delivered: 0.0,
+            wk_visits: 0,
+            wk_entries: 0,
+            wk_exits: 0,
+            entries: 0,
+            exits: 0,
+        }
+    }
+
+    fn run(&mut self, rec: &mut impl Recorder) -> Outcome {
+        self.init_caseload();
+        self.init_arrivals();
+        let plan = &self.s.plan;
+        let population_start = self.active;
+        let mut days_to_target = None;
+        let mut at_deadline = (0, 0);
+        self.check_target(0, &mut days_to_target);
+        rec.week(0, &self.snapshot(0));
+        for d in 0..self.horizon {
+            while let Some(ev) = self.events.pop_day(Day(d)) {
+                self.handle(ev, d);
+            }
+            if self.p.capacity.working[d as usize] {
+                self.work_day(d);
+            }
+            let t = d + 1;
+            self.visits.advance_to(t);
+            self.arms.advance_to(t);
+            if d == plan.deadline_day {
+                at_deadline = (
+                    self.visits.overdue_total(),
+                    self.visits.overdue(Tier::VeryHigh),
+                );
+            }
+            self.check_target(t, &mut days_to_target);
+            if t % 7 == 0 {
+                let snap = self.snapshot(t);
+                rec.week((t / 7) as usize, &snap);
+            }
+        }
+        let success = at_deadline.0 <= plan.target_backlog
+            && (!plan.no_very_high_overdue || at_deadline.1 == 0);
+        Outcome {
+            backlog_at_deadline: at_deadline.0,
+            very_high_at_deadline: at_deadline.1,
+            success,
+            days_to_target,
+            population_start,
+            population_end: self.active,
+            entries: self.entries,
+            exits: self.exits,
+        }
+    }
+
+    fn check_target(&self, t: i32, met: &mut Option<u32>) {
+        if met.is_some() {
+            return;
+        }
+        let plan = &self.s.plan;
+        let b = self.visits.overdue_total();
+        if b <= plan.target_backlog
+            && (!plan.no_very_high_overdue || self.visits.overdue(Tier::VeryHigh) == 0)
+        {
+            *met = Some(t as u32);
+        }
+    }
+
+    // ---- people -------------------------------------------------------------------------
+
+    fn new_person(&mut self, tier: Tier, exit_after: f64, today: i32) -> u32 {
+        let mut person = Person::EMPTY;
+        person.active = true;
+        person.tier = tier;
+        let idx = match self.free.pop() {
+            Some(i) => {
+                let old = &self.people[i as usize];
+                person.gen = old.gen;
+                person.visit.gen = old.visit.gen;
+                person.arms.gen = old.arms.gen;
+                self.people[i as usize] = person;
+                i
+            }
+            None => {
+                self.people.push(person);
+                (self.people.len() - 1) as u32
+            }
+        };
+        self.active += 1;
+        let exit_day = (today as f64 + exit_after).floor();
+        if exit_day < self.horizon as f64 {
+            let gen = self.people[idx as usize].gen;
+            self.events.push(
+                Day(exit_day as i32),
+                ORD_EXIT,
+                Ev::Exit { person: idx, gen },
+            );
+        }
+        idx
+    }
+
+    fn init_caseload(&mut self) {
+        let s = self.s;
+        let init = &s.initial;
+        let total = init.total();
+        let mut arms_need = if s.arms.enabled { init.overdue_arms } else { 0 };
+        let mut left = total;
+        let max_over = init.max_days_overdue.max(1) as i32;
+        for tier in Tier::ALL {
+            let tv = s.visits.tiers[tier.index()];
+            for k in 0..init.by_tier[tier.index()] {
+                let exit_after = draw_exit_after(&s.exits, true, &mut self.rng_initial);
+                let pi = self.new_person(tier, exit_after, 0);
+                let overdue = k < init.overdue_by_tier[tier.index()];
+                match tv.cadence_days {
+                    Some(cad) => {
+                        let due = if overdue {
+                            -self.rng_initial.gen_range(1..=max_over)
+                        } else {
+                            self.rng_initial.gen_range(0..cad as i32)
+                        };
+                        self.people[pi as usize].last_visit = due - cad as i32;
+                        self.set_item(pi, SLOT_VISIT, ItemKind::Visit, due, tv.effort(), 0);
+                    }
+                    None => {
+                        self.people[pi as usize].last_visit = -self.rng_initial.gen_range(0..365);
+                    }
+                }
+                if s.arms.enabled {
+                    // Sequential sampling picks exactly `overdue_arms` people at random.
+                    let late = arms_need > 0 && self.rng_initial.gen_range(0..left) < arms_need;
+                    let due = if late {
+                        arms_need -= 1;
+                        -self.rng_initial.gen_range(1..=max_over)
+                    } else {
+                        self.rng_initial.gen_range(0..s.arms.interval_days as i32)
+                    };
+                    let h = self.arms_hours(tier);
+                    self.set_item(pi, SLOT_ARMS, ItemKind::Arms, due, h, 0);
+                }
+                left -= 1;
+            }
+        }
+    }
+
+    fn init_arrivals(&mut self) {
+        let drivers = &self.s.registrations.drivers;
+        let end = self.horizon as f64;
+        for (i, d) in drivers.iter().enumerate() {
+            let t0 = d.lag.as_ref().map_or(0.0, |l| -LagSampler::warmup(l));
+            let mut st = ArrivalStream::starting_at(t0);
+            let rng = &mut self.rng_arrivals[i];
+            // Offences before the start whose registration falls after it: the pipeline.
+            let mut first = None;
+            while let Some(t) = st.next(d, rng, end) {
+                if t >= 0.0 {
+                    first = Some(t);
+                    break;
+                }
+                if let Some(lag) = &self.p.lags[i] {
+                    let reg = t + lag.sample(rng);
+                    if reg >= 0.0 && reg < end {
+                        self.events.push(
+                            Day(reg.floor() as i32),
+                            ORD_REGISTER,
+                            Ev::Register(i as u8),
+                        );
+                    }
+                }
+            }
+            if let Some(t) = first {
+                self.events
+                    .push(Day(t.floor() as i32), ORD_ARRIVAL, Ev::Arrival(i as u8));
+            }
+            self.streams.push(st);
+        }
+    }
+
+    fn arms_hours(&self, tier: Tier) -> f64 {
+        if tier.is_reactive() {
+            self.s.arms.reactive_hours
+        } else {
+            self.s.arms.hours
+        }
+    }
+
+    // ---- events -------------------------------------------------------------------------
+
+    fn handle(&mut self, ev: Ev, d: i32) {
+        match ev {
+            Ev::Arrival(i) => {
+                let i = i as usize;
+                let end = self.horizon as f64;
+                let t = self.streams[i].current();
+                match &self.p.lags[i] {
+                    None => self.register(i, d),
+                    Some(lag) => {
+                        let reg = t + lag.sample(&mut self.rng_arrivals[i]);
+                        if reg < end {
+                            let day = (reg.floor() as i32).max(d);
+                            self.events
+                                .push(Day(day), ORD_REGISTER, Ev::Register(i as u8));
+                        }
+                    }
+                }
+                let driver = &self.s.registrations.drivers[i];
+                if let Some(next) = self.streams[i].next(driver, &mut self.rng_arrivals[i], end) {
+                    self.events
+                        .push(Day(next.floor() as i32), ORD_ARRIVAL, Ev::Arrival(i as u8));
+                }
+            }
+            Ev::Register(i) => self.register(i as usize, d),
+            Ev::Workable { person, slot, gen } => {
+                let it = self.item(person, slot);
+                if it.gen == gen && it.state == ItemState::Waiting {
+                    self.make_ready(person, slot, d);
+                }
+            }
+            Ev::Overdue { person, slot, gen } => {
+                let it = self.item(person, slot);
+                if it.gen == gen && it.state == ItemState::Ready {
+                    let tier = self.people[person as usize].tier;
+                    let key = queue_key(self.s.policy, tier, it.due, slot, true);
+                    self.ready.push(Reverse(ready_entry(key, person, gen)));
+                }
+            }
+            Ev::Exit { person, gen } => {
+                let pr = self.people[person as usize];
+                if pr.active && pr.gen == gen {
+                    self.clear_item(person, SLOT_VISIT, d, true);
+                    self.clear_item(person, SLOT_ARMS, d, true);
+                    let pr = &mut self.people[person as usize];
+                    pr.active = false;
+                    pr.gen = pr.gen.wrapping_add(1);
+                    self.free.push(person);
+                    self.active -= 1;
+                    self.exits += 1;
+                    self.wk_exits += 1;
+                }
+            }
+        }
+    }
+
+    fn register(&mut self, driver: usize, d: i32) {
+        let s = self.s;
+        let mix = &s.registrations.drivers[driver].tier_mix;
+        let tier = draw_tier(mix, &mut self.rng_person);
+        let exit_after = draw_exit_after(&s.exits, false, &mut self.rng_person);
+        let pi = self.new_person(tier, exit_after, d);
+        self.people[pi as usize].last_visit = d;
+        self.entries += 1;
+        self.wk_entries += 1;
+        let due = d + s.visits.entry_due_days as i32;
+        self.set_item(
+            pi,
+            SLOT_VISIT,
+            ItemKind::Entry,
+            due,
+            s.visits.entry_hours,
+            d,
+        );
+    }
+
+    // ---- items --------------------------------------------------------------------------
+
+    fn item(&self, person: u32, slot: u8) -> Item {
+        let p = &self.people[person as usize];
+        if slot == SLOT_VISIT {
+            p.visit
+        } else {
+            p.arms
+        }
+    }
+
+    fn item_mut(&mut self, person: u32, slot: u8) -> &mut Item {
+        let p = &mut self.people[person as usize];
+        if slot == SLOT_VISIT {
+            &mut p.visit
+        } else {
+            &mut p.arms
+        }
+    }
+
+    fn index_mut(&mut self, slot: u8) -> &mut BacklogIndex {
+        if slot == SLOT_VISIT {
+            &mut self.visits
+        } else {
+            &mut self.arms
+        }
+    }
+
+    /// An item's effort: log-normal with the given mean and the scenario's coefficient of
+    /// variation (exactly the mean when the cv is 0).
+    fn draw_effort(&mut self, mean: f64) -> f64 {
+        let t = &self.p.effort_table;
+        if t.is_empty() {
+            return mean;
+        }
+        mean * t[(self.rng_effort.next_u32() >> 22) as usize]
+    }
+
+    /// The flow week whose snapshot reports day `d`.
+    fn flow_week(d: i32) -> usize {
+        (d / 7 + 1) as usize
+    }
+
+    fn set_item(&mut self, pi: u32, slot: u8, kind: ItemKind, due: i32, mean: f64, today: i32) {
+        let effort = self.draw_effort(mean);
+        let tier = self.people[pi as usize].tier;
+        {
+            let it = self.item_mut(pi, slot);
+            debug_assert!(!it.is_pending());
+            it.gen = it.gen.wrapping_add(1);
+            it.state = ItemState::Waiting;
+            it.kind = kind;
+            it.due = due;
+            it.remaining = effort;
+            it.demand = 0.0;
+            it.counted_tier = tier;
+        }
+        self.index_mut(slot).add(tier, due);
+        if due >= 0 && due < self.horizon {
+            self.demand[Self::flow_week(due)] += effort;
+            self.item_mut(pi, slot).demand = effort;
+        }
+        let window = match kind {
+            ItemKind::Entry => i32::MAX / 4,
+            ItemKind::Visit => self.s.visits.tiers[tier.index()].window_days as i32,
+            ItemKind::Arms => self.s.arms.window_days as i32,
+        };
+        let workable = due.saturating_sub(window);
+        let gen = self.item(pi, slot).gen;
+        if workable <= today {
+            self.make_ready(pi, slot, today);
+        } else if workable < self.horizon {
+            self.events.push(
+                Day(workable),
+                ORD_WORKABLE,
+                Ev::Workable {
+                    person: pi,
+                    slot,
+                    gen,
+                },
+            );
+        }
+        if self.s.policy == Policy::MostOverdueFirst && due + 1 > today && due + 1 < self.horizon {
+            self.events.push(
+                Day(due + 1),
+                ORD_OVERDUE,
+                Ev::Overdue {
+                    person: pi,
+                    slot,
+                    gen,
+                },
+            );
+        }
+    }
+
+    fn make_ready(&mut self, pi: u32, slot: u8, today: i32) {
+        let tier = self.people[pi as usize].tier;
+        let policy = self.s.policy;
+        let it = self.item_mut(pi, slot);
+        it.state = ItemState::Ready;
+        let key = queue_key(policy, tier, it.due, slot, it.due < today);
+        let gen = it.gen;
+        self.ready.push(Reverse(ready_entry(key, pi, gen)));
+    }
+
+    /// Ends a pending item: out of the index and stale everywhere else. A `dropped` item (its
+    /// person left, or its tier changed) also leaves the demand not yet reported.
+    fn clear_item(&mut self, pi: u32, slot: u8, today: i32, dropped: bool) {
+        let it = self.item(pi, slot);
+        if !it.is_pending() {
+            return;
+        }
+        self.index_mut(slot).remove(it.counted_tier, it.due);
+        let w = Self::flow_week(it.due);
+        if dropped && it.demand > 0.0 && it.due >= 0 && w >= Self::flow_week(today) {
+            self.demand[w] -= it.demand;
+        }
+        let it = self.item_mut(pi, slot);
+        it.gen = it.gen.wrapping_add(1);
+        it.state = ItemState::Idle;
+        it.demand = 0.0;
+    }
+
+    fn schedule_visit(&mut self, pi: u32, due_from_last: bool, today: i32) {
+        let tier = self.people[pi as usize].tier;
+        let tv = self.s.visits.tiers[tier.index()];
+        if let Some(cad) = tv.cadence_days {
+            let last = self.people[pi as usize].last_visit;
+            let due = if due_from_last {
+                (last + cad as i32).max(today + tv.window_days as i32)
+            } else {
+                today + cad as i32
+            };
+            self.set_item(pi, SLOT_VISIT, ItemKind::Visit, due, tv.effort(), today);
+        }
+    }
+
+    fn complete(&mut self, pi: u32, slot: u8, today: i32) {
+        let it = self.item(pi, slot);
+        let s = self.s;
+        match it.kind {
+            ItemKind::Entry => {
+                self.wk_visits += 1;
+                self.clear_item(pi, slot, today, false);
+                self.people[pi as usize].last_visit = today;
+                self.schedule_visit(pi, false, today);
+                if s.arms.enabled {
+                    self.clear_item(pi, SLOT_ARMS, today, true);
+                    let h = self.arms_hours(self.people[pi as usize].tier);
+                    let due = today + s.arms.interval_days as i32;
+                    self.set_item(pi, SLOT_ARMS, ItemKind::Arms, due, h, today);
+                }
+            }
+            ItemKind::Visit => {
+                let tier = self.people[pi as usize].tier;
+                let share = s.visits.tiers[tier.index()].no_access_share;
+                if share > 0.0 && self.rng_access.gen::<f64>() < share {
+                    // No one home: the effort is spent and another attempt is needed.
+                    let effort = self.draw_effort(s.visits.tiers[tier.index()].effort());
+                    self.demand[Self::flow_week(today)] += effort;
+                    let retry = today + s.visits.no_access_retry_days.max(1) as i32;
+                    let it = self.item_mut(pi, slot);
+                    it.gen = it.gen.wrapping_add(1);
+                    it.state = ItemState::Waiting;
+                    it.remaining = effort;
+                    let gen = it.gen;
+                    if retry < self.horizon {
+                        self.events.push(
+                            Day(retry),
+                            ORD_WORKABLE,
+                            Ev::Workable {
+                                person: pi,
+                                slot,
+                                gen,
+                            },
+                        );
+                    }
+                } else {
+                    self.wk_visits += 1;
+                    self.clear_item(pi, slot, today, false);
+                    self.people[pi as usize].last_visit = today;
+                    self.schedule_visit(pi, false, today);
+                }
+            }
+            ItemKind::Arms => {
+                self.clear_item(pi, slot, today, false);
+                let old = self.people[pi as usize].tier;
+                let row = &s.arms.transition[old.index()];
+                let new = draw_tier(row, &mut self.rng_arms);
+                if new != old {
+                    self.change_tier(pi, new, today);
+                }
+                let h = self.arms_hours(new);
+                let due = today + s.arms.interval_days as i32;
+                self.set_item(pi, SLOT_ARMS, ItemKind::Arms, due, h, today);
+            }
+        }
+    }
+
+    fn change_tier(&mut self, pi: u32, new: Tier, today: i32) {
+        self.people[pi as usize].tier = new;
+        let v = self.people[pi as usize].visit;
+        if v.is_pending() && v.kind == ItemKind::Entry {
+            // The entry visit keeps its due date; it now counts under the new tier.
+            self.visits.remove(v.counted_tier, v.due);
+            self.visits.add(new, v.due);
+            self.people[pi as usize].visit.counted_tier = new;
+            return;
+        }
+        self.clear_item(pi, SLOT_VISIT, today, true);
+        self.schedule_visit(pi, true, today);
+    }
+
+    // ---- the team's day -----------------------------------------------------------------
+
+    fn work_day(&mut self, d: i32) {
+        let cp = &self.p.capacity;
+        let di = d as usize;
+        let mut cap = cp.base_hours[di];
+        if cp.pool_hours[di] > 0.0 {
+            let on = match cp.pool_threshold {
+                None => true,
+                Some(th) => self.visits.overdue_total() > th,
+            };
+            if on {
+                cap += cp.pool_hours[di];
+            }
+        }
+        let other = self.active as f64 * cp.other_per_rso_day;
+        let spent = other.min(cap);
+        cap -= spent;
+        self.wk_delivered += spent;
+        self.demand[Self::flow_week(d)] += other;
+        while let Some(&Reverse(entry)) = self.ready.peek() {
+            let key = (entry >> 64) as u64;
+            let pi = (entry >> 32) as u32;
+            let gen = entry as u32;
+            let slot = (key & 0xFF) as u8;
+            let it = self.item(pi, slot);
+            if it.gen != gen || it.state != ItemState::Ready {
+                self.ready.pop();
+                continue;
+            }
+            if cap <= 0.0 {
+                break;
+            }
+            if it.remaining <= cap + 1e-9 {
+                cap -= it.remaining;
+                self.wk_delivered += it.remaining;
+                self.ready.pop();
+                self.complete(pi, slot, d);
+            } else {
+                self.item_mut(pi, slot).remaining -= cap;
+                self.wk_delivered += cap;
+                break;
+            }
+        }
+    }
+
+    fn snapshot(&mut self, t: i32) -> Snapshot {
+        let mut v = [0.0; N_METRICS];
+        let by: [u32; 5] = std::array::from_fn(|i| self.visits.overdue(Tier::ALL[i]));
+        let (mean_over, max_over) = self.visits.days_overdue();
+        let fte = self.p.capacity.fte
+            [((t - 1).max(0) as usize).min(self.p.capacity.fte.len().saturating_sub(1))];
+        let community = self.active as f64;
+        v[Metric::Backlog.index()] = by.iter().sum::<u32>() as f64;
+        v[Metric::BacklogVeryHigh.index()] = by[0] as f64;
+        v[Metric::BacklogHigh.index()] = by[1] as f64;
+        v[Metric::BacklogMedium.index()] = by[2] as f64;
+        v[Metric::BacklogLow.index()] = (by[3] + by[4]) as f64;
+        v[Metric::MaxDaysOverdue.index()] = max_over;
+        v[Metric::MeanDaysOverdue.index()] = mean_over;
+        v[Metric::ArmsOverdue.index()] = self.arms.overdue_total() as f64;
+        v[Metric::Population.index()] = self.active as f64;
+        v[Metric::PopulationCommunity.index()] = community;
+        v[Metric::Fte.index()] = fte;
+        if t > 0 {
+            let w = (t / 7) as usize;
+            v[Metric::HoursDemanded.index()] = self.demand[w];
+            v[Metric::HoursDelivered.index()] = self.wk_delivered;
+            v[Metric::VisitsDone.index()] = self.wk_visits as f64;
+            v[Metric::Entries.index()] = self.wk_entries as f64;
+            v[Metric::Exits.index()] = self.wk_exits as f64;
+        }
+        v[Metric::CaseloadPerFte.index()] = if fte > 0.0 { community / fte } else { 0.0 };
+        self.wk_delivered = 0.0;
+        self.wk_visits = 0;
+        self.wk_entries = 0;
+        self.wk_exits = 0;
+        v
+    }
+}

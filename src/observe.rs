@@ -1,0 +1,149 @@
+//! What a replica reports: weekly metric snapshots and the plan outcome.
+//!
+//! The engine pushes observations into a [`Recorder`] owned by the caller; it never stores
+//! per-event history. Weekly flow metrics (hours, visits, entries…) cover the seven days
+//! before the snapshot; stock metrics (backlog, population…) are the state at the snapshot.
+
+/// A weekly metric. The order is the column order of every output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Metric {
+    Backlog,
+    BacklogVeryHigh,
+    BacklogHigh,
+    BacklogMedium,
+    BacklogLow,
+    MaxDaysOverdue,
+    MeanDaysOverdue,
+    ArmsOverdue,
+    Population,
+    PopulationCommunity,
+    Fte,
+    HoursDemanded,
+    HoursDelivered,
+    VisitsDone,
+    CaseloadPerFte,
+    Entries,
+    Exits,
+}
+
+pub const N_METRICS: usize = 17;
+
+impl Metric {
+    pub const ALL: [Metric; N_METRICS] = [
+        Metric::Backlog,
+        Metric::BacklogVeryHigh,
+        Metric::BacklogHigh,
+        Metric::BacklogMedium,
+        Metric::BacklogLow,
+        Metric::MaxDaysOverdue,
+        Metric::MeanDaysOverdue,
+        Metric::ArmsOverdue,
+        Metric::Population,
+        Metric::PopulationCommunity,
+        Metric::Fte,
+        Metric::HoursDemanded,
+        Metric::HoursDelivered,
+        Metric::VisitsDone,
+        Metric::CaseloadPerFte,
+        Metric::Entries,
+        Metric::Exits,
+    ];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The name used in `weekly.csv`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::Backlog => "backlog",
+            Metric::BacklogVeryHigh => "backlog_very_high",
+            Metric::BacklogHigh => "backlog_high",
+            Metric::BacklogMedium => "backlog_medium",
+            Metric::BacklogLow => "backlog_low",
+            Metric::MaxDaysOverdue => "max_days_overdue",
+            Metric::MeanDaysOverdue => "mean_days_overdue",
+            Metric::ArmsOverdue => "arms_overdue",
+            Metric::Population => "population",
+            Metric::PopulationCommunity => "population_community",
+            Metric::Fte => "fte",
+            Metric::HoursDemanded => "hours_demanded",
+            Metric::HoursDelivered => "hours_delivered",
+            Metric::VisitsDone => "visits_done",
+            Metric::CaseloadPerFte => "caseload_per_fte",
+            Metric::Entries => "entries",
+            Metric::Exits => "exits",
+        }
+    }
+
+    /// One line of meaning, for the README and reports.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Metric::Backlog => "RSOs in the community whose scheduled or entry visit is overdue",
+            Metric::BacklogVeryHigh => "overdue visits of very-high-risk RSOs",
+            Metric::BacklogHigh => "overdue visits of high-risk RSOs",
+            Metric::BacklogMedium => "overdue visits of medium-risk RSOs",
+            Metric::BacklogLow => "overdue visits of low-risk RSOs (active; reactive entry visits)",
+            Metric::MaxDaysOverdue => "days the longest-overdue visit is past its due date",
+            Metric::MeanDaysOverdue => "mean days past due over overdue visits",
+            Metric::ArmsOverdue => "ARMS reassessments past their due date",
+            Metric::Population => "RSOs on the register managed by the force",
+            Metric::PopulationCommunity => "RSOs living in the community",
+            Metric::Fte => "offender-manager FTE in post",
+            Metric::HoursDemanded => {
+                "staff-hours of visits and assessments falling due in the week, plus other casework"
+            }
+            Metric::HoursDelivered => "staff-hours spent on casework in the week",
+            Metric::VisitsDone => "home visits completed in the week (entry visits included)",
+            Metric::CaseloadPerFte => "community RSOs per offender-manager FTE",
+            Metric::Entries => "new registrations and transfers in during the week",
+            Metric::Exits => "RSOs leaving the register or the area during the week",
+        }
+    }
+}
+
+/// One weekly snapshot of every metric.
+pub type Snapshot = [f64; N_METRICS];
+
+/// How one replica's plan turned out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Outcome {
+    /// Backlog at the end of the deadline day.
+    pub backlog_at_deadline: u32,
+    pub very_high_at_deadline: u32,
+    /// Whether the plan's target held at the end of the deadline day.
+    pub success: bool,
+    /// Days from the start until the target first held (0: at the start); `None`: never
+    /// within the horizon.
+    pub days_to_target: Option<u32>,
+    /// Registered RSOs at the start and at the end, and the flows between (conservation).
+    pub population_start: u32,
+    pub population_end: u32,
+    pub entries: u64,
+    pub exits: u64,
+}
+
+/// Receives a replica's observations.
+pub trait Recorder {
+    fn week(&mut self, week: usize, values: &Snapshot);
+}
+
+/// Keeps every weekly snapshot of one replica (weeks × metrics, fixed size).
+#[derive(Debug, Clone, Default)]
+pub struct WeeklySeries {
+    pub rows: Vec<Snapshot>,
+}
+
+impl Recorder for WeeklySeries {
+    fn week(&mut self, week: usize, values: &Snapshot) {
+        debug_assert_eq!(week, self.rows.len());
+        self.rows.push(*values);
+    }
+}
+
+/// Discards observations (benchmarks).
+pub struct NullRecorder;
+
+impl Recorder for NullRecorder {
+    fn week(&mut self, _: usize, _: &Snapshot) {}
+}
