@@ -68,8 +68,17 @@ pub fn wilson(k: u64, n: u64, z: f64) -> Proportion {
     let half = z * (p * (1.0 - p) / n_f + z2 / (4.0 * n_f * n_f)).sqrt() / denom;
     Proportion {
         estimate: p,
-        lower: (centre - half).max(0.0),
-        upper: (centre + half).min(1.0),
+        // The bounds are exactly 0 and 1 at the extremes; avoid rounding just inside them.
+        lower: if k == 0 {
+            0.0
+        } else {
+            (centre - half).max(0.0)
+        },
+        upper: if k == n {
+            1.0
+        } else {
+            (centre + half).min(1.0)
+        },
     }
 }
 

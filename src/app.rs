@@ -1,0 +1,169 @@
+//! The pipeline behind each command: load → validate → simulate → aggregate → report.
+//!
+//! This layer owns the terminal (progress, messages) and delegates file writing to
+//! `report::writer`; the simulation core below it stays pure.
+
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::cli::{Cli, Command, RunArgs};
+use crate::model::Prepared;
+use crate::montecarlo::{self, McResult};
+use crate::report::{self, charts, writer};
+use crate::scenario::{self, Scenario};
+
+/// A failure, with the exit code it maps to.
+#[derive(Debug)]
+pub enum AppError {
+    /// Bad input: scenario or flags (exit 2).
+    Input(anyhow::Error),
+    /// The run itself failed (exit 1).
+    Run(anyhow::Error),
+}
+
+impl AppError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            AppError::Input(_) => 2,
+            AppError::Run(_) => 1,
+        }
+    }
+
+    /// The error and its causes, one per line.
+    pub fn message(&self) -> String {
+        let e = match self {
+            AppError::Input(e) | AppError::Run(e) => e,
+        };
+        let mut s = e.to_string();
+        for cause in e.chain().skip(1) {
+            s.push_str(&format!("\n  caused by: {cause}"));
+        }
+        s
+    }
+}
+
+pub fn run(cli: Cli) -> Result<(), AppError> {
+    match cli.command {
+        Command::Run(args) => run_command(&args),
+        Command::Validate { scenarios } => validate_command(&scenarios),
+    }
+}
+
+fn load(path: &Path) -> Result<Scenario, AppError> {
+    scenario::load_file(path).map_err(|e| AppError::Input(e.into()))
+}
+
+fn validate_command(paths: &[PathBuf]) -> Result<(), AppError> {
+    let mut bad = 0;
+    for p in paths {
+        match scenario::load_file(p) {
+            Ok(s) => println!("{}: ok ({})", p.display(), s.name),
+            Err(e) => {
+                bad += 1;
+                eprintln!("{e}");
+            }
+        }
+    }
+    if bad > 0 {
+        Err(AppError::Input(anyhow::anyhow!(
+            "{bad} of {} scenario file{} invalid",
+            paths.len(),
+            if paths.len() == 1 { " is" } else { "s are" }
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+/// The default output folder: `output/<scenario file stem>/`.
+pub fn default_out(scenario: &Path) -> PathBuf {
+    let stem = scenario
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scenario".into());
+    PathBuf::from("output").join(stem)
+}
+
+fn thread_pool(threads: Option<u32>) -> Result<rayon::ThreadPool, AppError> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        b = b.num_threads(t as usize);
+    }
+    b.build()
+        .map_err(|e| AppError::Run(anyhow::anyhow!("cannot start worker threads: {e}")))
+}
+
+fn progress_bar(total: u64, quiet: bool, what: &str) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    pb.set_style(
+        ProgressStyle::with_template(
+            "{msg} [{bar:40}] {pos}/{len} replicas ({per_sec}, eta {eta})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    pb.set_message(what.to_string());
+    pb
+}
+
+/// Simulates a validated scenario on `pool`, reporting progress.
+pub fn simulate(
+    s: Scenario,
+    replicas: u32,
+    seed: u64,
+    pool: &rayon::ThreadPool,
+    quiet: bool,
+) -> (Scenario, McResult) {
+    let prepared = Prepared::new(s);
+    let pb = progress_bar(u64::from(replicas), quiet, "simulating");
+    let result = pool.install(|| montecarlo::run(&prepared, replicas, seed, &mut |n| pb.inc(n)));
+    pb.finish_and_clear();
+    (prepared.scenario, result)
+}
+
+/// Renders every output of `run` to bytes (nothing is written if any rendering fails).
+pub fn render_run(s: &Scenario, r: &McResult) -> anyhow::Result<Vec<writer::Output>> {
+    let fan = report::backlog_fan(s, r);
+    Ok(vec![
+        writer::Output::new("summary.json", report::summary_json(s, r)),
+        writer::Output::new("weekly.csv", report::weekly_csv(s, r)),
+        writer::Output::new("backlog_fan.svg", charts::render_svg(&fan)?),
+        writer::Output::new("backlog_fan.png", charts::render_png(&fan)?),
+    ])
+}
+
+fn run_command(a: &RunArgs) -> Result<(), AppError> {
+    let s = load(&a.scenario)?;
+    let replicas = a.replicas.unwrap_or(s.replicas);
+    let seed = a.seed.unwrap_or(s.seed);
+    let out = a.out.clone().unwrap_or_else(|| default_out(&a.scenario));
+    let pool = thread_pool(a.threads)?;
+    let (s, r) = simulate(s, replicas, seed, &pool, a.quiet);
+    let outputs = render_run(&s, &r).map_err(AppError::Run)?;
+    let written = writer::write_all(&out, &outputs).map_err(|e| {
+        AppError::Run(
+            anyhow::Error::new(e).context(format!("cannot write outputs to {}", out.display())),
+        )
+    })?;
+    println!("{}", report::verdict(&s, &r));
+    if !a.quiet {
+        let b = r.backlog_at_deadline();
+        let q = crate::stats::quantiles(&b);
+        println!(
+            "Backlog at the deadline: median {}, 90% of replicas between {} and {} (it was {} at the start).",
+            report::num(q[3]),
+            report::num(q[0]),
+            report::num(q[6]),
+            s.initial.overdue_total()
+        );
+        println!("{} replicas, seed {}. Wrote:", r.replicas, r.seed);
+        for p in written {
+            println!("  {}", p.display());
+        }
+    }
+    Ok(())
+}
