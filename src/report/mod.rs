@@ -32,11 +32,19 @@ pub fn percent(p: f64) -> String {
     }
 }
 
-/// "59–65%".
+/// An interval bound: whole percent, or one decimal within 1% of either end.
+fn bound(p: f64) -> String {
+    let x = p * 100.0;
+    if x > 0.0 && x < 1.0 || x > 99.0 && x < 100.0 {
+        format!("{:.1}", x)
+    } else {
+        format!("{:.0}", x)
+    }
+}
+
+/// "59–65%", "0–0.4%".
 pub fn percent_range(p: &Proportion) -> String {
-    let lo = percent(p.lower);
-    let hi = percent(p.upper);
-    format!("{}–{}", lo.trim_end_matches('%'), hi)
+    format!("{}–{}%", bound(p.lower), bound(p.upper))
 }
 
 /// What the plan's target means, in words.
@@ -91,6 +99,14 @@ mod tests {
         assert_eq!(chance(0.999), "a more than 99% chance");
         assert_eq!(chance(0.0), "a 0% chance");
         assert_eq!(chance(1.0), "a 100% chance");
+        let p = |lower, upper| Proportion {
+            estimate: 0.0,
+            lower,
+            upper,
+        };
+        assert_eq!(percent_range(&p(0.59, 0.651)), "59–65%");
+        assert_eq!(percent_range(&p(0.0, 0.0038)), "0–0.4%");
+        assert_eq!(percent_range(&p(0.9962, 1.0)), "99.6–100%");
         assert_eq!(num(2.5000), "2.5");
         assert_eq!(num(-0.0001), "0");
         assert_eq!(num(3.0), "3");

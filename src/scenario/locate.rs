@@ -117,12 +117,9 @@ impl<'a> SourceMap<'a> {
         for seg in &path.0 {
             let next = match (&cur, seg) {
                 (Node::Item(item), Seg::Key(k)) => item_key(item, k),
-                (Node::Value(v), Seg::Key(k)) => match v {
-                    toml_edit::Value::InlineTable(t) => t
-                        .get_key_value(k)
-                        .map(|(key, v)| (key.span(), Node::Item(v))),
-                    _ => None,
-                },
+                (Node::Value(toml_edit::Value::InlineTable(t)), Seg::Key(k)) => t
+                    .get_key_value(k)
+                    .map(|(key, v)| (key.span(), Node::Item(v))),
                 (Node::Item(item), Seg::Index(i)) => match item {
                     toml_edit::Item::ArrayOfTables(a) => {
                         a.get(*i).map(|t| (t.span(), Node::Table(t)))

@@ -94,12 +94,18 @@ pub fn load_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
             } else {
                 format!("not valid TOML: {msg}")
             };
-            return Err(invalid(vec![Problem {
+            let mut problems = vec![Problem {
                 path: KeyPath::root(),
                 line,
                 col,
                 message: msg,
-            }]));
+            }];
+            if !text.is_empty() && !text.ends_with('\n') {
+                problems[0]
+                    .message
+                    .push_str(" (the file ends without a final newline: was it cut short?)");
+            }
+            return Err(invalid(problems));
         }
     };
     // Stage 2: meaning.
@@ -141,6 +147,15 @@ pub fn load_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
             })
             .collect();
         problems.sort_by_key(|p| (p.line, p.col));
+        if !text.is_empty() && !text.ends_with('\n') {
+            let (line, col) = map.line_col(text.len());
+            problems.push(Problem {
+                path: KeyPath::root(),
+                line,
+                col,
+                message: "the file ends without a final newline: was it cut short? (missing keys above may follow from that)".into(),
+            });
+        }
         Err(invalid(problems))
     }
 }
@@ -254,7 +269,7 @@ impl Validator {
     }
 
     fn int(&mut self, v: &VInt, path: &KeyPath, default: Option<i64>, lo: i64, hi: i64) -> i64 {
-        let what = if hi == i64::MAX {
+        let what = if hi >= i64::from(u32::MAX) {
             format!("a whole number ≥ {lo}")
         } else {
             format!("a whole number from {lo} to {hi}")
@@ -775,7 +790,7 @@ impl Validator {
                 .num(
                     &r.no_access_retry_days,
                     &p.key("no_access_retry_days"),
-                    Some(7.0),
+                    Some(3.0),
                     NONNEG,
                 )
                 .round() as u32,
