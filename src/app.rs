@@ -155,9 +155,9 @@ fn run_command(a: &RunArgs) -> Result<(), AppError> {
         let q = crate::stats::quantiles(&b);
         println!(
             "Backlog at the deadline: median {}, 90% of replicas between {} and {} (it was {} at the start).",
-            report::num(q[3]),
-            report::num(q[0]),
-            report::num(q[6]),
+            q[3].round(),
+            q[0].round(),
+            q[6].round(),
             s.initial.overdue_total()
         );
         println!("{} replicas, seed {}. Wrote:", r.replicas, r.seed);

@@ -123,23 +123,27 @@ impl Aggregator {
         }
     }
 
+    /// Sorts each column (in parallel: columns are independent, so the result does not
+    /// depend on the thread count) and reads off the mean and quantiles.
     fn finish(self) -> Fan {
-        let mut bands = Vec::with_capacity(self.weeks);
-        let mut scratch: Vec<f64> = Vec::new();
-        for w in 0..self.weeks {
-            let row: [Band; N_METRICS] = std::array::from_fn(|m| {
-                let i = w * N_METRICS + m;
-                scratch.clear();
-                scratch.extend(self.cols[i].iter().map(|&x| x as f64));
-                scratch.sort_by(f64::total_cmp);
-                let n = scratch.len().max(1) as f64;
+        let n = self.cols.first().map_or(0, Vec::len).max(1) as f64;
+        let stats: Vec<Band> = self
+            .cols
+            .into_par_iter()
+            .zip(self.sums.into_par_iter())
+            .map(|(col, sum)| {
+                let mut v: Vec<f64> = col.into_iter().map(f64::from).collect();
+                v.sort_unstable_by(f64::total_cmp);
                 Band {
-                    mean: self.sums[i] / n,
-                    q: stats::LEVELS.map(|p| stats::quantile_sorted(&scratch, p)),
+                    mean: sum / n,
+                    q: stats::LEVELS.map(|p| stats::quantile_sorted(&v, p)),
                 }
-            });
-            bands.push(row);
-        }
+            })
+            .collect();
+        let bands = stats
+            .chunks_exact(N_METRICS)
+            .map(|row| std::array::from_fn(|m| row[m]))
+            .collect();
         Fan { bands }
     }
 }
