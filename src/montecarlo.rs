@@ -181,17 +181,3 @@ pub fn run(p: &Prepared, replicas: u32, seed: u64, progress: &mut dyn FnMut(u64)
         fan: agg.finish(),
     }
 }
-
-/// Runs only the plan outcomes (no weekly fan), for searches that need many evaluations.
-pub fn outcomes(p: &Prepared, replicas: u32, seed: u64) -> Vec<Outcome> {
-    (0..replicas)
-        .into_par_iter()
-        .map(|i| {
-            simulate(
-                p,
-                replica_seed(seed, u64::from(i)),
-                &mut crate::observe::NullRecorder,
-            )
-        })
-        .collect()
-}

@@ -19,8 +19,6 @@ pub struct CapacityPlan {
     pub pool_threshold: Option<u32>,
     /// Other casework per community RSO per working day (hours).
     pub other_per_rso_day: f64,
-    /// Working days per normal week.
-    pub working_days_per_week: f64,
 }
 
 impl CapacityPlan {
@@ -61,7 +59,6 @@ impl CapacityPlan {
             pool_hours: pool,
             pool_threshold: s.staff.pool_backlog_threshold,
             other_per_rso_day: s.staff.other_casework_hours_per_rso_year / (52.0 * wd),
-            working_days_per_week: wd,
         }
     }
 }

@@ -59,20 +59,6 @@ impl Schedule {
         }
         m
     }
-
-    pub fn min_value(&self) -> f64 {
-        self.points
-            .iter()
-            .map(|p| p.1)
-            .fold(f64::INFINITY, f64::min)
-    }
-
-    /// Multiplies every value by `k`.
-    pub fn scaled(&self, k: f64) -> Schedule {
-        Schedule {
-            points: self.points.iter().map(|&(d, v)| (d, v * k)).collect(),
-        }
-    }
 }
 
 /// A step function of the simulation day: each value holds from its day until the next.
