@@ -262,15 +262,11 @@ impl<'p> Sim<'p> {
             }
         };
         self.active += 1;
-        let exit_day = (today as f64 + exit_after).floor();
-        if exit_day < self.horizon as f64 {
-            let gen = self.people[idx as usize].gen;
-            self.events.push(
-                Day(exit_day as i32),
-                ORD_EXIT,
-                Ev::Exit { person: idx, gen },
-            );
-        }
+        // Exits past the horizon never happen: the queue drops them (the cast saturates).
+        let exit_day = (today as f64 + exit_after).floor() as i32;
+        let gen = self.people[idx as usize].gen;
+        self.events
+            .push(Day(exit_day), ORD_EXIT, Ev::Exit { person: idx, gen });
         idx
     }
 
@@ -507,7 +503,7 @@ impl<'p> Sim<'p> {
         let gen = self.item(pi, slot).gen;
         if workable <= today {
             self.make_ready(pi, slot, today);
-        } else if workable < self.horizon {
+        } else {
             self.events.push(
                 Day(workable),
                 ORD_WORKABLE,
@@ -518,7 +514,7 @@ impl<'p> Sim<'p> {
                 },
             );
         }
-        if self.s.policy == Policy::MostOverdueFirst && due + 1 > today && due + 1 < self.horizon {
+        if self.s.policy == Policy::MostOverdueFirst && due + 1 > today {
             self.events.push(
                 Day(due + 1),
                 ORD_OVERDUE,
@@ -602,17 +598,15 @@ impl<'p> Sim<'p> {
                     it.state = ItemState::Waiting;
                     it.remaining = effort;
                     let gen = it.gen;
-                    if retry < self.horizon {
-                        self.events.push(
-                            Day(retry),
-                            ORD_WORKABLE,
-                            Ev::Workable {
-                                person: pi,
-                                slot,
-                                gen,
-                            },
-                        );
-                    }
+                    self.events.push(
+                        Day(retry),
+                        ORD_WORKABLE,
+                        Ev::Workable {
+                            person: pi,
+                            slot,
+                            gen,
+                        },
+                    );
                 } else {
                     self.wk_visits += 1;
                     self.clear_item(pi, slot, today, false);
