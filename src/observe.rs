@@ -24,9 +24,18 @@ pub enum Metric {
     CaseloadPerFte,
     Entries,
     Exits,
+    PopulationCustody,
+    PopulationAp,
+    ApOccupancy,
+    ApRefused,
+    Releases,
+    Recalls,
+    StaffInPost,
+    StaffEffectiveFte,
+    Vacancies,
 }
 
-pub const N_METRICS: usize = 17;
+pub const N_METRICS: usize = 26;
 
 impl Metric {
     pub const ALL: [Metric; N_METRICS] = [
@@ -47,6 +56,15 @@ impl Metric {
         Metric::CaseloadPerFte,
         Metric::Entries,
         Metric::Exits,
+        Metric::PopulationCustody,
+        Metric::PopulationAp,
+        Metric::ApOccupancy,
+        Metric::ApRefused,
+        Metric::Releases,
+        Metric::Recalls,
+        Metric::StaffInPost,
+        Metric::StaffEffectiveFte,
+        Metric::Vacancies,
     ];
 
     pub fn index(self) -> usize {
@@ -73,13 +91,24 @@ impl Metric {
             Metric::CaseloadPerFte => "caseload_per_fte",
             Metric::Entries => "entries",
             Metric::Exits => "exits",
+            Metric::PopulationCustody => "population_custody",
+            Metric::PopulationAp => "population_ap",
+            Metric::ApOccupancy => "ap_occupancy",
+            Metric::ApRefused => "ap_refused",
+            Metric::Releases => "releases",
+            Metric::Recalls => "recalls",
+            Metric::StaffInPost => "staff_in_post",
+            Metric::StaffEffectiveFte => "staff_effective_fte",
+            Metric::Vacancies => "vacancies",
         }
     }
 
     /// One line of meaning, for the README and reports.
     pub fn meaning(self) -> &'static str {
         match self {
-            Metric::Backlog => "RSOs in the community whose scheduled or entry visit is overdue",
+            Metric::Backlog => {
+                "RSOs in the community or AP whose scheduled or entry visit is overdue"
+            }
             Metric::BacklogVeryHigh => "overdue visits of very-high-risk RSOs",
             Metric::BacklogHigh => "overdue visits of high-risk RSOs",
             Metric::BacklogMedium => "overdue visits of medium-risk RSOs",
@@ -87,17 +116,30 @@ impl Metric {
             Metric::MaxDaysOverdue => "days the longest-overdue visit is past its due date",
             Metric::MeanDaysOverdue => "mean days past due over overdue visits",
             Metric::ArmsOverdue => "ARMS reassessments past their due date",
-            Metric::Population => "RSOs on the register managed by the force",
+            Metric::Population => {
+                "RSOs on the register managed by the force (community, AP and custody)"
+            }
             Metric::PopulationCommunity => "RSOs living in the community",
-            Metric::Fte => "offender-manager FTE in post",
+            Metric::Fte => "funded offender-manager posts (establishment FTE)",
             Metric::HoursDemanded => {
                 "staff-hours of visits and assessments falling due in the week, plus other casework"
             }
             Metric::HoursDelivered => "staff-hours spent on casework in the week",
             Metric::VisitsDone => "home visits completed in the week (entry visits included)",
-            Metric::CaseloadPerFte => "community RSOs per offender-manager FTE",
+            Metric::CaseloadPerFte => "community and AP RSOs per offender-manager FTE in post",
             Metric::Entries => "new registrations and transfers in during the week",
             Metric::Exits => "RSOs leaving the register or the area during the week",
+            Metric::PopulationCustody => "RSOs in custody (sentenced or recalled)",
+            Metric::PopulationAp => "RSOs living in approved premises",
+            Metric::ApOccupancy => "share of the AP beds available to the force that are occupied",
+            Metric::ApRefused => "AP referrals refused in the week because no bed was free",
+            Metric::Releases => "releases from custody in the week",
+            Metric::Recalls => "community RSOs recalled to custody in the week",
+            Metric::StaffInPost => "offender-manager FTE in post",
+            Metric::StaffEffectiveFte => {
+                "FTE in post weighted by productivity (new starters ramping up)"
+            }
+            Metric::Vacancies => "funded posts (FTE) not filled, being recruited",
         }
     }
 }

@@ -1,8 +1,9 @@
-//! Staff capacity per day: working days, establishment hours, flexible pool and overtime.
+//! Staff capacity per day: working days, establishment, flexible pool and overtime.
 //!
 //! Built once per scenario (it is the same in every replica) so the replica loop only reads
-//! arrays. Weekly hours are spread evenly over the working days of the week; a bank holiday
-//! is a day without casework.
+//! arrays; staff in post and their productivity vary by replica (see `workforce`). Weekly
+//! hours are spread evenly over the working days of the week; a bank holiday is a day
+//! without casework.
 
 use crate::scenario::Scenario;
 
@@ -10,10 +11,12 @@ use crate::scenario::Scenario;
 pub struct CapacityPlan {
     /// Per day: is it a working day?
     pub working: Vec<bool>,
-    /// Per day: offender-manager FTE in post.
+    /// Per day: funded offender-manager posts (FTE).
     pub fte: Vec<f64>,
-    /// Per working day: establishment casework hours plus overtime.
-    pub base_hours: Vec<f64>,
+    /// Casework hours of one fully productive FTE on a working day.
+    pub hours_per_fte_day: f64,
+    /// Per working day: overtime hours.
+    pub overtime_hours: Vec<f64>,
     /// Per working day: flexible-pool hours on offer.
     pub pool_hours: Vec<f64>,
     pub pool_threshold: Option<u32>,
@@ -34,7 +37,7 @@ impl CapacityPlan {
         let start_wd = s.start.weekday() as usize;
         let mut working = vec![false; h];
         let mut fte = vec![0.0; h];
-        let mut base = vec![0.0; h];
+        let mut overtime_hours = vec![0.0; h];
         let mut pool = vec![0.0; h];
         for d in 0..h {
             let wday = (start_wd + d) % 7;
@@ -49,13 +52,14 @@ impl CapacityPlan {
                 .filter(|o| o.from_day <= d as i32 && d as i32 <= o.to_day)
                 .map(|o| o.hours_per_week)
                 .sum();
-            base[d] = (f * s.staff.productive_hours_per_week + overtime) / wd;
+            overtime_hours[d] = overtime / wd;
             pool[d] = s.staff.pool_hours_per_week.at(d as f64) / wd;
         }
         CapacityPlan {
             working,
             fte,
-            base_hours: base,
+            hours_per_fte_day: s.staff.productive_hours_per_week / wd,
+            overtime_hours,
             pool_hours: pool,
             pool_threshold: s.staff.pool_backlog_threshold,
             other_per_rso_day: s.staff.other_casework_hours_per_rso_year / (52.0 * wd),

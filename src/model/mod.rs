@@ -1,11 +1,14 @@
-//! The RSO-management model: people, registrations, work items, capacity, one replica.
+//! The RSO-management model: people, registrations, custody and approved premises, work
+//! items, capacity and the workforce, one replica.
 //!
 //! Pure: no files, no printing, no clocks. Results leave through [`crate::observe::Recorder`].
 
 pub mod capacity;
+pub mod custody;
 pub mod offender;
 pub mod registrations;
 pub mod sim;
 pub mod work;
+pub mod workforce;
 
 pub use sim::{simulate, Prepared};

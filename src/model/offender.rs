@@ -67,12 +67,24 @@ impl Item {
     }
 }
 
+/// Where a registered person lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    Community,
+    Custody,
+    ApprovedPremises,
+}
+
 /// A registered person (anonymous: an index and a few dates, nothing else).
 #[derive(Debug, Clone, Copy)]
 pub struct Person {
     pub active: bool,
     pub gen: u32,
     pub tier: Tier,
+    pub loc: Location,
+    /// Bumped at every move between locations: pending moves carrying an older value are
+    /// stale (e.g. a recall drawn before a tier change).
+    pub loc_gen: u32,
     pub last_visit: i32,
     pub visit: Item,
     pub arms: Item,
@@ -83,6 +95,8 @@ impl Person {
         active: false,
         gen: 0,
         tier: Tier::Medium,
+        loc: Location::Community,
+        loc_gen: 0,
         last_visit: 0,
         visit: Item::IDLE,
         arms: Item::IDLE,
@@ -121,17 +135,32 @@ fn expected_years(ex: &Exits, d: Disposal) -> f64 {
     }
 }
 
-/// Days from registration (or, for the initial caseload, from the start) until the person
-/// leaves the register or the area. `initial`: the person is already part-way through their
-/// notification (stationary sampling: disposal length-biased, remaining time uniform).
-pub fn draw_exit_after(ex: &Exits, initial: bool, rng: &mut Rng) -> f64 {
-    let d = if initial {
-        let w: [f64; 6] =
-            std::array::from_fn(|i| ex.disposal_mix[i] * expected_years(ex, Disposal::ALL[i]));
+/// Draws a disposal: from the mix for a newcomer; for someone already on the register
+/// (`initial`), length-biased by the expected time on the register, each mix share also
+/// weighted by `weight` (e.g. the custodial share, for those in custody on the start date).
+pub fn draw_disposal(ex: &Exits, initial: bool, weight: &[f64; 6], rng: &mut Rng) -> Disposal {
+    if initial {
+        let w: [f64; 6] = std::array::from_fn(|i| {
+            ex.disposal_mix[i] * weight[i] * expected_years(ex, Disposal::ALL[i])
+        });
         Disposal::ALL[draw_index(&w, rng)]
     } else {
-        Disposal::ALL[draw_index(&ex.disposal_mix, rng)]
-    };
+        let w: [f64; 6] = std::array::from_fn(|i| ex.disposal_mix[i] * weight[i]);
+        Disposal::ALL[draw_index(&w, rng)]
+    }
+}
+
+/// Days from registration (or, for the initial caseload, from the start) until the person
+/// leaves the register or the area, and the disposal drawn. `initial`: the person is already
+/// part-way through their notification (stationary sampling: disposal length-biased,
+/// remaining time uniform).
+pub fn draw_exit_after(ex: &Exits, initial: bool, rng: &mut Rng) -> (Disposal, f64) {
+    let d = draw_disposal(ex, initial, &[1.0; 6], rng);
+    (d, exit_after_for(ex, d, initial, rng))
+}
+
+/// [`draw_exit_after`] for a given disposal.
+pub fn exit_after_for(ex: &Exits, d: Disposal, initial: bool, rng: &mut Rng) -> f64 {
     let under_18 = rng.gen::<f64>() < ex.under_18_share;
     let notification = match ex.period_years(d) {
         Some(y) => {
@@ -194,9 +223,9 @@ mod tests {
     fn fixed_periods_are_exact_and_halved_for_under_18s() {
         let mut ex = exits();
         let mut rng = stream(1, 1);
-        assert_eq!(draw_exit_after(&ex, false, &mut rng), 5.0 * YEAR);
+        assert_eq!(draw_exit_after(&ex, false, &mut rng).1, 5.0 * YEAR);
         ex.under_18_share = 1.0;
-        assert_eq!(draw_exit_after(&ex, false, &mut rng), 2.5 * YEAR);
+        assert_eq!(draw_exit_after(&ex, false, &mut rng).1, 2.5 * YEAR);
     }
 
     #[test]
@@ -208,7 +237,7 @@ mod tests {
         let mut rng = stream(2, 1);
         let n = 20_000;
         let mean: f64 = (0..n)
-            .map(|_| draw_exit_after(&ex, false, &mut rng))
+            .map(|_| draw_exit_after(&ex, false, &mut rng).1)
             .sum::<f64>()
             / n as f64;
         // Exponential with mean 10 years (reviews never granted): sd of the mean 10y/sqrt(n).

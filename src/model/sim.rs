@@ -1,9 +1,11 @@
 //! One replica: the discrete-event loop over days.
 //!
-//! Each day: events due that day run in `(day, kind, insertion)` order (exits, registrations,
-//! arrivals, items becoming workable or overdue); on a working day the team then spends its
-//! hours on workable items in policy order, carrying partial progress over; at the end of the
-//! day the plan is checked and, every seventh day, a snapshot goes to the recorder.
+//! Each day: the workforce moves on (starters, leavers, establishment steps); events due that
+//! day run in `(day, kind, insertion)` order (exits, moves between custody, approved
+//! premises and the community, registrations, arrivals, items becoming workable or overdue);
+//! on a working day the team then spends its hours on workable items in policy order,
+//! carrying partial progress over; at the end of the day the plan is checked and, every
+//! seventh day, a snapshot goes to the recorder.
 //! Pure: no I/O, no clocks; all randomness from the replica's seeded streams.
 
 use std::cmp::Reverse;
@@ -11,14 +13,21 @@ use std::collections::BinaryHeap;
 
 use rand::{Rng as _, RngCore as _};
 
+use rand_distr::{Distribution, Exp1};
+
 use super::capacity::CapacityPlan;
-use super::offender::{draw_exit_after, draw_tier, Item, ItemKind, ItemState, Person};
+use super::custody::{release_time, Durations, Noise};
+use super::offender::{
+    draw_disposal, draw_exit_after, draw_tier, exit_after_for, Item, ItemKind, ItemState, Location,
+    Person,
+};
 use super::registrations::{ArrivalStream, LagSampler};
 use super::work::{queue_key, BacklogIndex, SLOT_ARMS, SLOT_VISIT};
+use super::workforce::Team;
 use crate::engine::queue::EventQueue;
 use crate::engine::rng::{stream, Rng};
 use crate::observe::{Metric, Outcome, Recorder, Snapshot, N_METRICS};
-use crate::scenario::{Policy, Scenario, Tier};
+use crate::scenario::{DriverKind, Policy, Scenario, Tier, TierVisit};
 use crate::time::Day;
 
 // Random streams of a replica (see engine::rng). Arrival streams are ARRIVALS + driver index.
@@ -27,14 +36,34 @@ const S_EFFORT: u64 = 2;
 const S_ACCESS: u64 = 3;
 const S_ARMS: u64 = 4;
 const S_INITIAL: u64 = 5;
+const S_CUSTODY: u64 = 6;
+const S_AP: u64 = 7;
+const S_RECALL: u64 = 8;
+const S_STAFF: u64 = 9;
+const S_ABSTRACTION: u64 = 10;
 const S_ARRIVALS: u64 = 16;
 
 // Event kinds, in their same-day order.
 const ORD_EXIT: u8 = 0;
-const ORD_REGISTER: u8 = 1;
-const ORD_ARRIVAL: u8 = 2;
-const ORD_WORKABLE: u8 = 3;
-const ORD_OVERDUE: u8 = 4;
+const ORD_MOVE: u8 = 1;
+const ORD_REGISTER: u8 = 2;
+const ORD_ARRIVAL: u8 = 3;
+const ORD_WORKABLE: u8 = 4;
+const ORD_OVERDUE: u8 = 5;
+const N_ORDERS: usize = 6;
+
+const YEAR: f64 = 365.25;
+
+/// A move between locations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Move {
+    /// Custody → approved premises or community.
+    Release,
+    /// Approved premises → community.
+    LeaveAp,
+    /// Community → custody.
+    Recall,
+}
 
 #[derive(Debug, Clone, Copy)]
 enum Ev {
@@ -56,6 +85,12 @@ enum Ev {
         person: u32,
         gen: u32,
     },
+    /// A move; `gen` is the person's location generation when it was scheduled.
+    Move {
+        person: u32,
+        gen: u32,
+        kind: Move,
+    },
 }
 
 /// Everything about a scenario that is the same in every replica, computed once.
@@ -64,6 +99,11 @@ pub struct Prepared {
     pub scenario: Scenario,
     pub capacity: CapacityPlan,
     lags: Vec<Option<LagSampler>>,
+    /// Sentence lengths by disposal (custody only).
+    sentences: Vec<Durations>,
+    ap_stay: Option<Durations>,
+    recall_duration: Option<Durations>,
+    abstraction: Noise,
     /// Log-normal effort multipliers (mean 1) at 1024 equally likely quantiles; empty when
     /// efforts are deterministic. A table lookup costs far less than `exp` per draw.
     effort_table: Vec<f64>,
@@ -79,10 +119,28 @@ impl Prepared {
             .map(|d| d.lag.as_ref().map(LagSampler::new))
             .collect();
         let effort_table = effort_table(scenario.visits.effort_cv);
+        let sentences = scenario
+            .custody
+            .iter()
+            .flat_map(|c| c.sentence.iter().map(Durations::new))
+            .collect();
+        let ap_stay = scenario
+            .approved_premises
+            .as_ref()
+            .map(|a| Durations::new(&a.stay));
+        let recall_duration = scenario
+            .recall
+            .as_ref()
+            .map(|r| Durations::new(&r.duration));
+        let abstraction = Noise::new(scenario.staff.workforce.abstraction_cv);
         Prepared {
             scenario,
             capacity,
             lags,
+            sentences,
+            ap_stay,
+            recall_duration,
+            abstraction,
             effort_table,
         }
     }
@@ -135,6 +193,16 @@ struct Sim<'p> {
     rng_access: Rng,
     rng_arms: Rng,
     rng_initial: Rng,
+    rng_custody: Rng,
+    rng_ap: Rng,
+    rng_recall: Rng,
+    rng_staff: Rng,
+    rng_abstraction: Rng,
+    team: Team,
+    /// This week's multiplier of productive hours (sickness, abstractions).
+    week_noise: f64,
+    in_custody: u32,
+    in_ap: u32,
     /// Hours falling due per flow week (index = week of the snapshot that reports it).
     demand: Vec<f64>,
     active: u32,
@@ -143,6 +211,9 @@ struct Sim<'p> {
     wk_visits: u32,
     wk_entries: u32,
     wk_exits: u32,
+    wk_releases: u32,
+    wk_recalls: u32,
+    wk_refused: u32,
     entries: u64,
     exits: u64,
 }
@@ -153,13 +224,19 @@ impl<'p> Sim<'p> {
         let n0 = s.initial.total() as usize;
         let min_due = -(s.initial.max_days_overdue as i32) - 1;
         let n_drivers = s.registrations.drivers.len();
+        let mut rng_staff = stream(seed, S_STAFF);
+        let team = Team::new(
+            &s.staff.workforce,
+            s.staff.establishment.at(0),
+            &mut rng_staff,
+        );
         Sim {
             p,
             s,
             horizon: s.horizon_days,
             people: Vec::with_capacity(n0 + n0 / 2 + 64),
             free: Vec::with_capacity(256),
-            events: EventQueue::new(s.horizon_days.max(0) as usize, 5, 2 * n0 + 64),
+            events: EventQueue::new(s.horizon_days.max(0) as usize, N_ORDERS, 2 * n0 + 64),
             ready: BinaryHeap::with_capacity(n0 / 4 + 64),
             visits: BacklogIndex::new(min_due, s.horizon_days + 1),
             arms: BacklogIndex::new(min_due, s.horizon_days + 1),
@@ -172,12 +249,24 @@ impl<'p> Sim<'p> {
             rng_access: stream(seed, S_ACCESS),
             rng_arms: stream(seed, S_ARMS),
             rng_initial: stream(seed, S_INITIAL),
+            rng_custody: stream(seed, S_CUSTODY),
+            rng_ap: stream(seed, S_AP),
+            rng_recall: stream(seed, S_RECALL),
+            rng_staff,
+            rng_abstraction: stream(seed, S_ABSTRACTION),
+            team,
+            week_noise: 1.0,
+            in_custody: 0,
+            in_ap: 0,
             demand: vec![0.0; s.weeks() + 2],
             active: 0,
             wk_delivered: 0.0,
             wk_visits: 0,
             wk_entries: 0,
             wk_exits: 0,
+            wk_releases: 0,
+            wk_recalls: 0,
+            wk_refused: 0,
             entries: 0,
             exits: 0,
         }
@@ -193,6 +282,11 @@ impl<'p> Sim<'p> {
         self.check_target(0, &mut days_to_target);
         rec.week(0, &self.snapshot(0));
         for d in 0..self.horizon {
+            self.team
+                .step(d, self.p.capacity.fte[d as usize], &mut self.rng_staff);
+            if d % 7 == 0 {
+                self.week_noise = self.p.abstraction.sample(&mut self.rng_abstraction);
+            }
             while let Some(ev) = self.events.pop_day(Day(d)) {
                 self.handle(ev, d);
             }
@@ -251,6 +345,7 @@ impl<'p> Sim<'p> {
             Some(i) => {
                 let old = &self.people[i as usize];
                 person.gen = old.gen;
+                person.loc_gen = old.loc_gen.wrapping_add(1);
                 person.visit.gen = old.visit.gen;
                 person.arms.gen = old.arms.gen;
                 self.people[i as usize] = person;
@@ -280,8 +375,9 @@ impl<'p> Sim<'p> {
         for tier in Tier::ALL {
             let tv = s.visits.tiers[tier.index()];
             for k in 0..init.by_tier[tier.index()] {
-                let exit_after = draw_exit_after(&s.exits, true, &mut self.rng_initial);
+                let (_, exit_after) = draw_exit_after(&s.exits, true, &mut self.rng_initial);
                 let pi = self.new_person(tier, exit_after, 0);
+                self.schedule_recall(pi, 0);
                 let overdue = k < init.overdue_by_tier[tier.index()];
                 match tv.cadence_days {
                     Some(cad) => {
@@ -310,6 +406,79 @@ impl<'p> Sim<'p> {
                     self.set_item(pi, SLOT_ARMS, ItemKind::Arms, due, h, 0);
                 }
                 left -= 1;
+            }
+        }
+        self.init_custody();
+        self.init_ap();
+    }
+
+    /// Tier shares of the community caseload on the start date (the national mix if empty).
+    fn initial_mix(&self) -> [f64; 5] {
+        let by = &self.s.initial.by_tier;
+        let total: u32 = by.iter().sum();
+        if total == 0 {
+            [0.02, 0.16, 0.30, 0.26, 0.26]
+        } else {
+            std::array::from_fn(|i| by[i] as f64 / total as f64)
+        }
+    }
+
+    /// RSOs in custody on the start date: disposal and sentence length-biased (they are
+    /// part-way through), time served so far uniform. All draws from the custody stream, so
+    /// the community caseload is the same with or without them.
+    fn init_custody(&mut self) {
+        let s = self.s;
+        let Some(c) = &s.custody else { return };
+        let mix = self.initial_mix();
+        for _ in 0..c.at_start {
+            let tier = draw_tier(&mix, &mut self.rng_custody);
+            let rng = &mut self.rng_custody;
+            let disp = draw_disposal(&s.exits, true, &c.custodial_share, rng);
+            let exit_after = exit_after_for(&s.exits, disp, true, rng);
+            let sentence = self.p.sentences[disp as usize].sample_in_progress(rng);
+            let served = rng.gen::<f64>() * c.effective_release_fraction.at(0) * sentence;
+            let pi = self.new_person(tier, exit_after, 0);
+            let release = release_time(&c.effective_release_fraction, -served, sentence);
+            self.imprison(pi, release, 0);
+        }
+    }
+
+    /// AP residents on the start date: tier by caseload × referral share, remaining stay
+    /// uniform over a length-biased stay, next AP visit uniform over the cadence.
+    fn init_ap(&mut self) {
+        let s = self.s;
+        let Some(ap) = &s.approved_premises else {
+            return;
+        };
+        let base = self.initial_mix();
+        let mix: [f64; 5] = std::array::from_fn(|i| base[i] * ap.referral_share[i]);
+        let mix = if mix.iter().sum::<f64>() > 0.0 {
+            mix
+        } else {
+            base
+        };
+        let cad = ap.visit.cadence_days.unwrap_or(28) as i32;
+        for _ in 0..ap.at_start {
+            let tier = draw_tier(&mix, &mut self.rng_ap);
+            let (_, exit_after) = draw_exit_after(&s.exits, true, &mut self.rng_ap);
+            let pi = self.new_person(tier, exit_after, 0);
+            let stay = self.rng_ap.gen::<f64>()
+                * self
+                    .p
+                    .ap_stay
+                    .as_ref()
+                    .map_or(0.0, |d| d.sample_in_progress(&mut self.rng_ap));
+            self.in_ap += 1;
+            self.relocate(pi, Location::ApprovedPremises);
+            let leave = (stay.floor() as i32).max(1);
+            self.push_move(pi, leave, Move::LeaveAp);
+            let due = self.rng_ap.gen_range(0..cad);
+            self.people[pi as usize].last_visit = due - cad;
+            self.set_item(pi, SLOT_VISIT, ItemKind::Visit, due, ap.visit.effort(), 0);
+            if s.arms.enabled {
+                let due = self.rng_ap.gen_range(0..s.arms.interval_days as i32);
+                let h = self.arms_hours(tier);
+                self.set_item(pi, SLOT_ARMS, ItemKind::Arms, due, h, 0);
             }
         }
     }
@@ -400,7 +569,13 @@ impl<'p> Sim<'p> {
                 if pr.active && pr.gen == gen {
                     self.clear_item(person, SLOT_VISIT, d, true);
                     self.clear_item(person, SLOT_ARMS, d, true);
+                    match pr.loc {
+                        Location::Custody => self.in_custody -= 1,
+                        Location::ApprovedPremises => self.in_ap -= 1,
+                        Location::Community => {}
+                    }
                     let pr = &mut self.people[person as usize];
+                    pr.loc_gen = pr.loc_gen.wrapping_add(1);
                     pr.active = false;
                     pr.gen = pr.gen.wrapping_add(1);
                     self.free.push(person);
@@ -409,18 +584,114 @@ impl<'p> Sim<'p> {
                     self.wk_exits += 1;
                 }
             }
+            Ev::Move { person, gen, kind } => {
+                let pr = self.people[person as usize];
+                if pr.active && pr.loc_gen == gen {
+                    match kind {
+                        Move::Release => self.release(person, d),
+                        Move::LeaveAp => {
+                            self.in_ap -= 1;
+                            self.clear_item(person, SLOT_VISIT, d, true);
+                            self.enter_community(person, d);
+                        }
+                        Move::Recall => {
+                            self.wk_recalls += 1;
+                            self.clear_item(person, SLOT_VISIT, d, true);
+                            self.clear_item(person, SLOT_ARMS, d, true);
+                            let dur = self
+                                .p
+                                .recall_duration
+                                .as_ref()
+                                .map_or(0.0, |r| r.sample(&mut self.rng_recall));
+                            self.imprison(person, d as f64 + dur, d);
+                        }
+                    }
+                }
+            }
         }
     }
 
-    fn register(&mut self, driver: usize, d: i32) {
+    // ---- locations ----------------------------------------------------------------------
+
+    fn relocate(&mut self, pi: u32, loc: Location) {
+        let p = &mut self.people[pi as usize];
+        p.loc = loc;
+        p.loc_gen = p.loc_gen.wrapping_add(1);
+    }
+
+    fn push_move(&mut self, pi: u32, day: i32, kind: Move) {
+        let gen = self.people[pi as usize].loc_gen;
+        self.events.push(
+            Day(day),
+            ORD_MOVE,
+            Ev::Move {
+                person: pi,
+                gen,
+                kind,
+            },
+        );
+    }
+
+    /// Into custody until `release` (a time in days); released no earlier than tomorrow.
+    fn imprison(&mut self, pi: u32, release: f64, today: i32) {
+        self.in_custody += 1;
+        self.relocate(pi, Location::Custody);
+        let day = (release.floor().min(f64::from(i32::MAX / 2)) as i32).max(today + 1);
+        self.push_move(pi, day, Move::Release);
+    }
+
+    /// Out of custody: to approved premises if referred and a bed is free, otherwise to the
+    /// community (a referral without a bed is counted as refused).
+    fn release(&mut self, pi: u32, d: i32) {
+        self.in_custody -= 1;
+        self.wk_releases += 1;
+        if let Some(ap) = &self.s.approved_premises {
+            let tier = self.people[pi as usize].tier;
+            let referred = self.rng_ap.gen::<f64>() < ap.referral_share[tier.index()];
+            if referred {
+                if f64::from(self.in_ap) < ap.beds.at(d) {
+                    let stay = self
+                        .p
+                        .ap_stay
+                        .as_ref()
+                        .map_or(0.0, |x| x.sample(&mut self.rng_ap));
+                    self.in_ap += 1;
+                    self.relocate(pi, Location::ApprovedPremises);
+                    self.push_move(pi, d + (stay.floor() as i32).max(1), Move::LeaveAp);
+                    self.set_entry(pi, d);
+                    return;
+                }
+                self.wk_refused += 1;
+            }
+        }
+        self.enter_community(pi, d);
+    }
+
+    fn enter_community(&mut self, pi: u32, d: i32) {
+        self.relocate(pi, Location::Community);
+        self.set_entry(pi, d);
+        self.schedule_recall(pi, d);
+    }
+
+    /// Draws the next recall of a community RSO at their tier's rate (memoryless, so it is
+    /// redrawn whenever the tier changes).
+    fn schedule_recall(&mut self, pi: u32, d: i32) {
+        let Some(r) = &self.s.recall else { return };
+        let rate = r.rate_per_year[self.people[pi as usize].tier.index()];
+        if rate <= 0.0 {
+            return;
+        }
+        let e: f64 = Exp1.sample(&mut self.rng_recall);
+        let t = f64::from(d) + e / rate * YEAR;
+        if t < f64::from(self.horizon) {
+            self.push_move(pi, (t.floor() as i32).max(d + 1), Move::Recall);
+        }
+    }
+
+    /// The entry visit (and full ARMS) due after entering the community or AP.
+    fn set_entry(&mut self, pi: u32, d: i32) {
         let s = self.s;
-        let mix = &s.registrations.drivers[driver].tier_mix;
-        let tier = draw_tier(mix, &mut self.rng_person);
-        let exit_after = draw_exit_after(&s.exits, false, &mut self.rng_person);
-        let pi = self.new_person(tier, exit_after, d);
         self.people[pi as usize].last_visit = d;
-        self.entries += 1;
-        self.wk_entries += 1;
         let due = d + s.visits.entry_due_days as i32;
         self.set_item(
             pi,
@@ -430,6 +701,37 @@ impl<'p> Sim<'p> {
             s.visits.entry_hours,
             d,
         );
+    }
+
+    /// The visit rules for a person where they live now.
+    fn visit_spec(&self, pi: u32) -> TierVisit {
+        let p = &self.people[pi as usize];
+        match (p.loc, &self.s.approved_premises) {
+            (Location::ApprovedPremises, Some(ap)) => ap.visit,
+            _ => self.s.visits.tiers[p.tier.index()],
+        }
+    }
+
+    fn register(&mut self, driver: usize, d: i32) {
+        let s = self.s;
+        let mix = &s.registrations.drivers[driver].tier_mix;
+        let tier = draw_tier(mix, &mut self.rng_person);
+        let (disp, exit_after) = draw_exit_after(&s.exits, false, &mut self.rng_person);
+        let pi = self.new_person(tier, exit_after, d);
+        self.entries += 1;
+        self.wk_entries += 1;
+        if let Some(c) = &s.custody {
+            // Transfers in arrive living in the community; sentencing decides the others.
+            let sentenced = s.registrations.drivers[driver].kind != DriverKind::TransfersIn;
+            let u = self.rng_custody.gen::<f64>();
+            if sentenced && u < c.custodial_share[disp as usize] {
+                let sentence = self.p.sentences[disp as usize].sample(&mut self.rng_custody);
+                let release = release_time(&c.effective_release_fraction, d as f64, sentence);
+                self.imprison(pi, release, d);
+                return;
+            }
+        }
+        self.enter_community(pi, d);
     }
 
     // ---- items --------------------------------------------------------------------------
@@ -496,7 +798,7 @@ impl<'p> Sim<'p> {
         }
         let window = match kind {
             ItemKind::Entry => i32::MAX / 4,
-            ItemKind::Visit => self.s.visits.tiers[tier.index()].window_days as i32,
+            ItemKind::Visit => self.visit_spec(pi).window_days as i32,
             ItemKind::Arms => self.s.arms.window_days as i32,
         };
         let workable = due.saturating_sub(window);
@@ -556,8 +858,7 @@ impl<'p> Sim<'p> {
     }
 
     fn schedule_visit(&mut self, pi: u32, due_from_last: bool, today: i32) {
-        let tier = self.people[pi as usize].tier;
-        let tv = self.s.visits.tiers[tier.index()];
+        let tv = self.visit_spec(pi);
         if let Some(cad) = tv.cadence_days {
             let last = self.people[pi as usize].last_visit;
             let due = if due_from_last {
@@ -586,11 +887,11 @@ impl<'p> Sim<'p> {
                 }
             }
             ItemKind::Visit => {
-                let tier = self.people[pi as usize].tier;
-                let share = s.visits.tiers[tier.index()].no_access_share;
+                let tv = self.visit_spec(pi);
+                let share = tv.no_access_share;
                 if share > 0.0 && self.rng_access.gen::<f64>() < share {
                     // No one home: the effort is spent and another attempt is needed.
-                    let effort = self.draw_effort(s.visits.tiers[tier.index()].effort());
+                    let effort = self.draw_effort(tv.effort());
                     self.demand[Self::flow_week(today)] += effort;
                     let retry = today + s.visits.no_access_retry_days.max(1) as i32;
                     let it = self.item_mut(pi, slot);
@@ -631,6 +932,11 @@ impl<'p> Sim<'p> {
 
     fn change_tier(&mut self, pi: u32, new: Tier, today: i32) {
         self.people[pi as usize].tier = new;
+        if self.s.recall.is_some() && self.people[pi as usize].loc == Location::Community {
+            // The recall rate follows the tier: forget the pending recall, draw a new one.
+            self.relocate(pi, Location::Community);
+            self.schedule_recall(pi, today);
+        }
         let v = self.people[pi as usize].visit;
         if v.is_pending() && v.kind == ItemKind::Entry {
             // The entry visit keeps its due date; it now counts under the new tier.
@@ -648,7 +954,8 @@ impl<'p> Sim<'p> {
     fn work_day(&mut self, d: i32) {
         let cp = &self.p.capacity;
         let di = d as usize;
-        let mut cap = cp.base_hours[di];
+        let mut cap =
+            self.team.effective(d) * cp.hours_per_fte_day * self.week_noise + cp.overtime_hours[di];
         if cp.pool_hours[di] > 0.0 {
             let on = match cp.pool_threshold {
                 None => true,
@@ -658,7 +965,8 @@ impl<'p> Sim<'p> {
                 cap += cp.pool_hours[di];
             }
         }
-        let other = self.active as f64 * cp.other_per_rso_day;
+        let managed = self.active - self.in_custody;
+        let other = managed as f64 * cp.other_per_rso_day;
         let spent = other.min(cap);
         cap -= spent;
         self.wk_delivered += spent;
@@ -693,9 +1001,12 @@ impl<'p> Sim<'p> {
         let mut v = [0.0; N_METRICS];
         let by: [u32; 5] = std::array::from_fn(|i| self.visits.overdue(Tier::ALL[i]));
         let (mean_over, max_over) = self.visits.days_overdue();
-        let fte = self.p.capacity.fte
-            [((t - 1).max(0) as usize).min(self.p.capacity.fte.len().saturating_sub(1))];
-        let community = self.active as f64;
+        let day = (t - 1).max(0);
+        let fte =
+            self.p.capacity.fte[(day as usize).min(self.p.capacity.fte.len().saturating_sub(1))];
+        let community = (self.active - self.in_custody - self.in_ap) as f64;
+        let managed = community + self.in_ap as f64;
+        let in_post = self.team.in_post();
         v[Metric::Backlog.index()] = by.iter().sum::<u32>() as f64;
         v[Metric::BacklogVeryHigh.index()] = by[0] as f64;
         v[Metric::BacklogHigh.index()] = by[1] as f64;
@@ -715,7 +1026,32 @@ impl<'p> Sim<'p> {
             v[Metric::Entries.index()] = self.wk_entries as f64;
             v[Metric::Exits.index()] = self.wk_exits as f64;
         }
-        v[Metric::CaseloadPerFte.index()] = if fte > 0.0 { community / fte } else { 0.0 };
+        v[Metric::CaseloadPerFte.index()] = if in_post > 0.0 {
+            managed / in_post
+        } else {
+            0.0
+        };
+        v[Metric::PopulationCustody.index()] = self.in_custody as f64;
+        v[Metric::PopulationAp.index()] = self.in_ap as f64;
+        if let Some(ap) = &self.s.approved_premises {
+            let beds = ap.beds.at(day);
+            v[Metric::ApOccupancy.index()] = if beds > 0.0 {
+                self.in_ap as f64 / beds
+            } else {
+                0.0
+            };
+        }
+        v[Metric::StaffInPost.index()] = in_post;
+        v[Metric::StaffEffectiveFte.index()] = self.team.effective(day);
+        v[Metric::Vacancies.index()] = self.team.vacancies();
+        if t > 0 {
+            v[Metric::ApRefused.index()] = self.wk_refused as f64;
+            v[Metric::Releases.index()] = self.wk_releases as f64;
+            v[Metric::Recalls.index()] = self.wk_recalls as f64;
+        }
+        self.wk_releases = 0;
+        self.wk_recalls = 0;
+        self.wk_refused = 0;
         self.wk_delivered = 0.0;
         self.wk_visits = 0;
         self.wk_entries = 0;

@@ -89,6 +89,12 @@ pub struct Scenario {
     pub arms: Arms,
     pub exits: Exits,
     pub staff: Staff,
+    /// Custody and release; `None`: every newcomer goes straight to the community.
+    pub custody: Option<Custody>,
+    /// Approved premises; `None`: no one is referred to AP.
+    pub approved_premises: Option<ApprovedPremises>,
+    /// Recall to custody; `None`: no recalls.
+    pub recall: Option<Recall>,
     pub calendar: Calendar,
     pub policy: Policy,
     pub plan: Plan,
@@ -325,7 +331,8 @@ pub struct Overtime {
 
 #[derive(Debug, Clone)]
 pub struct Staff {
-    /// Offender-manager FTE in post (dated steps).
+    /// Funded offender-manager posts, FTE (dated steps): the plan. Staff in post follow it
+    /// through [`Workforce`].
     pub establishment: Steps,
     pub productive_hours_per_week: f64,
     pub other_casework_hours_per_rso_year: f64,
@@ -333,6 +340,94 @@ pub struct Staff {
     /// The pool works only while the backlog exceeds this (None: always).
     pub pool_backlog_threshold: Option<u32>,
     pub overtime: Vec<Overtime>,
+    /// How staff in post follow the establishment (the default is instant: no lag, no
+    /// ramp-up, no attrition, no week-to-week variation).
+    pub workforce: Workforce,
+}
+
+/// How staff in post follow the funded establishment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Workforce {
+    /// Vacancy to new starter in post.
+    pub recruitment_lag: Lag,
+    /// New starters reach full productivity after this many days (0: at once).
+    pub ramp_up_days: f64,
+    /// Productivity of a new starter on day one, as a share of full.
+    pub starting_productivity: f64,
+    /// Yearly leaving rate per member of staff (each leaver opens a vacancy).
+    pub attrition_per_year: f64,
+    /// Week-to-week coefficient of variation of productive hours (sickness, abstractions).
+    pub abstraction_cv: f64,
+    /// Posts (FTE) vacant on the start date, being recruited.
+    pub vacancies_at_start: f64,
+}
+
+impl Workforce {
+    /// Staff in post always equal the establishment, at full productivity.
+    pub const INSTANT: Workforce = Workforce {
+        recruitment_lag: Lag {
+            mean_days: 0.0,
+            sd_days: 0.0,
+        },
+        ramp_up_days: 0.0,
+        starting_productivity: 1.0,
+        attrition_per_year: 0.0,
+        abstraction_cv: 0.0,
+        vacancies_at_start: 0.0,
+    };
+}
+
+/// Custody: who is sentenced to it, for how long, and when they are released.
+#[derive(Debug, Clone)]
+pub struct Custody {
+    /// Share of newcomers sentenced to custody, by disposal ([`Disposal::ALL`] order).
+    pub custodial_share: [f64; 6],
+    /// Sentence length by disposal (days; gamma).
+    pub sentence: [Lag; 6],
+    /// Share of the sentence served before automatic release, without any scheme.
+    pub release_fraction: Steps,
+    /// Early-release schemes, as declared (applicable or not).
+    pub early_release: Vec<EarlyRelease>,
+    /// The release fraction that applies to RSOs: `release_fraction` lowered by every scheme
+    /// in force that applies to sex offences.
+    pub effective_release_fraction: Steps,
+    /// RSOs in custody on the start date.
+    pub at_start: u32,
+}
+
+/// An early-release scheme: from `from_day` (to `to_day`, if given) prisoners are released
+/// after `release_fraction` of the sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EarlyRelease {
+    pub name: String,
+    pub from_day: i32,
+    pub to_day: Option<i32>,
+    pub release_fraction: f64,
+    /// A scheme that excludes sex offences (like SDS40) changes nothing for RSOs.
+    pub applies_to_sex_offences: bool,
+}
+
+/// Approved premises (AP): supervised hostels some RSOs live in after release.
+#[derive(Debug, Clone)]
+pub struct ApprovedPremises {
+    /// Beds available to the force's RSOs (dated steps).
+    pub beds: Steps,
+    /// Share of releases referred to AP, by tier.
+    pub referral_share: PerTier<f64>,
+    /// Length of stay (days; gamma).
+    pub stay: Lag,
+    /// Visits while resident: cadence, effort, window (no-access does not apply).
+    pub visit: TierVisit,
+    /// Residents on the start date.
+    pub at_start: u32,
+}
+
+/// Recall of community RSOs on licence to custody.
+#[derive(Debug, Clone)]
+pub struct Recall {
+    pub rate_per_year: PerTier<f64>,
+    /// Time back in custody before release (days; gamma).
+    pub duration: Lag,
 }
 
 #[derive(Debug, Clone)]

@@ -126,6 +126,9 @@ pub struct RawScenario {
     pub exits: RawExits,
     #[serde(default)]
     pub staff: RawStaff,
+    pub custody: Option<RawCustody>,
+    pub approved_premises: Option<RawAp>,
+    pub recall: Option<RawRecall>,
     #[serde(default)]
     pub calendar: RawCalendar,
     #[serde(default)]
@@ -280,6 +283,69 @@ pub struct RawStaff {
     pub other_casework_hours_per_rso_year: VNum,
     pub flexible_pool: Option<RawPool>,
     pub overtime: Option<Vec<RawOvertime>>,
+    pub workforce: Option<RawWorkforce>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawWorkforce {
+    pub recruitment_lag: Option<RawLag>,
+    pub ramp_up_months: VNum,
+    pub starting_productivity: VNum,
+    pub attrition_per_year: VNum,
+    pub abstraction_cv: VNum,
+    pub vacancies_at_start: VNum,
+}
+
+/// A sentence length distribution (gamma) in months.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct RawSentence {
+    pub mean_months: VNum,
+    pub sd_months: VNum,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawSentences {
+    pub indefinite: Option<RawSentence>,
+    pub ten_years: Option<RawSentence>,
+    pub seven_years: Option<RawSentence>,
+    pub five_years: Option<RawSentence>,
+    pub two_years: Option<RawSentence>,
+    pub conditional_discharge: Option<RawSentence>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawEarlyRelease {
+    pub name: VStr,
+    pub from: VDate,
+    pub to: VDate,
+    pub release_fraction: VNum,
+    pub applies_to_sex_offences: VBool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawCustody {
+    pub custodial_share: Option<RawDisposals>,
+    pub sentence: Option<RawSentences>,
+    pub release_fraction: VSched,
+    pub early_release: Option<Vec<RawEarlyRelease>>,
+    pub in_custody_at_start: VInt,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawAp {
+    pub beds: VSched,
+    pub referral_share: Option<RawTiers>,
+    pub stay: Option<RawLag>,
+    pub visit_cadence_days: VNum,
+    pub visit_hours: VNum,
+    pub window_days: VNum,
+    pub residents_at_start: VInt,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawRecall {
+    pub rate_per_year: Option<RawTiers>,
+    pub duration: Option<RawLag>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -227,6 +227,57 @@ const GROWTH: Range = Range {
     what: "a yearly growth rate above -1 (e.g. 0.05 for +5%/yr)",
 };
 
+/// Average days in a month (365.25 / 12).
+const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
+
+const YEARLY_RATE: Range = Range {
+    lo: 0.0,
+    hi: 1.0,
+    lo_open: false,
+    what: "a yearly rate from 0 to 1",
+};
+
+fn disposal_fields(d: &RawDisposals) -> [&VNum; 6] {
+    [
+        &d.indefinite,
+        &d.ten_years,
+        &d.seven_years,
+        &d.five_years,
+        &d.two_years,
+        &d.conditional_discharge,
+    ]
+}
+
+/// The release fraction RSOs actually serve: the base fraction, lowered on every day an
+/// early-release scheme that applies to sex offences is in force.
+pub fn effective_fraction(base: &Steps, schemes: &[EarlyRelease]) -> Steps {
+    let mut days: Vec<i32> = base.points().iter().map(|p| p.0).collect();
+    for e in schemes.iter().filter(|e| e.applies_to_sex_offences) {
+        days.push(e.from_day);
+        days.extend(e.to_day);
+    }
+    days.sort_unstable();
+    days.dedup();
+    let at = |d: i32| {
+        schemes
+            .iter()
+            .filter(|e| {
+                e.applies_to_sex_offences && e.from_day <= d && e.to_day.map_or(true, |t| d < t)
+            })
+            .map(|e| e.release_fraction)
+            .fold(base.at(d), f64::min)
+    };
+    let mut points: Vec<(i32, f64)> = Vec::with_capacity(days.len());
+    for d in days {
+        let v = at(d);
+        if points.last().map_or(true, |&(_, pv)| pv != v) {
+            points.push((d, v));
+        }
+    }
+    // Before the first breakpoint the first value holds (Steps semantics).
+    Steps::from_points(points)
+}
+
 impl Validator {
     fn problem(&mut self, path: &KeyPath, msg: String) {
         self.problems.push((path.clone(), msg));
@@ -504,6 +555,18 @@ impl Validator {
         let arms = self.arms(&r.arms);
         let exits = self.exits(&r.exits);
         let staff = self.staff(&r.staff, horizon_days);
+        let custody = r.custody.as_ref().map(|c| self.custody(c, horizon_days));
+        let approved_premises = r
+            .approved_premises
+            .as_ref()
+            .map(|a| self.approved_premises(a));
+        let recall = r.recall.as_ref().map(|c| self.recall(c));
+        if approved_premises.is_some() && custody.is_none() && recall.is_none() {
+            self.problem(
+                &root.key("approved_premises"),
+                "has no one to house: referrals happen on release, so add a `[custody]` or `[recall]` section".into(),
+            );
+        }
         let calendar = self.calendar(&r.calendar);
         let policy = self.policy(&r.policy);
         let plan = self.plan(&r.plan, horizon_days);
@@ -532,6 +595,9 @@ impl Validator {
             arms,
             exits,
             staff,
+            custody,
+            approved_premises,
+            recall,
             calendar,
             policy,
             plan,
@@ -909,14 +975,7 @@ impl Validator {
             None => default_mix,
             Some(d) => {
                 let dp = p.key("disposal_mix");
-                let f = [
-                    &d.indefinite,
-                    &d.ten_years,
-                    &d.seven_years,
-                    &d.five_years,
-                    &d.two_years,
-                    &d.conditional_discharge,
-                ];
+                let f = disposal_fields(d);
                 let mut m = [0.0; 6];
                 for (i, disp) in Disposal::ALL.iter().enumerate() {
                     m[i] = self.num(f[i], &dp.key(disp.key()), Some(0.0), SHARE);
@@ -940,12 +999,7 @@ impl Validator {
             lo_open: true,
             what: "a number of years above 0",
         };
-        let rate = Range {
-            lo: 0.0,
-            hi: 1.0,
-            lo_open: false,
-            what: "a yearly rate from 0 to 1",
-        };
+        let rate = YEARLY_RATE;
         Exits {
             disposal_mix,
             conditional_discharge_years: self.num(
@@ -1086,6 +1140,296 @@ impl Validator {
             pool_hours_per_week: pool_hours,
             pool_backlog_threshold: threshold,
             overtime,
+            workforce: match &r.workforce {
+                None => Workforce::INSTANT,
+                Some(w) => self.workforce(w, &p.key("workforce")),
+            },
+        }
+    }
+
+    fn workforce(&mut self, w: &RawWorkforce, p: &KeyPath) -> Workforce {
+        let months = Range {
+            lo: 0.0,
+            hi: 120.0,
+            lo_open: false,
+            what: "a number of months from 0 to 120",
+        };
+        let cv = Range {
+            lo: 0.0,
+            hi: 1.0,
+            lo_open: false,
+            what: "a coefficient of variation from 0 to 1",
+        };
+        Workforce {
+            recruitment_lag: self.lag(
+                w.recruitment_lag.as_ref(),
+                &p.key("recruitment_lag"),
+                120.0,
+                45.0,
+            ),
+            ramp_up_days: self.num(
+                &w.ramp_up_months,
+                &p.key("ramp_up_months"),
+                Some(6.0),
+                months,
+            ) * DAYS_PER_MONTH,
+            starting_productivity: self.num(
+                &w.starting_productivity,
+                &p.key("starting_productivity"),
+                Some(0.5),
+                SHARE,
+            ),
+            attrition_per_year: self.num(
+                &w.attrition_per_year,
+                &p.key("attrition_per_year"),
+                Some(0.10),
+                YEARLY_RATE,
+            ),
+            abstraction_cv: self.num(&w.abstraction_cv, &p.key("abstraction_cv"), Some(0.10), cv),
+            vacancies_at_start: self.num(
+                &w.vacancies_at_start,
+                &p.key("vacancies_at_start"),
+                Some(0.0),
+                NONNEG,
+            ),
+        }
+    }
+
+    fn custody(&mut self, c: &RawCustody, horizon_days: i32) -> Custody {
+        let p = KeyPath::root().key("custody");
+        // Defaults by disposal (s.82): indefinite and ten years follow custodial sentences
+        // over 30 and 6–30 months; seven years mostly ≤ 6 months (or a hospital order);
+        // five years, cautions and conditional discharges are community disposals.
+        let share_default = [1.0, 1.0, 0.8, 0.0, 0.0, 0.0];
+        let months_default: [(f64, f64); 6] = [
+            (84.0, 48.0),
+            (18.0, 6.0),
+            (4.0, 1.5),
+            (6.0, 3.0),
+            (3.0, 1.0),
+            (3.0, 1.0),
+        ];
+        let mut custodial_share = share_default;
+        if let Some(d) = &c.custodial_share {
+            let f = disposal_fields(d);
+            let sp = p.key("custodial_share");
+            for (i, disp) in Disposal::ALL.iter().enumerate() {
+                custodial_share[i] =
+                    self.num(f[i], &sp.key(disp.key()), Some(share_default[i]), SHARE);
+            }
+        }
+        let empty = RawSentences::default();
+        let sentences = c.sentence.as_ref().unwrap_or(&empty);
+        let fields = [
+            &sentences.indefinite,
+            &sentences.ten_years,
+            &sentences.seven_years,
+            &sentences.five_years,
+            &sentences.two_years,
+            &sentences.conditional_discharge,
+        ];
+        let months = Range {
+            lo: 0.0,
+            hi: 1200.0,
+            lo_open: false,
+            what: "a number of months from 0 to 1200",
+        };
+        let sentence: [Lag; 6] = std::array::from_fn(|i| {
+            let sp = p.key("sentence").key(Disposal::ALL[i].key());
+            let raw = fields[i].clone().unwrap_or_default();
+            let (m, sd) = months_default[i];
+            let mean = self.num(&raw.mean_months, &sp.key("mean_months"), Some(m), months);
+            let sd = self.num(&raw.sd_months, &sp.key("sd_months"), Some(sd), months);
+            Lag {
+                mean_days: mean * DAYS_PER_MONTH,
+                sd_days: sd * DAYS_PER_MONTH,
+            }
+        });
+        let fraction = Range {
+            lo: 0.0,
+            hi: 1.0,
+            lo_open: true,
+            what: "a share of the sentence above 0 and at most 1",
+        };
+        let release_fraction = match &c.release_fraction {
+            None => Steps::constant(0.5),
+            Some(v) => Steps::from_points(self.points(v, &p.key("release_fraction"), fraction)),
+        };
+        let mut early_release = Vec::new();
+        for (i, e) in c.early_release.iter().flatten().enumerate() {
+            let ep = p.key("early_release").index(i);
+            let name = self.string(&e.name, &ep.key("name"), Some("early release"));
+            let from = self.date(&e.from, &ep.key("from"));
+            let to = match &e.to {
+                None => None,
+                v => self.date(v, &ep.key("to")),
+            };
+            let f = self.num(
+                &e.release_fraction,
+                &ep.key("release_fraction"),
+                None,
+                fraction,
+            );
+            let applies = match &e.applies_to_sex_offences {
+                None => {
+                    self.problem(
+                        &ep,
+                        "must say `applies_to_sex_offences = true` or `false` (schemes such as SDS40 exclude sex offences)".into(),
+                    );
+                    false
+                }
+                v => self.boolean(v, &ep.key("applies_to_sex_offences"), false),
+            };
+            let Some(from) = from else { continue };
+            let from_day = self.day_of(from);
+            let to_day = to.map(|t| self.day_of(t));
+            if let (Some(t), Some(td)) = (to, to_day) {
+                if td <= from_day {
+                    self.problem(
+                        &ep.key("to"),
+                        format!("must be after `from` ({from}) (got {t})"),
+                    );
+                }
+            }
+            if from_day >= horizon_days {
+                self.problem(
+                    &ep.key("from"),
+                    format!("is after the simulated period: the scheme would have no effect (got {from})"),
+                );
+            }
+            early_release.push(EarlyRelease {
+                name,
+                from_day,
+                to_day,
+                release_fraction: f,
+                applies_to_sex_offences: applies,
+            });
+        }
+        let effective_release_fraction = effective_fraction(&release_fraction, &early_release);
+        let at_start = self.int(
+            &c.in_custody_at_start,
+            &p.key("in_custody_at_start"),
+            Some(0),
+            0,
+            10_000_000,
+        ) as u32;
+        Custody {
+            custodial_share,
+            sentence,
+            release_fraction,
+            early_release,
+            effective_release_fraction,
+            at_start,
+        }
+    }
+
+    fn approved_premises(&mut self, a: &RawAp) -> ApprovedPremises {
+        let p = KeyPath::root().key("approved_premises");
+        let beds = Range {
+            lo: 0.0,
+            hi: 100_000.0,
+            lo_open: false,
+            what: "a whole number of beds ≥ 0",
+        };
+        let beds = match &a.beds {
+            None => {
+                self.problem(
+                    &p.key("beds"),
+                    "is missing: expected beds for the force's RSOs, a number or dated steps like [[2024-01-01, 20], [2024-09-01, 12]]".into(),
+                );
+                Steps::constant(0.0)
+            }
+            Some(v) => {
+                let pts = self.points(v, &p.key("beds"), beds);
+                for (i, &(_, b)) in pts.iter().enumerate() {
+                    if b.fract() != 0.0 {
+                        let bp = if pts.len() == 1 {
+                            p.key("beds")
+                        } else {
+                            p.key("beds").index(i)
+                        };
+                        self.problem(&bp, format!("must be a whole number of beds (got `{b}`)"));
+                    }
+                }
+                Steps::from_points(pts)
+            }
+        };
+        let referral_share = match &a.referral_share {
+            None => [0.9, 0.5, 0.1, 0.02, 0.0],
+            Some(t) => self.tiers(t, &p.key("referral_share"), [0.0; 5], SHARE),
+        };
+        let stay = self.lag(a.stay.as_ref(), &p.key("stay"), 84.0, 28.0);
+        if stay.mean_days < 1.0 {
+            self.problem(
+                &p.key("stay").key("mean_days"),
+                format!("must be at least 1 day (got `{}`)", fmt_num(stay.mean_days)),
+            );
+        }
+        let cad = self.num(
+            &a.visit_cadence_days,
+            &p.key("visit_cadence_days"),
+            Some(28.0),
+            Range {
+                lo: 1.0,
+                hi: 3650.0,
+                lo_open: false,
+                what: "a number of days from 1 to 3650",
+            },
+        );
+        let window = self.num(&a.window_days, &p.key("window_days"), Some(7.0), NONNEG);
+        if window >= cad {
+            self.problem(
+                &p.key("window_days"),
+                format!(
+                    "must be shorter than the AP visit cadence of {} days (got `{}`)",
+                    fmt_num(cad),
+                    fmt_num(window)
+                ),
+            );
+        }
+        let hours = self.num(&a.visit_hours, &p.key("visit_hours"), Some(2.0), NONNEG);
+        let at_start = self.int(
+            &a.residents_at_start,
+            &p.key("residents_at_start"),
+            Some(0),
+            0,
+            10_000_000,
+        ) as u32;
+        let beds0 = beds.at(0);
+        if f64::from(at_start) > beds0 {
+            self.problem(
+                &p.key("residents_at_start"),
+                format!(
+                    "exceeds the {} beds on the start date (got `{at_start}`)",
+                    fmt_num(beds0)
+                ),
+            );
+        }
+        ApprovedPremises {
+            beds,
+            referral_share,
+            stay,
+            visit: TierVisit {
+                cadence_days: Some(cad.round() as u32),
+                hours,
+                double_crewed_share: 0.0,
+                no_access_share: 0.0,
+                window_days: window.round() as u32,
+            },
+            at_start,
+        }
+    }
+
+    fn recall(&mut self, r: &RawRecall) -> Recall {
+        let p = KeyPath::root().key("recall");
+        let default = [0.15, 0.10, 0.05, 0.02, 0.01];
+        let rate_per_year = match &r.rate_per_year {
+            None => default,
+            Some(t) => self.tiers(t, &p.key("rate_per_year"), default, YEARLY_RATE),
+        };
+        Recall {
+            rate_per_year,
+            duration: self.lag(r.duration.as_ref(), &p.key("duration"), 180.0, 90.0),
         }
     }
 

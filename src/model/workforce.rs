@@ -1,0 +1,268 @@
+//! Staff in post following the funded establishment: recruitment lag, ramp-up, attrition.
+//!
+//! The establishment (funded posts, dated steps) is the plan. Every funded post is either
+//! filled or being recruited. A new post, or one opened by a leaver, is filled after a drawn
+//! recruitment lag; the new starter works at `starting_productivity` on day one and ramps
+//! linearly to full productivity over `ramp_up_days`; each member of staff leaves at the
+//! yearly attrition rate (exponential). When the establishment falls, posts being recruited
+//! are cut first (latest first), then the newest staff are redeployed. Posts are whole FTE
+//! plus a fractional remainder. Pure: one per replica, driven day by day by the engine.
+
+use rand_distr::{Distribution, Exp1};
+
+use super::registrations::LagSampler;
+use crate::engine::rng::Rng;
+use crate::scenario::Workforce;
+
+const YEAR: f64 = 365.25;
+/// The start day of staff already fully productive on the start date.
+const LONG_AGO: i32 = i32::MIN / 4;
+
+#[derive(Debug, Clone, Copy)]
+struct Member {
+    fte: f64,
+    start: i32,
+    leave: i32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Hire {
+    fte: f64,
+    day: i32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Team {
+    members: Vec<Member>,
+    hires: Vec<Hire>,
+    funded: f64,
+    lag: LagSampler,
+    ramp_days: f64,
+    start_share: f64,
+    attrition: f64,
+}
+
+impl Team {
+    /// The team on day 0 with `establishment` funded posts, of which the workforce's
+    /// `vacancies_at_start` are being recruited.
+    pub fn new(w: &Workforce, establishment: f64, rng: &mut Rng) -> Team {
+        let mut t = Team {
+            members: Vec::with_capacity(establishment as usize + 8),
+            hires: Vec::with_capacity(16),
+            funded: establishment,
+            lag: LagSampler::new(&w.recruitment_lag),
+            ramp_days: w.ramp_up_days,
+            start_share: w.starting_productivity,
+            attrition: w.attrition_per_year,
+        };
+        let vacant = w.vacancies_at_start.min(establishment);
+        for fte in chunks(establishment - vacant) {
+            let leave = t.draw_leave(0, rng);
+            t.members.push(Member {
+                fte,
+                start: LONG_AGO,
+                leave,
+            });
+        }
+        t.recruit(vacant, 0, rng);
+        t
+    }
+
+    fn draw_leave(&self, today: i32, rng: &mut Rng) -> i32 {
+        if self.attrition <= 0.0 {
+            return i32::MAX;
+        }
+        let e: f64 = Exp1.sample(rng);
+        let t = f64::from(today) + (e / self.attrition * YEAR).floor();
+        t.min(f64::from(i32::MAX)) as i32
+    }
+
+    fn recruit(&mut self, fte: f64, today: i32, rng: &mut Rng) {
+        for fte in chunks(fte) {
+            let lag = self.lag.sample(rng);
+            let day = (f64::from(today) + lag.floor()).min(f64::from(i32::MAX)) as i32;
+            self.hires.push(Hire { fte, day });
+        }
+    }
+
+    /// Moves the team to day `d` under `establishment` funded posts.
+    pub fn step(&mut self, d: i32, establishment: f64, rng: &mut Rng) {
+        if establishment > self.funded + 1e-9 {
+            self.recruit(establishment - self.funded, d, rng);
+        } else if establishment < self.funded - 1e-9 {
+            self.cut(self.funded - establishment);
+        }
+        self.funded = establishment;
+        // Leavers open vacancies.
+        let mut i = 0;
+        while i < self.members.len() {
+            if self.members[i].leave <= d {
+                let m = self.members.swap_remove(i);
+                self.recruit(m.fte, d, rng);
+            } else {
+                i += 1;
+            }
+        }
+        // Starters.
+        let mut i = 0;
+        while i < self.hires.len() {
+            if self.hires[i].day <= d {
+                let h = self.hires.swap_remove(i);
+                let leave = self.draw_leave(d, rng);
+                self.members.push(Member {
+                    fte: h.fte,
+                    start: d,
+                    leave,
+                });
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    fn cut(&mut self, mut excess: f64) {
+        // Latest hires first, then the newest staff (stable orders keep this deterministic).
+        self.hires.sort_by_key(|h| h.day);
+        while excess > 1e-9 {
+            let Some(h) = self.hires.last_mut() else {
+                break;
+            };
+            let take = h.fte.min(excess);
+            h.fte -= take;
+            excess -= take;
+            if h.fte <= 1e-9 {
+                self.hires.pop();
+            }
+        }
+        self.members.sort_by_key(|m| m.start);
+        while excess > 1e-9 {
+            let Some(m) = self.members.last_mut() else {
+                break;
+            };
+            let take = m.fte.min(excess);
+            m.fte -= take;
+            excess -= take;
+            if m.fte <= 1e-9 {
+                self.members.pop();
+            }
+        }
+    }
+
+    /// FTE in post.
+    pub fn in_post(&self) -> f64 {
+        self.members.iter().map(|m| m.fte).sum()
+    }
+
+    /// Funded posts not filled (being recruited).
+    pub fn vacancies(&self) -> f64 {
+        self.hires.iter().map(|h| h.fte).sum()
+    }
+
+    /// FTE in post weighted by each member's productivity on day `d`.
+    pub fn effective(&self, d: i32) -> f64 {
+        self.members
+            .iter()
+            .map(|m| m.fte * self.productivity(d - m.start))
+            .sum()
+    }
+
+    fn productivity(&self, days_in_post: i32) -> f64 {
+        if self.ramp_days <= 0.0 || f64::from(days_in_post) >= self.ramp_days {
+            1.0
+        } else {
+            let x = f64::from(days_in_post.max(0)) / self.ramp_days;
+            self.start_share + (1.0 - self.start_share) * x
+        }
+    }
+}
+
+/// Splits FTE into posts: whole FTE plus the fractional remainder.
+fn chunks(fte: f64) -> impl Iterator<Item = f64> {
+    let fte = fte.max(0.0);
+    let whole = fte.floor() as usize;
+    let rest = fte - whole as f64;
+    std::iter::repeat(1.0)
+        .take(whole)
+        .chain((rest > 1e-9).then_some(rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::rng::stream;
+    use crate::scenario::Lag;
+
+    fn workforce(lag: f64, ramp: f64, attrition: f64) -> Workforce {
+        Workforce {
+            recruitment_lag: Lag {
+                mean_days: lag,
+                sd_days: 0.0,
+            },
+            ramp_up_days: ramp,
+            starting_productivity: 0.5,
+            attrition_per_year: attrition,
+            abstraction_cv: 0.0,
+            vacancies_at_start: 0.0,
+        }
+    }
+
+    #[test]
+    fn instant_workforce_follows_the_establishment_exactly() {
+        let mut rng = stream(1, 9);
+        let mut t = Team::new(&Workforce::INSTANT, 27.5, &mut rng);
+        assert_eq!(t.in_post(), 27.5);
+        for (d, e) in [(1, 30.0), (2, 30.0), (3, 12.25), (4, 40.0)] {
+            t.step(d, e, &mut rng);
+            assert_eq!(t.in_post(), e);
+            assert_eq!(t.effective(d), e);
+            assert_eq!(t.vacancies(), 0.0);
+        }
+    }
+
+    #[test]
+    fn a_new_cohort_ramps_linearly_to_full_strength() {
+        let mut rng = stream(2, 9);
+        let mut t = Team::new(&workforce(30.0, 100.0, 0.0), 10.0, &mut rng);
+        t.step(0, 20.0, &mut rng);
+        assert_eq!(t.vacancies(), 10.0);
+        for d in 1..30 {
+            t.step(d, 20.0, &mut rng);
+        }
+        assert_eq!(t.in_post(), 10.0);
+        t.step(30, 20.0, &mut rng);
+        assert_eq!(t.in_post(), 20.0);
+        assert_eq!(t.effective(30), 15.0);
+        assert_eq!(t.effective(80), 10.0 + 10.0 * 0.75);
+        assert_eq!(t.effective(130), 20.0);
+    }
+
+    #[test]
+    fn leavers_are_replaced_after_the_lag() {
+        let mut rng = stream(3, 9);
+        // Attrition 1/yr over 20 staff: about 20 leavers a year; lag 60 days.
+        let mut t = Team::new(&workforce(60.0, 0.0, 1.0), 20.0, &mut rng);
+        let mut vacant_days = 0.0;
+        for d in 1..=3650 {
+            t.step(d, 20.0, &mut rng);
+            assert!((t.in_post() + t.vacancies() - 20.0).abs() < 1e-9);
+            vacant_days += t.vacancies();
+        }
+        // Each post cycles: in post for Exp(1 yr) then vacant 60 days, so the vacant share
+        // is 60 / (365.25 + 60) ≈ 0.141 (renewal theory).
+        let share = vacant_days / (20.0 * 3650.0);
+        assert!((share - 60.0 / 425.25).abs() < 0.02, "{share}");
+    }
+
+    #[test]
+    fn cuts_take_recruitment_first_then_the_newest() {
+        let mut rng = stream(4, 9);
+        let mut t = Team::new(&workforce(30.0, 0.0, 0.0), 10.0, &mut rng);
+        t.step(1, 14.0, &mut rng);
+        assert_eq!(t.vacancies(), 4.0);
+        t.step(2, 11.5, &mut rng);
+        assert_eq!(t.vacancies(), 1.5);
+        t.step(3, 8.0, &mut rng);
+        assert_eq!(t.vacancies(), 0.0);
+        assert_eq!(t.in_post(), 8.0);
+    }
+}
