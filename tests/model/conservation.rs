@@ -115,3 +115,59 @@ fn weekly_flows_add_up_to_the_run_totals_over_whole_weeks() {
         );
     }
 }
+
+/// The busy force with the whole offender pathway: custody (with people inside on the start
+/// date and an early-release scheme), approved premises too small for the referrals, recall,
+/// and a workforce with lag, ramp-up and attrition.
+fn busy_pathway() -> String {
+    busy_force("horizon_years = 2")
+        + r#"
+[custody]
+in_custody_at_start = 40
+sentence.seven_years = { mean_months = 5, sd_months = 2 }
+sentence.ten_years = { mean_months = 14, sd_months = 6 }
+[[custody.early_release]]
+name = "scheme"
+from = 2024-09-10
+release_fraction = 0.4
+applies_to_sex_offences = true
+[approved_premises]
+beds = 6
+residents_at_start = 4
+[recall]
+rate_per_year = { very_high = 0.4, high = 0.3, medium = 0.2, low_active = 0.1, low_reactive = 0.1 }
+[staff.workforce]
+attrition_per_year = 0.3
+"#
+}
+
+#[test]
+fn population_is_conserved_across_custody_ap_and_community() {
+    let p = prepare(&busy_pathway());
+    let (mut releases, mut recalls, mut refused) = (0.0, 0.0, 0.0);
+    for i in 0..20 {
+        let (o, rows) = run_replica(&p, 13, i);
+        let what = format!("replica {i}");
+        assert_conserved(&rows, &what);
+        assert_eq!(
+            o.population_start,
+            266 + 40 + 4,
+            "{what}: the initial register"
+        );
+        let pop = column(&rows, Metric::Population);
+        let com = column(&rows, Metric::PopulationCommunity);
+        let cus = column(&rows, Metric::PopulationCustody);
+        let ap = column(&rows, Metric::PopulationAp);
+        for w in 0..pop.len() {
+            assert_eq!(pop[w], com[w] + cus[w] + ap[w], "{what}, week {w}");
+            assert!(ap[w] <= 6.0, "{what}, week {w}: {} in 6 beds", ap[w]);
+        }
+        releases += column(&rows, Metric::Releases).iter().sum::<f64>();
+        recalls += column(&rows, Metric::Recalls).iter().sum::<f64>();
+        refused += column(&rows, Metric::ApRefused).iter().sum::<f64>();
+    }
+    // Teeth: every move happens many times.
+    assert!(releases > 20.0 * 30.0, "releases ({releases})");
+    assert!(recalls > 20.0 * 30.0, "recalls ({recalls})");
+    assert!(refused > 0.0, "refusals ({refused})");
+}

@@ -6,12 +6,15 @@
 //! comment next to it (Poisson or binomial variance, CLT over replicas, one item of
 //! discreteness), never copied from the program's output.
 
+mod approved_premises;
 mod conservation;
+mod custody;
 mod determinism;
 mod fluid_limit;
 mod littles_law;
 mod plan_verdict;
 mod policies;
+mod workforce;
 mod zero_capacity;
 
 use caseload::engine::rng::replica_seed;
