@@ -128,11 +128,14 @@ pub fn simulate(
 /// Renders every output of `run` to bytes (nothing is written if any rendering fails).
 pub fn render_run(s: &Scenario, r: &McResult) -> anyhow::Result<Vec<writer::Output>> {
     let fan = report::backlog_fan(s, r);
+    let capacity = report::capacity_chart(s, r);
     Ok(vec![
         writer::Output::new("summary.json", report::summary_json(s, r)),
         writer::Output::new("weekly.csv", report::weekly_csv(s, r)),
         writer::Output::new("backlog_fan.svg", charts::render_svg(&fan)?),
         writer::Output::new("backlog_fan.png", charts::render_png(&fan)?),
+        writer::Output::new("capacity.svg", charts::render_svg(&capacity)?),
+        writer::Output::new("capacity.png", charts::render_png(&capacity)?),
     ])
 }
 

@@ -69,6 +69,16 @@ pub struct LineChart {
     /// Vertical markers (e.g. a deadline), dashed, labelled at the top.
     pub vlines: Vec<(f64, String)>,
     pub y_from_zero: bool,
+    /// A second scale on the right: a value `v` on the left axis reads `v / per_unit` on the
+    /// right (e.g. hours per week on the left, FTE on the right at 25 hours per FTE-week).
+    /// Series meant for the right axis are given in left-axis units.
+    pub right_axis: Option<RightAxis>,
+}
+
+/// See [`LineChart::right_axis`].
+pub struct RightAxis {
+    pub label: String,
+    pub per_unit: f64,
 }
 
 /// Horizontal interval chart: one row per item with a point estimate and CI whiskers.
@@ -993,7 +1003,11 @@ fn draw_line_chart<DB: DrawingBackend>(root: &Area<DB>, c: &LineChart) -> Result
         XAxis::Dated { .. } => String::new(),
     };
     let x_area = 58 + if x_desc.is_empty() { 0 } else { 46 };
-    let right_margin = 70;
+    let right_axis = c
+        .right_axis
+        .as_ref()
+        .filter(|r| r.per_unit.is_finite() && r.per_unit > 0.0);
+    let right_margin = if right_axis.is_some() { 190 } else { 70 };
     let plot_w_est = WIDTH as i32 - MARGIN - y_area - right_margin;
 
     let x_range = x0..x1;
@@ -1140,6 +1154,40 @@ fn draw_line_chart<DB: DrawingBackend>(root: &Area<DB>, c: &LineChart) -> Result
 
     if !has_data {
         draw_no_data(root, &plot)?;
+    }
+
+    // ---- right-hand scale: its own nice ticks, placed through the left scale
+    if let Some(ra) = right_axis {
+        let (r0, r1) = (y_range.start / ra.per_unit, y_range.end / ra.per_unit);
+        let step = nice_step(r1 - r0, 6.0);
+        let dec = decimals_for(step);
+        let style = text_style(TICK_SIZE, MUTED, HPos::Left, VPos::Center);
+        for v in ticks_in(&(r0..r1), step) {
+            let (_, py) = cc.backend_coord(&(x_hi, v * ra.per_unit));
+            root.draw(&PathElement::new(
+                vec![(plot.x1, py), (plot.x1 + 8, py)],
+                AXIS.stroke_width(2),
+            ))
+            .map_err(render_err)?;
+            root.draw_text(&fmt_num(v, dec), &style, (plot.x1 + 14, py))
+                .map_err(render_err)?;
+        }
+        root.draw(&PathElement::new(
+            vec![(plot.x1, plot.y0), (plot.x1, plot.y1)],
+            AXIS.stroke_width(2),
+        ))
+        .map_err(render_err)?;
+        let label = truncate_to(ra.label.trim(), AXIS_DESC_SIZE, plot.y1 - plot.y0);
+        let desc = font(AXIS_DESC_SIZE)
+            .color(&INK)
+            .transform(FontTransform::Rotate90)
+            .pos(Pos::new(HPos::Center, VPos::Top));
+        root.draw_text(
+            &label,
+            &desc,
+            (WIDTH as i32 - MARGIN / 2 - 4, (plot.y0 + plot.y1) / 2),
+        )
+        .map_err(render_err)?;
     }
 
     // ---- legend
@@ -1857,6 +1905,7 @@ mod tests {
             hlines: vec![(20.0, "target 20".to_string())],
             vlines: vec![(deadline, "deadline 31 Jan 2025".to_string())],
             y_from_zero: true,
+            right_axis: None,
         })
     }
 
@@ -1975,6 +2024,7 @@ mod tests {
             hlines: vec![(f64::NAN, "nan".to_string())],
             vlines: vec![],
             y_from_zero,
+            right_axis: None,
         })
     }
 
@@ -2246,6 +2296,7 @@ mod tests {
                     (1100.0, "budget".to_string()),
                 ],
                 y_from_zero: false,
+                right_axis: None,
             })
         };
         let short = line(

@@ -303,5 +303,99 @@ pub fn backlog_fan(s: &Scenario, r: &McResult) -> Chart {
             format!("deadline {}", s.plan.deadline.long()),
         )],
         y_from_zero: true,
+        right_axis: None,
+    })
+}
+
+/// The capacity chart: casework hours demanded and delivered each week (median and 25–75%
+/// band) and the team's effective FTE (median and 5–95% band) on a right-hand FTE scale.
+/// Week 0 carries no flows, so the hour series start at week 1.
+pub fn capacity_chart(s: &Scenario, r: &McResult) -> Chart {
+    let weeks = r.fan.bands.len();
+    let x_all: Vec<f64> = (0..weeks).map(|w| 7.0 * w as f64).collect();
+    let col = |m: Metric, from: usize, f: fn(&crate::montecarlo::Band) -> f64, k: f64| {
+        r.fan
+            .series(m)
+            .skip(from)
+            .map(|b| f(b) * k)
+            .collect::<Vec<f64>>()
+    };
+    let php = s.staff.productive_hours_per_week;
+    let hours = |m: Metric, name: &str, color: usize| Series {
+        name: name.into(),
+        color,
+        x: x_all[1.min(weeks)..].to_vec(),
+        line: col(m, 1, |b| b.p50(), 1.0),
+        bands: vec![charts::Band {
+            lower: col(m, 1, |b| b.p25(), 1.0),
+            upper: col(m, 1, |b| b.p75(), 1.0),
+            label: None,
+        }],
+        dashed: false,
+    };
+    let fte = Series {
+        name: "effective FTE (right scale)".into(),
+        color: 2,
+        x: x_all.clone(),
+        line: col(Metric::StaffEffectiveFte, 0, |b| b.p50(), php),
+        bands: vec![charts::Band {
+            lower: col(Metric::StaffEffectiveFte, 0, |b| b.p05(), php),
+            upper: col(Metric::StaffEffectiveFte, 0, |b| b.p95(), php),
+            label: None,
+        }],
+        dashed: true,
+    };
+    // The claim: delivered vs demanded over the 13 weeks up to the deadline (replica means).
+    let last = ((s.plan.deadline_day + 1) / 7).clamp(1, weeks.saturating_sub(1) as i32) as usize;
+    let first = last.saturating_sub(12).max(1);
+    let sum = |m: Metric| -> f64 {
+        r.fan
+            .series(m)
+            .take(last + 1)
+            .skip(first)
+            .map(|b| b.mean)
+            .sum()
+    };
+    let (dem, del) = (sum(Metric::HoursDemanded), sum(Metric::HoursDelivered));
+    let eff = r
+        .fan
+        .series(Metric::StaffEffectiveFte)
+        .nth(last)
+        .map_or(0.0, |b| b.p50());
+    let title = if dem > 0.0 {
+        format!(
+            "In the quarter to {} the team delivers {} of the hours demanded ({} effective FTE)",
+            s.plan.deadline.long(),
+            percent(del / dem),
+            num((eff * 10.0).round() / 10.0)
+        )
+    } else {
+        "Casework hours demanded and delivered, and effective FTE".to_string()
+    };
+    Chart::Line(LineChart {
+        title,
+        subtitle: Some(format!(
+            "{} · {} replicas · medians with 25–75% bands (FTE: 5–95%) · {} h per FTE-week",
+            s.name,
+            r.replicas,
+            num((php * 10.0).round() / 10.0)
+        )),
+        x_axis: XAxis::Dated { start: s.start },
+        y_label: "Staff-hours per week".into(),
+        series: vec![
+            hours(Metric::HoursDemanded, "hours demanded", 1),
+            hours(Metric::HoursDelivered, "hours delivered", 0),
+            fte,
+        ],
+        hlines: vec![],
+        vlines: vec![(
+            (s.plan.deadline_day + 1) as f64,
+            format!("deadline {}", s.plan.deadline.long()),
+        )],
+        y_from_zero: true,
+        right_axis: Some(charts::RightAxis {
+            label: "Effective FTE".into(),
+            per_unit: php,
+        }),
     })
 }

@@ -10,6 +10,7 @@ mod approved_premises;
 mod conservation;
 mod custody;
 mod determinism;
+mod early_release_shock;
 mod fluid_limit;
 mod littles_law;
 mod plan_verdict;
