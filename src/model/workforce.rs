@@ -40,6 +40,11 @@ pub struct Team {
     ramp_days: f64,
     start_share: f64,
     attrition: f64,
+    /// The first day on which a member may leave or a hire may start (a lower bound).
+    next_change: i32,
+    /// FTE in post and the day from which all of them are fully productive (caches).
+    in_post: f64,
+    ramped_from: i32,
 }
 
 impl Team {
@@ -54,6 +59,9 @@ impl Team {
             ramp_days: w.ramp_up_days,
             start_share: w.starting_productivity,
             attrition: w.attrition_per_year,
+            next_change: i32::MIN,
+            in_post: 0.0,
+            ramped_from: i32::MIN,
         };
         let vacant = w.vacancies_at_start.min(establishment);
         for fte in chunks(establishment - vacant) {
@@ -65,7 +73,23 @@ impl Team {
             });
         }
         t.recruit(vacant, 0, rng);
+        t.refresh();
         t
+    }
+
+    /// Recomputes the caches after any change of members or hires.
+    fn refresh(&mut self) {
+        let leave = self.members.iter().map(|m| m.leave).min();
+        let hire = self.hires.iter().map(|h| h.day).min();
+        self.next_change = leave.into_iter().chain(hire).min().unwrap_or(i32::MAX);
+        self.in_post = self.members.iter().map(|m| m.fte).sum();
+        let ramp = self.ramp_days.ceil().min(f64::from(i32::MAX / 4)) as i32;
+        self.ramped_from = self
+            .members
+            .iter()
+            .map(|m| m.start.saturating_add(ramp))
+            .max()
+            .unwrap_or(i32::MIN);
     }
 
     fn draw_leave(&self, today: i32, rng: &mut Rng) -> i32 {
@@ -87,6 +111,9 @@ impl Team {
 
     /// Moves the team to day `d` under `establishment` funded posts.
     pub fn step(&mut self, d: i32, establishment: f64, rng: &mut Rng) {
+        if establishment == self.funded && d < self.next_change {
+            return;
+        }
         if establishment > self.funded + 1e-9 {
             self.recruit(establishment - self.funded, d, rng);
         } else if establishment < self.funded - 1e-9 {
@@ -118,6 +145,7 @@ impl Team {
                 i += 1;
             }
         }
+        self.refresh();
     }
 
     fn cut(&mut self, mut excess: f64) {
@@ -150,7 +178,7 @@ impl Team {
 
     /// FTE in post.
     pub fn in_post(&self) -> f64 {
-        self.members.iter().map(|m| m.fte).sum()
+        self.in_post
     }
 
     /// Funded posts not filled (being recruited).
@@ -160,6 +188,9 @@ impl Team {
 
     /// FTE in post weighted by each member's productivity on day `d`.
     pub fn effective(&self, d: i32) -> f64 {
+        if d >= self.ramped_from {
+            return self.in_post;
+        }
         self.members
             .iter()
             .map(|m| m.fte * self.productivity(d - m.start))

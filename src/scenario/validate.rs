@@ -1603,6 +1603,60 @@ target_backlog = 5
     }
 
     #[test]
+    fn checks_the_custody_ap_recall_and_workforce_sections() {
+        let text = format!(
+            "{MINIMAL}{}",
+            r#"
+[staff.workforce]
+ramp_up_months = -1
+[custody]
+release_fraction = [[2024-01-01, 0.5], [2024-06-01, 0]]
+[[custody.early_release]]
+from = 2024-09-10
+release_fraction = 0.4
+[approved_premises]
+beds = 2.5
+residents_at_start = 3
+[recall]
+rate_per_year = { high = 2 }
+"#
+        );
+        let e = load_str(&text, "x.toml").unwrap_err();
+        let msg = e.to_string();
+        for want in [
+            "`staff.workforce.ramp_up_months` must be a number of months from 0 to 120 (got `-1`)",
+            "`custody.release_fraction[1]` must be a share of the sentence above 0 and at most 1 (got `0`)",
+            "`custody.early_release[0]` must say `applies_to_sex_offences = true` or `false`",
+            "`approved_premises.beds` must be a whole number of beds (got `2.5`)",
+            "`approved_premises.residents_at_start` exceeds the 2.5 beds on the start date (got `3`)",
+            "`recall.rate_per_year.high` must be a yearly rate from 0 to 1 (got `2`)",
+        ] {
+            assert!(msg.contains(want), "missing {want:?} in:\n{msg}");
+        }
+        assert_eq!(e.problems().len(), 6, "{msg}");
+    }
+
+    #[test]
+    fn folds_applicable_early_release_schemes_into_the_release_fraction() {
+        let base = Steps::from_points(vec![(0, 0.5)]);
+        let scheme = |from, to, f, applies| EarlyRelease {
+            name: String::new(),
+            from_day: from,
+            to_day: to,
+            release_fraction: f,
+            applies_to_sex_offences: applies,
+        };
+        let eff = effective_fraction(
+            &base,
+            &[
+                scheme(100, Some(200), 0.4, true),
+                scheme(50, None, 0.3, false),
+            ],
+        );
+        assert_eq!(eff.points(), &[(0, 0.5), (100, 0.4), (200, 0.5)]);
+    }
+
+    #[test]
     fn reports_every_problem_at_once_with_locations() {
         let text = MINIMAL
             .replace("establishment = 2", "establishment = -3\nfoo = 1")
