@@ -190,7 +190,7 @@ pub fn summary_json(s: &Scenario, r: &McResult) -> String {
             no_very_high_overdue: s.plan.no_very_high_overdue,
         },
         backlog_start: s.initial.overdue_total(),
-        population_start: s.initial.total(),
+        population_start: s.population_start(),
         p_success: ProportionJson {
             estimate: p.estimate,
             lower: round(p.lower, 6),

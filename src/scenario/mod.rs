@@ -111,6 +111,13 @@ impl Scenario {
         date.days_since(self.start)
     }
 
+    /// RSOs on the register on the start date: community, custody and approved premises.
+    pub fn population_start(&self) -> u32 {
+        self.initial.total()
+            + self.custody.as_ref().map_or(0, |c| c.at_start)
+            + self.approved_premises.as_ref().map_or(0, |a| a.at_start)
+    }
+
     /// Number of weekly snapshots (week 0 is the start).
     pub fn weeks(&self) -> usize {
         (self.horizon_days / 7) as usize + 1
