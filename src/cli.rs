@@ -22,8 +22,8 @@ pub enum Command {
         after_help = "Example:\n  caseload run scenarios/avon_somerset_2024.toml --replicas 2000 --seed 7\n\nWrites summary.json, weekly.csv, backlog_fan.svg and backlog_fan.png into\noutput/<scenario file stem>/ (or --out). Same scenario and seed give byte-identical\nfiles whatever --threads is."
     )]
     Run(RunArgs),
-    /// Run a scenario and write briefing.html: a one-page, self-contained report for decision
-    /// makers (verdict, charts, assumptions, method), plus every chart as a slide PNG.
+    /// Run a scenario and write briefing.html: a self-contained report for decision makers that
+    /// opens with the verdict (then charts, assumptions, method), plus every chart as a slide PNG.
     #[command(
         after_help = "Example:\n  caseload report scenarios/avon_somerset_2024.toml --replicas 2000 --seed 7\n\nWrites briefing.html, slide_1_backlog_fan.png, slide_2_time_to_target.png, … and the\noutputs of `run` (summary.json, weekly.csv, backlog_fan.svg/png) into\noutput/<scenario file stem>/ (or --out), so the briefing and summary.json always agree.\nThe page opens offline in any browser, loads nothing and prints on A4."
     )]
