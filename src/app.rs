@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::{Cli, Command, RunArgs};
+use crate::cli::{Cli, Command, ReportArgs, RunArgs};
 use crate::model::Prepared;
 use crate::montecarlo::{self, McResult};
-use crate::report::{self, charts, writer};
+use crate::report::{self, briefing, charts, writer};
 use crate::scenario::{self, Scenario};
 
 /// A failure, with the exit code it maps to.
@@ -47,6 +47,7 @@ pub fn run(cli: Cli) -> Result<(), AppError> {
     match cli.command {
         Command::Run(args) => run_command(&args),
         Command::Validate { scenarios } => validate_command(&scenarios),
+        Command::Report(args) => report_command(&args),
     }
 }
 
@@ -143,16 +144,27 @@ fn run_command(a: &RunArgs) -> Result<(), AppError> {
     let s = load(&a.scenario)?;
     let replicas = a.replicas.unwrap_or(s.replicas);
     let seed = a.seed.unwrap_or(s.seed);
-    let out = a.out.clone().unwrap_or_else(|| default_out(&a.scenario));
     let pool = thread_pool(a.threads)?;
     let (s, r) = simulate(s, replicas, seed, &pool, a.quiet);
     let outputs = render_run(&s, &r).map_err(AppError::Run)?;
-    let written = writer::write_all(&out, &outputs).map_err(|e| {
+    write_and_tell(a, &s, &r, &outputs)
+}
+
+/// Writes the outputs into the run's folder, then prints the verdict (and, unless quiet, the
+/// backlog at the deadline and the files written).
+fn write_and_tell(
+    a: &RunArgs,
+    s: &Scenario,
+    r: &McResult,
+    outputs: &[writer::Output],
+) -> Result<(), AppError> {
+    let out = a.out.clone().unwrap_or_else(|| default_out(&a.scenario));
+    let written = writer::write_all(&out, outputs).map_err(|e| {
         AppError::Run(
             anyhow::Error::new(e).context(format!("cannot write outputs to {}", out.display())),
         )
     })?;
-    println!("{}", report::verdict(&s, &r));
+    println!("{}", report::verdict(s, r));
     if !a.quiet {
         let b = r.backlog_at_deadline();
         let q = crate::stats::quantiles(&b);
@@ -169,4 +181,34 @@ fn run_command(a: &RunArgs) -> Result<(), AppError> {
         }
     }
     Ok(())
+}
+
+/// `report`: the outputs of `run` plus briefing.html and its slide PNGs, from one simulation.
+fn report_command(a: &ReportArgs) -> Result<(), AppError> {
+    let args = &a.run;
+    let s = load(&args.scenario)?;
+    // The file was just read and validated; its keys mark built-in defaults in the briefing.
+    let text = std::fs::read_to_string(&args.scenario).unwrap_or_default();
+    let declared = report::params::declared_keys(&text);
+    let replicas = args.replicas.unwrap_or(s.replicas);
+    let seed = args.seed.unwrap_or(s.seed);
+    let pool = thread_pool(args.threads)?;
+    let (s, r) = simulate(s, replicas, seed, &pool, args.quiet);
+    let mut outputs = render_run(&s, &r).map_err(AppError::Run)?;
+    let mut b = briefing::Briefing::new(&s, &r);
+    b.declared = Some(&declared);
+    b.run.sensitivity_requested = a.sensitivity;
+    // wired at merge:
+    //   b.capacity = Some(briefing::Figure { slug: "capacity", chart: <issue 3's capacity
+    //     Chart>, caption: "…" });
+    //   when the scenario has [[options]]: run `compare` on the same pool and set
+    //     b.options = Some(briefing::OptionsSection { rows: <one OptionRow per option>,
+    //     figures: <issue 4's comparison charts, or empty to draw P(success) by option> });
+    //   when a.sensitivity: run the sensitivity analysis and set
+    //     b.sensitivity = Some(briefing::SensitivitySection { measure, shares, rows }).
+    if a.sensitivity && b.sensitivity.is_none() && !args.quiet {
+        eprintln!("warning: --sensitivity is not available in this version; the briefing says so");
+    }
+    outputs.extend(briefing::render(&b).map_err(|e| AppError::Run(e.into()))?);
+    write_and_tell(args, &s, &r, &outputs)
 }

@@ -22,6 +22,12 @@ pub enum Command {
         after_help = "Example:\n  caseload run scenarios/avon_somerset_2024.toml --replicas 2000 --seed 7\n\nWrites summary.json, weekly.csv, backlog_fan.svg and backlog_fan.png into\noutput/<scenario file stem>/ (or --out). Same scenario and seed give byte-identical\nfiles whatever --threads is."
     )]
     Run(RunArgs),
+    /// Run a scenario and write briefing.html: a self-contained report for decision makers that
+    /// opens with the verdict (then charts, assumptions, method), plus every chart as a slide PNG.
+    #[command(
+        after_help = "Example:\n  caseload report scenarios/avon_somerset_2024.toml --replicas 2000 --seed 7\n\nWrites briefing.html, slide_1_backlog_fan.png, slide_2_time_to_target.png, … and the\noutputs of `run` (summary.json, weekly.csv, backlog_fan.svg/png) into\noutput/<scenario file stem>/ (or --out), so the briefing and summary.json always agree.\nThe page opens offline in any browser, loads nothing and prints on A4."
+    )]
+    Report(ReportArgs),
     /// Check scenario files without running them; prints every problem with file:line:column.
     #[command(
         after_help = "Example:\n  caseload validate scenarios/*.toml\n\nExit code 0 when every file is valid, 2 when any is not."
@@ -52,4 +58,13 @@ pub struct RunArgs {
     /// Print only the verdict (no progress bar, no file list).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Also vary each assumption one at a time and show the five that move the result most.
+    #[arg(long)]
+    pub sensitivity: bool,
 }

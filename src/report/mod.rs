@@ -2,7 +2,9 @@
 //!
 //! Renderers never touch the file system; [`writer`] is the only module that writes.
 
+pub mod briefing;
 pub mod charts;
+pub mod params;
 pub mod writer;
 
 use serde::Serialize;

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use predicates::prelude::*;
 
+mod report;
+
 fn caseload() -> Command {
     Command::cargo_bin("caseload").unwrap()
 }
