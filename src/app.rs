@@ -198,9 +198,15 @@ fn report_command(a: &ReportArgs) -> Result<(), AppError> {
     let mut b = briefing::Briefing::new(&s, &r);
     b.declared = Some(&declared);
     b.run.sensitivity_requested = a.sensitivity;
+    b.capacity = Some(briefing::Figure {
+        slug: "capacity".into(),
+        chart: report::capacity_chart(&s, &r),
+        caption: "Staff-hours of work falling due each week (orange) against hours worked (blue), \
+                  median and middle half of runs; dashed green: effective FTE on the right-hand \
+                  scale, i.e. staff in post weighted by how far new starters have ramped up."
+            .into(),
+    });
     // wired at merge:
-    //   b.capacity = Some(briefing::Figure { slug: "capacity", chart: <issue 3's capacity
-    //     Chart>, caption: "…" });
     //   when the scenario has [[options]]: run `compare` on the same pool and set
     //     b.options = Some(briefing::OptionsSection { rows: <one OptionRow per option>,
     //     figures: <issue 4's comparison charts, or empty to draw P(success) by option> });

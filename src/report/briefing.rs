@@ -123,6 +123,26 @@ pub fn validation_checks() -> Vec<Check> {
             test: "tests/model/plan_verdict.rs",
         },
         Check {
+            name: "Custody and release",
+            what: "the number in custody settles at inflow × mean time served (Little's law), and lowering the release fraction from 50% to 40% releases at once exactly those who have already served 40%",
+            test: "tests/model/custody.rs",
+        },
+        Check {
+            name: "Approved premises",
+            what: "residents never exceed the beds, and with no beds every referral is refused",
+            test: "tests/model/approved_premises.rs",
+        },
+        Check {
+            name: "Workforce",
+            what: "with no recruitment lag, ramp-up or leavers, staff in post equal the funded posts exactly; new starters reach full strength exactly at the end of the ramp-up",
+            test: "tests/model/workforce.rs",
+        },
+        Check {
+            name: "Early-release shock",
+            what: "the bundled shock scenario raises the backlog against the same force without the shock (paired runs)",
+            test: "tests/model/early_release_shock.rs",
+        },
+        Check {
             name: "Scenario files",
             what: "every bundled scenario validates; mistakes are reported with file, line, column and key",
             test: "tests/cli",
@@ -282,6 +302,7 @@ pub fn time_to_target_chart(s: &Scenario, r: &McResult, rows: &[MetBy]) -> Chart
             dashed: false,
         }],
         hlines: vec![],
+        right_axis: None,
         vlines: vec![(
             (s.plan.deadline_day + 1) as f64,
             format!("deadline {}", s.plan.deadline.long()),

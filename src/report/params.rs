@@ -503,8 +503,175 @@ pub fn parameters(s: &Scenario) -> Vec<Group> {
         arms_group(s),
         exits_group(s),
         staff_group(s),
+        workforce_group(s),
+        pathway_group(s),
         calendar_plan_group(s),
     ]
+}
+
+fn workforce_group(s: &Scenario) -> Group {
+    let mut r = Rows(Vec::new());
+    let w = &s.staff.workforce;
+    let p = "staff.workforce";
+    r.add(
+        &format!("{p}.recruitment_lag"),
+        lag(&w.recruitment_lag),
+        "days",
+    );
+    r.add(
+        &format!("{p}.ramp_up_months"),
+        num(w.ramp_up_days / (365.25 / 12.0)),
+        "months",
+    );
+    r.add(
+        &format!("{p}.starting_productivity"),
+        num(w.starting_productivity),
+        "share of full",
+    );
+    r.add(
+        &format!("{p}.attrition_per_year"),
+        num(w.attrition_per_year),
+        "per FTE-year",
+    );
+    r.add(
+        &format!("{p}.abstraction_cv"),
+        num(w.abstraction_cv),
+        "coefficient of variation",
+    );
+    r.add(
+        &format!("{p}.vacancies_at_start"),
+        num(w.vacancies_at_start),
+        "FTE",
+    );
+    Group {
+        title: "Workforce",
+        params: r.0,
+    }
+}
+
+fn pathway_group(s: &Scenario) -> Group {
+    use crate::scenario::Disposal;
+    let mut r = Rows(Vec::new());
+    match &s.custody {
+        None => r.add(
+            "custody",
+            "not modelled: newcomers enter the community".into(),
+            "–",
+        ),
+        Some(c) => {
+            let by_disposal = |f: &dyn Fn(usize) -> String| {
+                Disposal::ALL
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| format!("{} {}", d.key().replace('_', " "), f(i)))
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            };
+            r.add(
+                "custody.custodial_share",
+                by_disposal(&|i| num(c.custodial_share[i])),
+                "share by disposal",
+            );
+            r.add(
+                "custody.sentence",
+                by_disposal(&|i| {
+                    format!(
+                        "{}±{}",
+                        num((c.sentence[i].mean_days / (365.25 / 12.0) * 10.0).round() / 10.0),
+                        num((c.sentence[i].sd_days / (365.25 / 12.0) * 10.0).round() / 10.0)
+                    )
+                }),
+                "months (mean±sd)",
+            );
+            r.add(
+                "custody.release_fraction",
+                steps(s, &c.release_fraction),
+                "share of sentence",
+            );
+            let schemes: Vec<String> = c
+                .early_release
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{}: {} from {}{} ({})",
+                        e.name,
+                        num(e.release_fraction),
+                        s.date_of(e.from_day).long(),
+                        e.to_day
+                            .map_or(String::new(), |t| format!(" to {}", s.date_of(t).long())),
+                        if e.applies_to_sex_offences {
+                            "applies to sex offences"
+                        } else {
+                            "excludes sex offences: no effect on RSOs"
+                        }
+                    )
+                })
+                .collect();
+            r.add(
+                "custody.early_release",
+                if schemes.is_empty() {
+                    "none".into()
+                } else {
+                    schemes.join("; ")
+                },
+                "share of sentence",
+            );
+            r.add(
+                "custody.in_custody_at_start",
+                c.at_start.to_string(),
+                "RSOs",
+            );
+        }
+    }
+    match &s.approved_premises {
+        None => r.add("approved_premises", "not modelled".into(), "–"),
+        Some(a) => {
+            r.add("approved_premises.beds", steps(s, &a.beds), "beds");
+            r.add(
+                "approved_premises.referral_share",
+                per_tier(&a.referral_share, num),
+                "share of releases",
+            );
+            r.add("approved_premises.stay", lag(&a.stay), "days");
+            r.add(
+                "approved_premises.visit_cadence_days",
+                a.visit
+                    .cadence_days
+                    .map_or(String::new(), |c| c.to_string()),
+                "days",
+            );
+            r.add(
+                "approved_premises.visit_hours",
+                num(a.visit.hours),
+                "staff-hours",
+            );
+            r.add(
+                "approved_premises.window_days",
+                a.visit.window_days.to_string(),
+                "days",
+            );
+            r.add(
+                "approved_premises.residents_at_start",
+                a.at_start.to_string(),
+                "RSOs",
+            );
+        }
+    }
+    match &s.recall {
+        None => r.add("recall", "not modelled".into(), "–"),
+        Some(c) => {
+            r.add(
+                "recall.rate_per_year",
+                per_tier(&c.rate_per_year, num),
+                "per RSO-year",
+            );
+            r.add("recall.duration", lag(&c.duration), "days");
+        }
+    }
+    Group {
+        title: "Custody, approved premises and recall",
+        params: r.0,
+    }
 }
 
 /// The source note for `path`: the note of the longest `[sources]` key equal to the path or

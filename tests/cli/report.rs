@@ -86,17 +86,23 @@ fn report_writes_a_self_contained_briefing_with_every_section_in_order() {
     }
     assert!(html.contains("<h3>Glossary</h3>"));
     // Charts are inline SVG, scaled by the page.
-    assert_eq!(html.matches("<svg viewBox=").count(), 2);
+    assert_eq!(html.matches("<svg viewBox=").count(), 3);
     // The run's outputs sit beside the page, and every chart is a 1600×900 slide.
     for f in [
         "summary.json",
         "weekly.csv",
         "backlog_fan.svg",
         "backlog_fan.png",
+        "capacity.svg",
+        "capacity.png",
     ] {
         assert!(out.join(f).exists(), "{f}");
     }
-    for f in ["slide_1_backlog_fan.png", "slide_2_time_to_target.png"] {
+    for f in [
+        "slide_1_backlog_fan.png",
+        "slide_2_time_to_target.png",
+        "slide_3_capacity.png",
+    ] {
         let png = fs::read(out.join(f)).unwrap();
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{f}");
         assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 1600);
