@@ -3,6 +3,8 @@
 //! This layer owns the terminal (progress, messages) and delegates file writing to
 //! `report::writer`; the simulation core below it stays pure.
 
+mod experiments;
+
 use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -47,6 +49,10 @@ pub fn run(cli: Cli) -> Result<(), AppError> {
     match cli.command {
         Command::Run(args) => run_command(&args),
         Command::Validate { scenarios } => validate_command(&scenarios),
+        Command::Compare(a) => experiments::compare_command(&a),
+        Command::Sweep(a) => experiments::sweep_command(&a),
+        Command::MinStaff(a) => experiments::min_staff_command(&a),
+        Command::Sensitivity(a) => experiments::sensitivity_command(&a),
     }
 }
 
@@ -138,11 +144,15 @@ pub fn render_run(s: &Scenario, r: &McResult) -> anyhow::Result<Vec<writer::Outp
 
 fn run_command(a: &RunArgs) -> Result<(), AppError> {
     let s = load(&a.scenario)?;
-    let replicas = a.replicas.unwrap_or(s.replicas);
-    let seed = a.seed.unwrap_or(s.seed);
-    let out = a.out.clone().unwrap_or_else(|| default_out(&a.scenario));
-    let pool = thread_pool(a.threads)?;
-    let (s, r) = simulate(s, replicas, seed, &pool, a.quiet);
+    let replicas = a.sim.replicas.unwrap_or(s.replicas);
+    let seed = a.sim.seed.unwrap_or(s.seed);
+    let out = a
+        .sim
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&a.scenario));
+    let pool = thread_pool(a.sim.threads)?;
+    let (s, r) = simulate(s, replicas, seed, &pool, a.sim.quiet);
     let outputs = render_run(&s, &r).map_err(AppError::Run)?;
     let written = writer::write_all(&out, &outputs).map_err(|e| {
         AppError::Run(
@@ -150,7 +160,7 @@ fn run_command(a: &RunArgs) -> Result<(), AppError> {
         )
     })?;
     println!("{}", report::verdict(&s, &r));
-    if !a.quiet {
+    if !a.sim.quiet {
         let b = r.backlog_at_deadline();
         let q = crate::stats::quantiles(&b);
         println!(

@@ -35,6 +35,7 @@
 pub mod app;
 pub mod cli;
 pub mod engine;
+pub mod experiment;
 pub mod model;
 pub mod montecarlo;
 pub mod observe;

@@ -3,6 +3,7 @@
 //! Renderers never touch the file system; [`writer`] is the only module that writes.
 
 pub mod charts;
+pub mod compare;
 pub mod writer;
 
 use serde::Serialize;
@@ -294,14 +295,24 @@ pub fn backlog_fan(s: &Scenario, r: &McResult) -> Chart {
             ],
             dashed: false,
         }],
-        hlines: vec![(
-            s.plan.target_backlog as f64,
-            format!("target {}", s.plan.target_backlog),
-        )],
-        vlines: vec![(
-            (s.plan.deadline_day + 1) as f64,
-            format!("deadline {}", s.plan.deadline.long()),
-        )],
+        hlines: vec![target_line(s)],
+        vlines: vec![deadline_line(s)],
         y_from_zero: true,
     })
+}
+
+/// The plan's target as a labelled horizontal line of a backlog chart.
+pub fn target_line(s: &Scenario) -> (f64, String) {
+    (
+        s.plan.target_backlog as f64,
+        format!("target {}", s.plan.target_backlog),
+    )
+}
+
+/// The plan's deadline (end of the day) as a labelled vertical line of a dated chart.
+pub fn deadline_line(s: &Scenario) -> (f64, String) {
+    (
+        (s.plan.deadline_day + 1) as f64,
+        format!("deadline {}", s.plan.deadline.long()),
+    )
 }

@@ -8,6 +8,7 @@
 
 mod conservation;
 mod determinism;
+mod experiments;
 mod fluid_limit;
 mod littles_law;
 mod plan_verdict;
