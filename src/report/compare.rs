@@ -216,8 +216,7 @@ pub fn sweep_chart(s: &Scenario, w: &Sweep) -> Chart {
     Chart::Line(LineChart {
         title: format!("Chance of meeting the plan against {}", w.param),
         subtitle: Some(format!(
-            "{} · target ≤ {} by {} · {} replicas per point, common random numbers · seed {}",
-            s.name,
+            "target ≤ {} by {} · {} replicas per point, common random numbers · seed {}",
             s.plan.target_backlog,
             s.plan.deadline.long(),
             w.replicas,
@@ -338,28 +337,46 @@ pub fn sensitivity_csv(x: &Sensitivity) -> String {
     out
 }
 
+/// Rows drawn in the tornado chart (the CSV keeps every row).
+pub const TORNADO_ROWS: usize = 15;
+
 /// The tornado chart: change in the median backlog at the deadline, each input down and up.
 pub fn tornado(s: &Scenario, x: &Sensitivity) -> Chart {
     let pct = format!("{}%", num(100.0 * x.delta));
+    let shown = x.rows.len().min(TORNADO_ROWS);
+    let of = if shown < x.rows.len() {
+        format!(" ({shown} largest of {})", x.rows.len())
+    } else {
+        String::new()
+    };
     Chart::Tornado(TornadoChart {
         title: format!(
-            "What moves the backlog on {}: each input −{pct} and +{pct}",
+            "What moves the backlog on {}: each input −{pct} and +{pct}{of}",
             s.plan.deadline.long()
         ),
         x_label: format!(
-            "Change in the median backlog at the deadline (base median {}, {} replicas per run)",
-            num(x.base_backlog_p50),
-            x.replicas
+            "Change in the median backlog at the deadline (base median {})",
+            num(x.base_backlog_p50)
         ),
-        rows: x
-            .rows
+        rows: x.rows[..shown]
             .iter()
-            .map(|r| TornadoRow {
-                label: r.parameter.clone(),
-                low: r.change_low,
-                high: r.change_high,
-                low_label: format!("−{pct}: {}", num(r.low_value)),
-                high_label: format!("+{pct}: {}", num(r.high_value)),
+            .map(|r| {
+                let still = r.change_low == 0.0 && r.change_high == 0.0;
+                TornadoRow {
+                    label: r.parameter.clone(),
+                    low: r.change_low,
+                    high: r.change_high,
+                    low_label: if still {
+                        String::new()
+                    } else {
+                        format!("−{pct}: {}", num(r.low_value))
+                    },
+                    high_label: if still {
+                        format!("no change ({} to {})", num(r.low_value), num(r.high_value))
+                    } else {
+                        format!("+{pct}: {}", num(r.high_value))
+                    },
+                }
             })
             .collect(),
     })
