@@ -179,7 +179,7 @@ pub(crate) fn validate(
             }
         }
         let mut tree = toml::Value::Table(base.clone());
-        let mut applied = true;
+        let mut clean = true;
         for o in &overrides {
             if let Some(Seg::Key(top)) = o.target.0.first() {
                 if FIXED.contains(&top.as_str()) {
@@ -187,22 +187,19 @@ pub(crate) fn validate(
                         &o.at,
                         format!("{prefix}`{}` cannot be changed by an option: options are compared over the same period, against the same plan, with the same random numbers", o.target),
                     );
-                    applied = false;
+                    clean = false;
                     continue;
                 }
             }
             if let Err(message) = apply(&mut tree, &o.target, o.value.clone()) {
                 report(&o.at, format!("{prefix}{message}"));
-                applied = false;
+                clean = false;
             }
         }
-        if !applied {
-            continue;
-        }
+        // The overrides that applied are still validated, so every problem shows at once.
         match validate_tree(tree) {
             Err(message) => report(&op.key("set"), format!("{prefix}{message}")),
             Ok((scenario, found)) => {
-                let mut clean = true;
                 for (path, message) in found {
                     if base_problems
                         .iter()
@@ -274,11 +271,16 @@ fn apply(tree: &mut toml::Value, path: &KeyPath, value: toml::Value) -> Result<(
     };
     let mut cur = tree;
     let mut walked = KeyPath::root();
-    for seg in parents {
+    for (j, seg) in parents.iter().enumerate() {
         cur = match (seg, cur) {
-            (Seg::Key(k), toml::Value::Table(t)) => t
-                .entry(k.clone())
-                .or_insert_with(|| toml::Value::Table(toml::Table::new())),
+            (Seg::Key(k), toml::Value::Table(t)) => {
+                let next = path.0.get(j + 1);
+                if let (None, Some(Seg::Index(i))) = (t.get(k), next) {
+                    return Err(no_element(&walked.key(k), *i, 0));
+                }
+                t.entry(k.clone())
+                    .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+            }
             (Seg::Index(i), toml::Value::Array(a)) => {
                 let len = a.len();
                 match a.get_mut(*i) {
@@ -445,6 +447,24 @@ target_backlog = 5
         );
         assert!(
             e.contains("x.toml:16:9: option \"bad\": `seed` cannot be changed"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn validates_the_overrides_that_apply_beside_those_that_cannot() {
+        let text = format!(
+            "{BASE}[[options]]\nname = \"two\"\nset = {{ \"staff.productive_hours_per_week\" = \"lots\", \"staff.overtime[2].from\" = 2024-01-01 }}\n"
+        );
+        let e = load_str(&text, "x.toml").unwrap_err().to_string();
+        assert!(
+            e.contains(
+                "x.toml:13:9: option \"two\": `staff.productive_hours_per_week` has the wrong type"
+            ),
+            "{e}"
+        );
+        assert!(
+            e.contains("x.toml:13:53: option \"two\": `staff.overtime` has no element [2] (it has 0; indices start at 0)"),
             "{e}"
         );
     }
