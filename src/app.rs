@@ -3,6 +3,8 @@
 //! This layer owns the terminal (progress, messages) and delegates file writing to
 //! `report::writer`; the simulation core below it stays pure.
 
+mod experiments;
+
 use std::path::{Path, PathBuf};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -48,6 +50,10 @@ pub fn run(cli: Cli) -> Result<(), AppError> {
         Command::Run(args) => run_command(&args),
         Command::Validate { scenarios } => validate_command(&scenarios),
         Command::Report(args) => report_command(&args),
+        Command::Compare(a) => experiments::compare_command(&a),
+        Command::Sweep(a) => experiments::sweep_command(&a),
+        Command::MinStaff(a) => experiments::min_staff_command(&a),
+        Command::Sensitivity(a) => experiments::sensitivity_command(&a),
     }
 }
 
@@ -142,10 +148,10 @@ pub fn render_run(s: &Scenario, r: &McResult) -> anyhow::Result<Vec<writer::Outp
 
 fn run_command(a: &RunArgs) -> Result<(), AppError> {
     let s = load(&a.scenario)?;
-    let replicas = a.replicas.unwrap_or(s.replicas);
-    let seed = a.seed.unwrap_or(s.seed);
-    let pool = thread_pool(a.threads)?;
-    let (s, r) = simulate(s, replicas, seed, &pool, a.quiet);
+    let replicas = a.sim.replicas.unwrap_or(s.replicas);
+    let seed = a.sim.seed.unwrap_or(s.seed);
+    let pool = thread_pool(a.sim.threads)?;
+    let (s, r) = simulate(s, replicas, seed, &pool, a.sim.quiet);
     let outputs = render_run(&s, &r).map_err(AppError::Run)?;
     write_and_tell(a, &s, &r, &outputs)
 }
@@ -158,14 +164,18 @@ fn write_and_tell(
     r: &McResult,
     outputs: &[writer::Output],
 ) -> Result<(), AppError> {
-    let out = a.out.clone().unwrap_or_else(|| default_out(&a.scenario));
+    let out = a
+        .sim
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&a.scenario));
     let written = writer::write_all(&out, outputs).map_err(|e| {
         AppError::Run(
             anyhow::Error::new(e).context(format!("cannot write outputs to {}", out.display())),
         )
     })?;
     println!("{}", report::verdict(s, r));
-    if !a.quiet {
+    if !a.sim.quiet {
         let b = r.backlog_at_deadline();
         let q = crate::stats::quantiles(&b);
         println!(
@@ -190,10 +200,10 @@ fn report_command(a: &ReportArgs) -> Result<(), AppError> {
     // The file was just read and validated; its keys mark built-in defaults in the briefing.
     let text = std::fs::read_to_string(&args.scenario).unwrap_or_default();
     let declared = report::params::declared_keys(&text);
-    let replicas = args.replicas.unwrap_or(s.replicas);
-    let seed = args.seed.unwrap_or(s.seed);
-    let pool = thread_pool(args.threads)?;
-    let (s, r) = simulate(s, replicas, seed, &pool, args.quiet);
+    let replicas = args.sim.replicas.unwrap_or(s.replicas);
+    let seed = args.sim.seed.unwrap_or(s.seed);
+    let pool = thread_pool(args.sim.threads)?;
+    let (s, r) = simulate(s, replicas, seed, &pool, args.sim.quiet);
     let mut outputs = render_run(&s, &r).map_err(AppError::Run)?;
     let mut b = briefing::Briefing::new(&s, &r);
     b.declared = Some(&declared);
@@ -212,7 +222,7 @@ fn report_command(a: &ReportArgs) -> Result<(), AppError> {
     //     figures: <issue 4's comparison charts, or empty to draw P(success) by option> });
     //   when a.sensitivity: run the sensitivity analysis and set
     //     b.sensitivity = Some(briefing::SensitivitySection { measure, shares, rows }).
-    if a.sensitivity && b.sensitivity.is_none() && !args.quiet {
+    if a.sensitivity && b.sensitivity.is_none() && !args.sim.quiet {
         eprintln!("warning: --sensitivity is not available in this version; the briefing says so");
     }
     outputs.extend(briefing::render(&b).map_err(|e| AppError::Run(e.into()))?);

@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 /// will the backlog of overdue home visits reach the plan's target by its deadline?
 #[derive(Debug, Parser)]
 #[command(name = "caseload", version, about, long_about = None,
-    after_help = "Examples:\n  caseload run scenarios/avon_somerset_2024.toml\n  caseload validate scenarios/*.toml\n\nExit codes: 0 ok, 1 the run failed, 2 bad input (scenario or flags).")]
+    after_help = "Examples:\n  caseload run scenarios/avon_somerset_2024.toml\n  caseload validate scenarios/*.toml\n  caseload compare scenarios/avon_somerset_2024.toml\n  caseload min-staff scenarios/avon_somerset_2024.toml --confidence 0.9\n\nExit codes: 0 ok, 1 the run failed, 2 bad input (scenario or flags).")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -37,16 +37,39 @@ pub enum Command {
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
     },
+    /// Run the base plan and every [[options]] variant of a scenario on common random numbers
+    /// and compare them: chance of meeting the plan, backlog, paired differences.
+    #[command(
+        after_help = "Example:\n  caseload compare scenarios/avon_somerset_2024.toml --replicas 1000\n\nReplica i of every option sees the same random demand (common random numbers), so\ndifferences are paired and their intervals narrow. Writes comparison.json,\ncomparison.csv, compare_fan.svg/png and compare_success.svg/png."
+    )]
+    Compare(CompareArgs),
+    /// Run one parameter over a range of values (common random numbers) and chart the chance
+    /// of meeting the plan against it.
+    #[command(
+        after_help = "Example:\n  caseload sweep scenarios/avon_somerset_2024.toml --param staff.establishment --from 27 --to 35 --step 1\n\nKEY is any numeric key path of the scenario format (staff.productive_hours_per_week,\nregistrations.other.per_month, staff.overtime[0].hours_per_week, ...). A schedule such as\nstaff.establishment is replaced by a constant. Writes sweep.csv, sweep.svg and sweep.png."
+    )]
+    Sweep(SweepArgs),
+    /// Find the least extra FTE (from a date) that meets the plan with the given confidence.
+    #[command(
+        name = "min-staff",
+        after_help = "Example:\n  caseload min-staff scenarios/avon_somerset_2024.toml --confidence 0.9 --from 2024-04-01\n\nExtra FTE are added to staff.establishment from --from on. A value is enough when the\nlower end of the 95% interval of the chance of meeting the plan is at least --confidence.\nSearches in --step FTE (doubling, then bisection; every run on common random numbers)\nand prints the answer and the chance one step below. Writes min_staff.json and\nmin_staff.csv. Exit code 1 when even --max-extra is not enough."
+    )]
+    MinStaff(MinStaffArgs),
+    /// Move each numeric input down and up by a share (±20%) and rank them by their effect on
+    /// the backlog at the deadline (a tornado chart).
+    #[command(
+        after_help = "Example:\n  caseload sensitivity scenarios/avon_somerset_2024.toml --replicas 500 --delta 0.2\n\nRuns 2 simulations per input (one at a time, common random numbers). Writes\nsensitivity.csv, tornado.svg and tornado.png."
+    )]
+    Sensitivity(SensitivityArgs),
 }
 
+/// Flags shared by the commands that run many simulations.
 #[derive(Debug, Args)]
-pub struct RunArgs {
-    /// Scenario file (TOML); see scenarios/default_force.toml for every key.
-    pub scenario: PathBuf,
-    /// Monte Carlo replicas [default: the scenario's `replicas`, else 1000].
+pub struct SimArgs {
+    /// Monte Carlo replicas per simulation [default: the scenario's `replicas`, else 1000].
     #[arg(long, short = 'n', value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub replicas: Option<u32>,
-    /// Master seed [default: the scenario's `seed`].
+    /// Master seed, shared by every simulation [default: the scenario's `seed`].
     #[arg(long, short = 's')]
     pub seed: Option<u64>,
     /// Worker threads [default: all cores]. Results do not depend on it.
@@ -55,9 +78,76 @@ pub struct RunArgs {
     /// Output folder [default: output/<scenario file stem>/].
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
-    /// Print only the verdict (no progress bar, no file list).
+    /// Print only the result (no progress bar, no file list).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario file (TOML) with [[options]].
+    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub sim: SimArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Key path of the numeric parameter, e.g. staff.establishment.
+    #[arg(long, value_name = "KEY")]
+    pub param: String,
+    /// First value.
+    #[arg(long, value_name = "A", allow_negative_numbers = true)]
+    pub from: f64,
+    /// Last value (included when on the grid).
+    #[arg(long, value_name = "B", allow_negative_numbers = true)]
+    pub to: f64,
+    /// Step between values (> 0; at most 200 values).
+    #[arg(long, value_name = "S")]
+    pub step: f64,
+    #[command(flatten)]
+    pub sim: SimArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MinStaffArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Required chance of meeting the plan (lower 95% bound), between 0 and 1.
+    #[arg(long, short = 'c', default_value_t = 0.9)]
+    pub confidence: f64,
+    /// Date the extra FTE start, e.g. 2024-04-01 [default: the scenario start].
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Search step in FTE: 0.5 (half posts) or a whole number.
+    #[arg(long, default_value_t = 0.5)]
+    pub step: f64,
+    /// The most extra FTE tried [default: twice the establishment on --from, at least 10].
+    #[arg(long, value_name = "FTE")]
+    pub max_extra: Option<f64>,
+    #[command(flatten)]
+    pub sim: SimArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Relative change down and up, e.g. 0.2 for ±20% (between 0 and 1).
+    #[arg(long, default_value_t = 0.2)]
+    pub delta: f64,
+    #[command(flatten)]
+    pub sim: SimArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML); see scenarios/default_force.toml for every key.
+    pub scenario: PathBuf,
+    #[command(flatten)]
+    pub sim: SimArgs,
 }
 
 #[derive(Debug, Args)]

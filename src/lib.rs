@@ -4,6 +4,8 @@
 //! The pipeline: a TOML scenario is loaded and validated ([`scenario`]), prepared once
 //! ([`model::Prepared`]), simulated replica by replica ([`model::simulate`], pure: no I/O),
 //! aggregated over replicas in parallel ([`montecarlo`]), and reported ([`report`]).
+//! Experiments ([`experiment`]) run variants of one scenario (its `[[options]]`, a parameter
+//! sweep, a staffing search, a sensitivity analysis) on common random numbers.
 //!
 //! ```
 //! use caseload::{model, observe, scenario};
@@ -35,6 +37,7 @@
 pub mod app;
 pub mod cli;
 pub mod engine;
+pub mod experiment;
 pub mod model;
 pub mod montecarlo;
 pub mod observe;

@@ -73,6 +73,8 @@ pub struct LineChart {
     /// right (e.g. hours per week on the left, FTE on the right at 25 hours per FTE-week).
     /// Series meant for the right axis are given in left-axis units.
     pub right_axis: Option<RightAxis>,
+    /// Upper end of the y axis when the data stay below it (e.g. 100 for percentages).
+    pub y_max: Option<f64>,
 }
 
 /// See [`LineChart::right_axis`].
@@ -979,6 +981,10 @@ fn draw_line_chart<DB: DrawingBackend>(root: &Area<DB>, c: &LineChart) -> Result
         0.0
     } else {
         y1p + span * 0.06
+    };
+    let y_hi = match c.y_max {
+        Some(m) if m.is_finite() && y1p <= m && m > y_lo => y_hi.min(m),
+        _ => y_hi,
     };
     let y_step = nice_step(y_hi - y_lo, 6.0);
     let y_range = snap_range(y_lo, y_hi, y_step, c.y_from_zero);
@@ -1905,6 +1911,7 @@ mod tests {
             hlines: vec![(20.0, "target 20".to_string())],
             vlines: vec![(deadline, "deadline 31 Jan 2025".to_string())],
             y_from_zero: true,
+            y_max: None,
             right_axis: None,
         })
     }
@@ -2024,6 +2031,7 @@ mod tests {
             hlines: vec![(f64::NAN, "nan".to_string())],
             vlines: vec![],
             y_from_zero,
+            y_max: None,
             right_axis: None,
         })
     }
@@ -2296,6 +2304,7 @@ mod tests {
                     (1100.0, "budget".to_string()),
                 ],
                 y_from_zero: false,
+                y_max: None,
                 right_axis: None,
             })
         };

@@ -4,6 +4,7 @@
 
 pub mod briefing;
 pub mod charts;
+pub mod compare;
 pub mod params;
 pub mod writer;
 
@@ -296,15 +297,10 @@ pub fn backlog_fan(s: &Scenario, r: &McResult) -> Chart {
             ],
             dashed: false,
         }],
-        hlines: vec![(
-            s.plan.target_backlog as f64,
-            format!("target {}", s.plan.target_backlog),
-        )],
-        vlines: vec![(
-            (s.plan.deadline_day + 1) as f64,
-            format!("deadline {}", s.plan.deadline.long()),
-        )],
+        hlines: vec![target_line(s)],
+        vlines: vec![deadline_line(s)],
         y_from_zero: true,
+        y_max: None,
         right_axis: None,
     })
 }
@@ -395,9 +391,26 @@ pub fn capacity_chart(s: &Scenario, r: &McResult) -> Chart {
             format!("deadline {}", s.plan.deadline.long()),
         )],
         y_from_zero: true,
+        y_max: None,
         right_axis: Some(charts::RightAxis {
             label: "Effective FTE".into(),
             per_unit: php,
         }),
     })
+}
+
+/// The plan's target as a labelled horizontal line of a backlog chart.
+pub fn target_line(s: &Scenario) -> (f64, String) {
+    (
+        s.plan.target_backlog as f64,
+        format!("target {}", s.plan.target_backlog),
+    )
+}
+
+/// The plan's deadline (end of the day) as a labelled vertical line of a dated chart.
+pub fn deadline_line(s: &Scenario) -> (f64, String) {
+    (
+        (s.plan.deadline_day + 1) as f64,
+        format!("deadline {}", s.plan.deadline.long()),
+    )
 }

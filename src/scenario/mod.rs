@@ -5,12 +5,14 @@
 //! engine only ever sees a validated [`Scenario`]; this module owns no simulation logic.
 
 pub mod locate;
+pub mod options;
 pub mod raw;
 pub mod schedule;
 pub mod validate;
 
 use std::collections::BTreeMap;
 
+pub use options::ScenarioOption;
 pub use schedule::{Schedule, Steps};
 pub use validate::{load_file, load_str, Problem, ScenarioError};
 
@@ -100,6 +102,8 @@ pub struct Scenario {
     pub plan: Plan,
     /// Source and confidence notes by parameter path (free text, for reports).
     pub sources: BTreeMap<String, String>,
+    /// Named variants declared by `[[options]]` (each fully validated; empty in a variant).
+    pub options: Vec<ScenarioOption>,
 }
 
 impl Scenario {

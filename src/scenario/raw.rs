@@ -138,6 +138,8 @@ pub struct RawScenario {
     /// Free-text source and confidence notes, keyed by parameter path.
     #[serde(default)]
     pub sources: Option<Val<std::collections::BTreeMap<String, String>>>,
+    /// Named variants of this scenario, checked by `scenario::options`.
+    pub options: Option<toml::Value>,
 }
 
 /// A number per risk tier.

@@ -108,28 +108,15 @@ pub fn load_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
             return Err(invalid(problems));
         }
     };
-    // Stage 2: meaning.
-    let mut v = Validator::default();
-    for u in unknown {
-        let path = ignored_path(&u);
-        let key = path.0.last().map_or(String::new(), |s| match s {
-            Seg::Key(k) => k.clone(),
-            Seg::Index(i) => i.to_string(),
-        });
-        v.problem(
-            &path,
-            format!(
-                "unknown key `{key}`: not part of the scenario format (check the spelling; \
-                 scenarios/default_force.toml lists every key)"
-            ),
-        );
-    }
-    let scenario = v.scenario(&raw);
-    if v.problems.is_empty() {
+    // Stage 2: meaning (and the options, each validated like the base).
+    let (mut scenario, found) = check(&raw, unknown);
+    let (options, option_problems) =
+        super::options::validate(text, raw.options.as_ref(), &map, &found);
+    if found.is_empty() && option_problems.is_empty() {
+        scenario.options = options;
         Ok(scenario)
     } else {
-        let mut problems: Vec<Problem> = v
-            .problems
+        let mut problems: Vec<Problem> = found
             .into_iter()
             .map(|(path, message)| {
                 let (line, col) = map.locate(&path).unwrap_or((1, 1));
@@ -145,6 +132,7 @@ pub fn load_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
                     message,
                 }
             })
+            .chain(option_problems)
             .collect();
         problems.sort_by_key(|p| (p.line, p.col));
         if !text.is_empty() && !text.ends_with('\n') {
@@ -158,6 +146,28 @@ pub fn load_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
         }
         Err(invalid(problems))
     }
+}
+
+/// Stage 2 on a deserialized tree: the typed scenario (without options) and every problem
+/// by key path, unknown keys (as `serde_ignored` paths) included.
+pub(crate) fn check(raw: &RawScenario, unknown: Vec<String>) -> (Scenario, Vec<(KeyPath, String)>) {
+    let mut v = Validator::default();
+    for u in unknown {
+        let path = ignored_path(&u);
+        let key = path.0.last().map_or(String::new(), |s| match s {
+            Seg::Key(k) => k.clone(),
+            Seg::Index(i) => i.to_string(),
+        });
+        v.problem(
+            &path,
+            format!(
+                "unknown key `{key}`: not part of the scenario format (check the spelling; \
+                 scenarios/default_force.toml lists every key)"
+            ),
+        );
+    }
+    let scenario = v.scenario(raw);
+    (scenario, v.problems)
 }
 
 /// serde_ignored writes `a.b.1.c`; numeric segments are array indices.
@@ -602,6 +612,7 @@ impl Validator {
             policy,
             plan,
             sources,
+            options: Vec::new(),
         }
     }
 

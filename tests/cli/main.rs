@@ -1,5 +1,7 @@
 //! The `caseload` binary end to end: commands, outputs, exit codes and error messages.
 
+mod compare;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -11,6 +11,7 @@ mod conservation;
 mod custody;
 mod determinism;
 mod early_release_shock;
+mod experiments;
 mod fluid_limit;
 mod littles_law;
 mod plan_verdict;

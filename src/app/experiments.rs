@@ -1,0 +1,307 @@
+//! The pipelines of `compare`, `sweep`, `min-staff` and `sensitivity`: load → vary →
+//! simulate (one thread pool, one progress bar over every simulation) → report → write.
+
+use std::path::{Path, PathBuf};
+
+use super::{default_out, load, progress_bar, thread_pool, AppError};
+use crate::cli::{CompareArgs, MinStaffArgs, SensitivityArgs, SimArgs, SweepArgs};
+use crate::experiment::{self, minstaff::MinStaffRequest, Tick};
+use crate::report::{self, charts, compare as render, num, percent, percent_range, writer};
+use crate::scenario::{self, Scenario};
+use crate::time::Date;
+
+fn input(msg: String) -> AppError {
+    AppError::Input(anyhow::anyhow!(msg))
+}
+
+/// Replicas, seed, output folder and pool of a command.
+struct Setup {
+    replicas: u32,
+    seed: u64,
+    out: PathBuf,
+    pool: rayon::ThreadPool,
+    quiet: bool,
+}
+
+impl Setup {
+    fn new(scenario: &Path, s: &Scenario, a: &SimArgs) -> Result<Setup, AppError> {
+        Ok(Setup {
+            replicas: a.replicas.unwrap_or(s.replicas),
+            seed: a.seed.unwrap_or(s.seed),
+            out: a.out.clone().unwrap_or_else(|| default_out(scenario)),
+            pool: thread_pool(a.threads)?,
+            quiet: a.quiet,
+        })
+    }
+
+    /// Runs `f` on the pool with one progress bar over all its simulations.
+    fn run<T: Send>(&self, what: &str, f: impl FnOnce(&mut dyn FnMut(Tick)) -> T + Send) -> T {
+        let pb = progress_bar(0, self.quiet, what);
+        let out = self.pool.install(|| {
+            f(&mut |t| match t {
+                Tick::Planned(n) => pb.inc_length(n),
+                Tick::Done(n) => pb.inc(n),
+            })
+        });
+        pb.finish_and_clear();
+        out
+    }
+
+    /// Renders nothing itself: writes the rendered outputs atomically and lists them.
+    fn write(&self, outputs: &[writer::Output]) -> Result<(), AppError> {
+        let written = writer::write_all(&self.out, outputs).map_err(|e| {
+            AppError::Run(
+                anyhow::Error::new(e)
+                    .context(format!("cannot write outputs to {}", self.out.display())),
+            )
+        })?;
+        if !self.quiet {
+            println!("Wrote:");
+            for p in written {
+                println!("  {}", p.display());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A chart as SVG and PNG outputs named `<stem>.svg` and `<stem>.png`.
+fn chart_outputs(stem: &str, chart: &charts::Chart) -> Result<Vec<writer::Output>, AppError> {
+    let run = |e: charts::ChartError| AppError::Run(e.into());
+    Ok(vec![
+        writer::Output::new(
+            &format!("{stem}.svg"),
+            charts::render_svg(chart).map_err(run)?,
+        ),
+        writer::Output::new(
+            &format!("{stem}.png"),
+            charts::render_png(chart).map_err(run)?,
+        ),
+    ])
+}
+
+/// A signed number: "+3.2", "−1.5", "0".
+fn signed(x: f64) -> String {
+    let s = num(x);
+    if s == "0" {
+        s
+    } else if let Some(rest) = s.strip_prefix('-') {
+        format!("−{rest}")
+    } else {
+        format!("+{s}")
+    }
+}
+
+/// A signed change of a share, in percentage points: "+12 points".
+fn points(x: f64) -> String {
+    signed((100.0 * x).round())
+}
+
+pub(super) fn compare_command(a: &CompareArgs) -> Result<(), AppError> {
+    let s = load(&a.scenario)?;
+    if s.options.is_empty() {
+        return Err(input(format!(
+            "{} declares no options to compare: add [[options]] tables, e.g.\n  [[options]]\n  name = \"+4 posts from April\"\n  set = {{ \"staff.establishment\" = [[2024-01-17, 27], [2024-04-01, 31]] }}",
+            a.scenario.display()
+        )));
+    }
+    let setup = Setup::new(&a.scenario, &s, &a.sim)?;
+    let run = setup.run("comparing", |tick| {
+        experiment::compare(&s, setup.replicas, setup.seed, tick)
+    });
+    let c = &run.comparison;
+    let mut outputs = vec![
+        writer::Output::new("comparison.json", render::comparison_json(c)),
+        writer::Output::new("comparison.csv", render::comparison_csv(c)),
+    ];
+    outputs.extend(chart_outputs(
+        "compare_fan",
+        &render::compare_fan(&s, &run),
+    )?);
+    outputs.extend(chart_outputs(
+        "compare_success",
+        &render::compare_success(&s, c),
+    )?);
+    println!(
+        "Chance that {} ({} replicas per option, common random numbers):",
+        report::target_words(&s),
+        c.replicas
+    );
+    for o in &c.options {
+        let mut line = format!(
+            "  {}: {} ({}); median backlog at the deadline {}",
+            o.name,
+            percent(o.p_success.estimate),
+            percent_range(&o.p_success.proportion()),
+            num(o.backlog_at_deadline.p50.round())
+        );
+        if let Some(v) = &o.vs_base {
+            line.push_str(&format!(
+                "; vs base: {} points ({} to {}), backlog {} per replica ({} to {})",
+                points(v.p_success_diff.estimate),
+                points(v.p_success_diff.lower),
+                points(v.p_success_diff.upper),
+                signed((v.backlog_diff.estimate * 10.0).round() / 10.0),
+                signed((v.backlog_diff.lower * 10.0).round() / 10.0),
+                signed((v.backlog_diff.upper * 10.0).round() / 10.0),
+            ));
+        }
+        println!("{line}");
+    }
+    setup.write(&outputs)
+}
+
+/// A TOML value for a swept number: an integer when whole (integer keys reject floats).
+fn toml_number(x: f64) -> toml::Value {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        toml::Value::Integer(x as i64)
+    } else {
+        toml::Value::Float(x)
+    }
+}
+
+pub(super) fn sweep_command(a: &SweepArgs) -> Result<(), AppError> {
+    let s = load(&a.scenario)?;
+    let values = experiment::sweep::values(a.from, a.to, a.step, 200).ok_or_else(|| {
+        input(format!(
+            "--from {} --to {} --step {}: expected --from ≤ --to and a step > 0 giving at most 200 values",
+            num(a.from),
+            num(a.to),
+            num(a.step)
+        ))
+    })?;
+    let text = std::fs::read_to_string(&a.scenario).map_err(|e| {
+        AppError::Input(anyhow::Error::new(e).context(a.scenario.display().to_string()))
+    })?;
+    let mut points = Vec::with_capacity(values.len());
+    for v in values {
+        let sc = scenario::options::derive(&text, &[(a.param.clone(), toml_number(v))]).map_err(
+            |errors| {
+                input(format!(
+                    "--param {} = {}: {}",
+                    a.param,
+                    num(v),
+                    errors.join("; ")
+                ))
+            },
+        )?;
+        points.push((v, sc));
+    }
+    let setup = Setup::new(&a.scenario, &s, &a.sim)?;
+    let w = setup.run("sweeping", |tick| {
+        experiment::sweep(&a.param, &points, setup.replicas, setup.seed, tick)
+    });
+    let mut outputs = vec![writer::Output::new("sweep.csv", render::sweep_csv(&w))];
+    outputs.extend(chart_outputs("sweep", &render::sweep_chart(&s, &w))?);
+    println!("Chance that {}, by {}:", report::target_words(&s), a.param);
+    for p in &w.points {
+        println!(
+            "  {} = {}: {} ({})",
+            a.param,
+            num(p.value),
+            percent(p.p_success.estimate),
+            percent_range(&p.p_success.proportion())
+        );
+    }
+    setup.write(&outputs)
+}
+
+pub(super) fn min_staff_command(a: &MinStaffArgs) -> Result<(), AppError> {
+    let s = load(&a.scenario)?;
+    if !(a.confidence > 0.0 && a.confidence < 1.0) {
+        return Err(input(format!(
+            "--confidence must be between 0 and 1, e.g. 0.9 (got {})",
+            a.confidence
+        )));
+    }
+    if a.step.is_nan() || a.step <= 0.0 || (a.step * 2.0).fract() != 0.0 || a.step > 100.0 {
+        return Err(input(format!(
+            "--step must be 0.5 or a whole number of FTE (got {})",
+            a.step
+        )));
+    }
+    let from = match &a.from {
+        None => s.start,
+        Some(t) => Date::parse(t)
+            .ok_or_else(|| input(format!("--from must be a date like 2024-04-01 (got `{t}`)")))?,
+    };
+    if from < s.start || from > s.plan.deadline {
+        return Err(input(format!(
+            "--from must fall between the scenario start ({}) and the plan's deadline ({}) (got {from})",
+            s.start, s.plan.deadline
+        )));
+    }
+    let from_day = s.day_of(from);
+    let max_extra = a
+        .max_extra
+        .unwrap_or_else(|| (2.0 * s.staff.establishment.at(from_day)).ceil().max(10.0));
+    if max_extra.is_nan() || max_extra < a.step || !max_extra.is_finite() {
+        return Err(input(format!(
+            "--max-extra must be at least --step ({}) (got {})",
+            num(a.step),
+            num(max_extra)
+        )));
+    }
+    let setup = Setup::new(&a.scenario, &s, &a.sim)?;
+    let req = MinStaffRequest {
+        confidence: a.confidence,
+        from_day,
+        step: a.step,
+        max_extra,
+    };
+    let m = setup.run("searching", |tick| {
+        experiment::min_staff(&s, req, setup.replicas, setup.seed, tick)
+    });
+    let outputs = vec![
+        writer::Output::new("min_staff.json", render::min_staff_json(&m)),
+        writer::Output::new("min_staff.csv", render::min_staff_csv(&m)),
+    ];
+    let words = render::min_staff_words(&m);
+    if m.answer.is_none() {
+        setup.write(&outputs)?;
+        return Err(AppError::Run(anyhow::anyhow!(words)));
+    }
+    println!("{words}");
+    if !setup.quiet {
+        println!(
+            "{} values simulated, {} replicas each, seed {}.",
+            m.evaluations.len(),
+            m.replicas,
+            m.seed
+        );
+    }
+    setup.write(&outputs)
+}
+
+pub(super) fn sensitivity_command(a: &SensitivityArgs) -> Result<(), AppError> {
+    let s = load(&a.scenario)?;
+    if !(a.delta > 0.0 && a.delta < 1.0) {
+        return Err(input(format!(
+            "--delta must be between 0 and 1, e.g. 0.2 for ±20% (got {})",
+            a.delta
+        )));
+    }
+    let setup = Setup::new(&a.scenario, &s, &a.sim)?;
+    let x = setup.run("varying", |tick| {
+        experiment::sensitivity(&s, a.delta, setup.replicas, setup.seed, tick)
+    });
+    let mut outputs = vec![writer::Output::new(
+        "sensitivity.csv",
+        render::sensitivity_csv(&x),
+    )];
+    outputs.extend(chart_outputs("tornado", &render::tornado(&s, &x))?);
+    println!(
+        "Median backlog at the deadline {} in the base run; each input −{pct} / +{pct}, largest effect first:",
+        num(x.base_backlog_p50),
+        pct = format!("{}%", num(100.0 * a.delta))
+    );
+    for r in x.rows.iter().take(if setup.quiet { 5 } else { usize::MAX }) {
+        println!(
+            "  {}: {} / {}",
+            r.parameter,
+            signed(r.change_low),
+            signed(r.change_high)
+        );
+    }
+    setup.write(&outputs)
+}

@@ -1,0 +1,145 @@
+//! Experiments: many Monte Carlo runs of variants of one scenario, paired by common random
+//! numbers, and the statistics that compare them.
+//!
+//! Every run goes through [`crate::montecarlo::run`] with the same master seed, so replica `i`
+//! of every variant draws the same random streams (arrivals, efforts, access, ...): differences
+//! between variants are paired replica by replica and their intervals are narrow. The functions
+//! here are pure (no printing, no files, no clocks); they run on the caller's rayon pool and
+//! report progress through a [`Tick`] callback. Results are plain `Serialize` structs that the
+//! renderers in [`crate::report::compare`] turn into files and charts.
+
+pub mod compare;
+pub mod minstaff;
+pub mod sensitivity;
+pub mod sweep;
+
+use serde::Serialize;
+
+pub use compare::{compare, CompareRun, Comparison, OptionResult, VsBase};
+pub use minstaff::{min_staff, Evaluation, MinStaff, MinStaffRequest};
+pub use sensitivity::{sensitivity, Sensitivity, SensitivityRow};
+pub use sweep::{sweep, Sweep, SweepPoint};
+
+use crate::model::Prepared;
+use crate::montecarlo::{self, McResult};
+use crate::scenario::Scenario;
+use crate::stats::{self, MeanInterval, Proportion};
+
+/// Progress of an experiment, in replicas: `Planned` before a run starts (so a bar can
+/// grow when the total is not known in advance), `Done` as replicas finish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tick {
+    Planned(u64),
+    Done(u64),
+}
+
+/// Runs one variant with `replicas` replicas from master `seed` (common random numbers).
+/// Reports `Done` ticks; the caller announces the `Planned` work.
+pub fn simulate(
+    s: &Scenario,
+    replicas: u32,
+    seed: u64,
+    progress: &mut dyn FnMut(Tick),
+) -> McResult {
+    let mut s = s.clone();
+    s.options.clear();
+    let p = Prepared::new(s);
+    montecarlo::run(&p, replicas, seed, &mut |n| progress(Tick::Done(n)))
+}
+
+/// An estimate with a 95% interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Interval {
+    pub estimate: f64,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+impl From<Proportion> for Interval {
+    fn from(p: Proportion) -> Interval {
+        Interval {
+            estimate: p.estimate,
+            lower: p.lower,
+            upper: p.upper,
+        }
+    }
+}
+
+impl From<MeanInterval> for Interval {
+    fn from(m: MeanInterval) -> Interval {
+        Interval {
+            estimate: m.mean,
+            lower: m.lower,
+            upper: m.upper,
+        }
+    }
+}
+
+impl Interval {
+    /// Back to a proportion (for the `report::percent_range` wording).
+    pub fn proportion(&self) -> Proportion {
+        Proportion {
+            estimate: self.estimate,
+            lower: self.lower,
+            upper: self.upper,
+        }
+    }
+}
+
+/// Mean and quantiles of a quantity across replicas.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Dist {
+    pub mean: f64,
+    pub p05: f64,
+    pub p50: f64,
+    pub p95: f64,
+}
+
+impl Dist {
+    pub fn of(values: &[f64]) -> Dist {
+        let q = stats::quantiles(values);
+        Dist {
+            mean: stats::mean(values),
+            p05: q[0],
+            p50: q[3],
+            p95: q[6],
+        }
+    }
+}
+
+/// Days from the start until the backlog first met the target, over the replicas that met it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TimeToTarget {
+    pub p10: Option<f64>,
+    pub p50: Option<f64>,
+    pub p90: Option<f64>,
+    pub replicas_met: usize,
+    pub never_met_share: f64,
+}
+
+impl TimeToTarget {
+    pub fn of(r: &McResult) -> TimeToTarget {
+        let t = r.days_to_target();
+        let q = stats::quantiles(&t);
+        let some = |x: f64| (!x.is_nan()).then_some(x);
+        TimeToTarget {
+            p10: some(q[1]),
+            p50: some(q[3]),
+            p90: some(q[5]),
+            replicas_met: t.len(),
+            never_met_share: r.never_met_share(),
+        }
+    }
+}
+
+/// Mean staff-hours of casework delivered from the start to the last weekly snapshot on or
+/// before the deadline (the sum of the weekly means of `hours_delivered`).
+pub fn hours_delivered_to_deadline(s: &Scenario, r: &McResult) -> f64 {
+    let weeks = ((s.plan.deadline_day + 1) / 7).max(0) as usize;
+    r.fan
+        .series(crate::observe::Metric::HoursDelivered)
+        .skip(1)
+        .take(weeks)
+        .map(|b| b.mean)
+        .sum()
+}

@@ -1,0 +1,322 @@
+//! `sensitivity`: one parameter at a time moved down and up by a share (±20% by default),
+//! every run on common random numbers, ranked by the change in the median backlog at the
+//! deadline (a tornado).
+//!
+//! The parameters are a curated list of the typed scenario's numeric inputs ([`PARAMS`]):
+//! staffing, visit cadence and effort, assessment work, demand (each registration stream's
+//! rate), exits and the starting caseload and backlog. Schedules (establishment, flexible
+//! pool, registration rates) are scaled as a whole. Counts and days are rounded to whole
+//! numbers, shares capped at 1. Left out: the seed, replicas, horizon, dates, the plan (it is
+//! the question, not an input), calendar and policy (not numeric). Parameters whose base value
+//! is 0 are skipped (a share of 0 is still 0). Adding a parameter is one entry in [`PARAMS`].
+
+use serde::Serialize;
+
+use super::{simulate, Interval, Tick};
+use crate::report::VERSION;
+use crate::scenario::{Scenario, Schedule, Steps, Tier};
+use crate::stats;
+
+/// The tornado's data (what `sensitivity.csv` holds).
+#[derive(Debug, Clone, Serialize)]
+pub struct Sensitivity {
+    pub scenario: String,
+    pub version: &'static str,
+    pub seed: u64,
+    pub replicas: u32,
+    /// The relative change applied down and up, e.g. 0.2.
+    pub delta: f64,
+    pub base_backlog_p50: f64,
+    pub base_p_success: Interval,
+    /// Largest effect first.
+    pub rows: Vec<SensitivityRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SensitivityRow {
+    /// Key path of the parameter (`visits.*` for every visited tier at once).
+    pub parameter: String,
+    /// The value at the start date (schedules) or the value (numbers), before and after.
+    pub base_value: f64,
+    pub low_value: f64,
+    pub high_value: f64,
+    /// Median backlog at the deadline with the parameter low / high.
+    pub backlog_p50_low: f64,
+    pub backlog_p50_high: f64,
+    /// Those medians minus the base median.
+    pub change_low: f64,
+    pub change_high: f64,
+    pub p_success_low: f64,
+    pub p_success_high: f64,
+}
+
+/// One varied parameter: its key path, its value (at the start) and how to scale it.
+pub struct Param {
+    pub path: String,
+    pub value: fn(&Scenario, usize) -> f64,
+    pub scale: fn(&mut Scenario, usize, f64),
+    /// An index for families (tier, registration stream).
+    pub index: usize,
+}
+
+fn scale_steps(s: &Steps, k: f64) -> Steps {
+    Steps::from_points(s.points().iter().map(|&(d, v)| (d, v * k)).collect())
+}
+
+fn scale_schedule(s: &Schedule, k: f64) -> Schedule {
+    Schedule::from_points(s.points().map(|(d, v)| (d.round() as i32, v * k)).collect())
+}
+
+fn whole(x: f64) -> u32 {
+    x.round().max(0.0) as u32
+}
+
+/// Keeps the starting backlog within the caseload of each tier after scaling either.
+fn cap_overdue(s: &mut Scenario) {
+    for i in 0..5 {
+        s.initial.overdue_by_tier[i] = s.initial.overdue_by_tier[i].min(s.initial.by_tier[i]);
+    }
+}
+
+macro_rules! param {
+    ($path:expr, $index:expr, |$s:ident, $i:ident| $get:expr, |$m:ident, $j:ident, $k:ident| $set:expr) => {
+        Param {
+            path: $path,
+            index: $index,
+            value: |$s: &Scenario, $i: usize| -> f64 {
+                let _ = $i;
+                $get
+            },
+            scale: |$m: &mut Scenario, $j: usize, $k: f64| {
+                let _ = $j;
+                $set
+            },
+        }
+    };
+}
+
+/// The parameters varied for `s`, in a fixed order.
+pub fn params(s: &Scenario) -> Vec<Param> {
+    let mut v = vec![
+        param!(
+            "staff.establishment".into(),
+            0,
+            |s, i| s.staff.establishment.at(0),
+            |m, i, k| m.staff.establishment = scale_steps(&m.staff.establishment, k)
+        ),
+        param!(
+            "staff.productive_hours_per_week".into(),
+            0,
+            |s, i| s.staff.productive_hours_per_week,
+            |m, i, k| m.staff.productive_hours_per_week =
+                (m.staff.productive_hours_per_week * k).min(80.0)
+        ),
+        param!(
+            "staff.other_casework_hours_per_rso_year".into(),
+            0,
+            |s, i| s.staff.other_casework_hours_per_rso_year,
+            |m, i, k| m.staff.other_casework_hours_per_rso_year *= k
+        ),
+        param!(
+            "staff.flexible_pool.hours_per_week".into(),
+            0,
+            |s, i| s
+                .staff
+                .pool_hours_per_week
+                .max_on(0.0, f64::from(s.horizon_days)),
+            |m, i, k| m.staff.pool_hours_per_week = scale_schedule(&m.staff.pool_hours_per_week, k)
+        ),
+        param!(
+            "staff.overtime.hours_per_week".into(),
+            0,
+            |s, i| s
+                .staff
+                .overtime
+                .iter()
+                .map(|o| o.hours_per_week)
+                .fold(0.0, f64::max),
+            |m, i, k| for o in &mut m.staff.overtime {
+                o.hours_per_week *= k
+            }
+        ),
+    ];
+    for t in &Tier::ALL[..4] {
+        let i = t.index();
+        v.push(param!(
+            format!("visits.{}.hours", t.key()),
+            i,
+            |s, i| s.visits.tiers[i].hours,
+            |m, i, k| m.visits.tiers[i].hours *= k
+        ));
+        v.push(param!(
+            format!("visits.{}.cadence_days", t.key()),
+            i,
+            |s, i| s.visits.tiers[i].cadence_days.map_or(0.0, f64::from),
+            |m, i, k| m.visits.tiers[i].cadence_days = m.visits.tiers[i]
+                .cadence_days
+                .map(|c| whole(f64::from(c) * k).max(1))
+        ));
+    }
+    v.extend([
+        param!(
+            "visits.*.double_crewed_share".into(),
+            0,
+            |s, i| s
+                .visits
+                .tiers
+                .iter()
+                .map(|t| t.double_crewed_share)
+                .fold(0.0, f64::max),
+            |m, i, k| for t in &mut m.visits.tiers {
+                t.double_crewed_share = (t.double_crewed_share * k).min(1.0)
+            }
+        ),
+        param!(
+            "visits.*.no_access_share".into(),
+            0,
+            |s, i| s
+                .visits
+                .tiers
+                .iter()
+                .map(|t| t.no_access_share)
+                .fold(0.0, f64::max),
+            |m, i, k| for t in &mut m.visits.tiers {
+                t.no_access_share = (t.no_access_share * k).min(0.99)
+            }
+        ),
+        param!(
+            "visits.effort_cv".into(),
+            0,
+            |s, i| s.visits.effort_cv,
+            |m, i, k| m.visits.effort_cv *= k
+        ),
+        param!(
+            "visits.entry_hours".into(),
+            0,
+            |s, i| s.visits.entry_hours,
+            |m, i, k| m.visits.entry_hours *= k
+        ),
+        param!(
+            "arms.hours".into(),
+            0,
+            |s, i| if s.arms.enabled { s.arms.hours } else { 0.0 },
+            |m, i, k| m.arms.hours *= k
+        ),
+        param!(
+            "arms.interval_days".into(),
+            0,
+            |s, i| if s.arms.enabled {
+                f64::from(s.arms.interval_days)
+            } else {
+                0.0
+            },
+            |m, i, k| m.arms.interval_days = whole(f64::from(m.arms.interval_days) * k).max(1)
+        ),
+    ]);
+    for (i, d) in s.registrations.drivers.iter().enumerate() {
+        v.push(param!(
+            format!("registrations.{} (rate)", d.kind.key()),
+            i,
+            |s, i| s.registrations.drivers[i].rate(0.0),
+            |m, i, k| m.registrations.drivers[i].scale *= k
+        ));
+    }
+    v.extend([
+        param!(
+            "exits.move_out_rate_per_year".into(),
+            0,
+            |s, i| s.exits.move_out_rate_per_year,
+            |m, i, k| m.exits.move_out_rate_per_year =
+                (m.exits.move_out_rate_per_year * k).min(1.0)
+        ),
+        param!(
+            "exits.death_rate_per_year".into(),
+            0,
+            |s, i| s.exits.death_rate_per_year,
+            |m, i, k| m.exits.death_rate_per_year = (m.exits.death_rate_per_year * k).min(1.0)
+        ),
+        param!(
+            "caseload".into(),
+            0,
+            |s, i| f64::from(s.initial.total()),
+            |m, i, k| {
+                for c in &mut m.initial.by_tier {
+                    *c = whole(f64::from(*c) * k)
+                }
+                cap_overdue(m)
+            }
+        ),
+        param!(
+            "backlog.overdue".into(),
+            0,
+            |s, i| f64::from(s.initial.overdue_total()),
+            |m, i, k| {
+                for c in &mut m.initial.overdue_by_tier {
+                    *c = whole(f64::from(*c) * k)
+                }
+                cap_overdue(m)
+            }
+        ),
+    ]);
+    v.retain(|p| (p.value)(s, p.index) > 0.0);
+    v
+}
+
+/// Varies every parameter of [`params`] by `±delta` (one at a time) against the base.
+pub fn sensitivity(
+    s: &Scenario,
+    delta: f64,
+    replicas: u32,
+    seed: u64,
+    progress: &mut dyn FnMut(Tick),
+) -> Sensitivity {
+    let ps = params(s);
+    progress(Tick::Planned(
+        u64::from(replicas) * (1 + 2 * ps.len() as u64),
+    ));
+    let median = |s: &Scenario, progress: &mut dyn FnMut(Tick)| {
+        let r = simulate(s, replicas, seed, progress);
+        (stats::quantiles(&r.backlog_at_deadline())[3], r.p_success())
+    };
+    let (base_p50, base_p) = median(s, progress);
+    let mut rows: Vec<SensitivityRow> = ps
+        .iter()
+        .map(|p| {
+            let mut ends = [(0.0, 0.0, 0.0); 2];
+            for (j, k) in [1.0 - delta, 1.0 + delta].into_iter().enumerate() {
+                let mut v = s.clone();
+                (p.scale)(&mut v, p.index, k);
+                let (m, ps) = median(&v, progress);
+                ends[j] = ((p.value)(&v, p.index), m, ps.estimate);
+            }
+            SensitivityRow {
+                parameter: p.path.clone(),
+                base_value: (p.value)(s, p.index),
+                low_value: ends[0].0,
+                high_value: ends[1].0,
+                backlog_p50_low: ends[0].1,
+                backlog_p50_high: ends[1].1,
+                change_low: ends[0].1 - base_p50,
+                change_high: ends[1].1 - base_p50,
+                p_success_low: ends[0].2,
+                p_success_high: ends[1].2,
+            }
+        })
+        .collect();
+    let size = |r: &SensitivityRow| r.change_low.abs().max(r.change_high.abs());
+    rows.sort_by(|a, b| {
+        size(b)
+            .total_cmp(&size(a))
+            .then_with(|| a.parameter.cmp(&b.parameter))
+    });
+    Sensitivity {
+        scenario: s.name.clone(),
+        version: VERSION,
+        seed,
+        replicas,
+        delta,
+        base_backlog_p50: base_p50,
+        base_p_success: base_p.into(),
+        rows,
+    }
+}

@@ -1,0 +1,98 @@
+//! `sweep`: one parameter over a range of values, every point on common random numbers.
+
+use serde::Serialize;
+
+use super::{simulate, Dist, Interval, Tick};
+use crate::report::VERSION;
+use crate::scenario::Scenario;
+
+/// P(success) and the backlog at the deadline along one parameter (what `sweep.csv` holds).
+#[derive(Debug, Clone, Serialize)]
+pub struct Sweep {
+    pub scenario: String,
+    pub version: &'static str,
+    /// The key path swept, e.g. `staff.establishment`.
+    pub param: String,
+    pub seed: u64,
+    pub replicas: u32,
+    pub points: Vec<SweepPoint>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SweepPoint {
+    pub value: f64,
+    /// Wilson score 95% interval.
+    pub p_success: Interval,
+    pub backlog_at_deadline: Dist,
+}
+
+/// The values `from, from + step, …` up to `to` (inclusive, within a millionth of a step),
+/// computed as `from + k·step` so that rounding does not accumulate. `None` when the range is
+/// empty, the step is not positive, or there would be more than `max_points` values.
+pub fn values(from: f64, to: f64, step: f64, max_points: usize) -> Option<Vec<f64>> {
+    if step.is_nan() || step <= 0.0 || !from.is_finite() || !to.is_finite() || to < from {
+        return None;
+    }
+    let n = ((to - from) / step + 1e-6).floor() as usize + 1;
+    if n > max_points {
+        return None;
+    }
+    Some(
+        (0..n)
+            .map(|k| {
+                let v = from + k as f64 * step;
+                // Print-friendly: 0.1 + 2·0.1 is 0.30000000000000004.
+                (v * 1e9).round() / 1e9
+            })
+            .collect(),
+    )
+}
+
+/// Runs each `(value, scenario)` point with the same `replicas` and master `seed`.
+pub fn sweep(
+    param: &str,
+    points: &[(f64, Scenario)],
+    replicas: u32,
+    seed: u64,
+    progress: &mut dyn FnMut(Tick),
+) -> Sweep {
+    progress(Tick::Planned(u64::from(replicas) * points.len() as u64));
+    let name = points.first().map_or(String::new(), |p| p.1.name.clone());
+    let points = points
+        .iter()
+        .map(|(value, s)| {
+            let r = simulate(s, replicas, seed, progress);
+            SweepPoint {
+                value: *value,
+                p_success: r.p_success().into(),
+                backlog_at_deadline: Dist::of(&r.backlog_at_deadline()),
+            }
+        })
+        .collect();
+    Sweep {
+        scenario: name,
+        version: VERSION,
+        param: param.to_string(),
+        seed,
+        replicas,
+        points,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_include_both_ends_without_drift() {
+        assert_eq!(
+            values(27.0, 31.0, 1.0, 100).unwrap(),
+            vec![27.0, 28.0, 29.0, 30.0, 31.0]
+        );
+        assert_eq!(values(0.1, 0.3, 0.1, 100).unwrap(), vec![0.1, 0.2, 0.3]);
+        assert_eq!(values(5.0, 5.0, 1.0, 100).unwrap(), vec![5.0]);
+        assert!(values(5.0, 4.0, 1.0, 100).is_none());
+        assert!(values(0.0, 1.0, 0.0, 100).is_none());
+        assert!(values(0.0, 1000.0, 1.0, 100).is_none());
+    }
+}
