@@ -193,8 +193,11 @@ fn write_and_tell(
     Ok(())
 }
 
-/// `report`: the outputs of `run` plus briefing.html and its slide PNGs, from one simulation.
+/// `report`: the outputs of `run` (and of `compare` when the scenario has options, and of
+/// `sensitivity` with `--sensitivity`) plus briefing.html and its slide PNGs. One pool, one
+/// progress bar; the base run is the comparison's base, so every number agrees.
 fn report_command(a: &ReportArgs) -> Result<(), AppError> {
+    use crate::experiment::{self, Tick};
     let args = &a.run;
     let s = load(&args.scenario)?;
     // The file was just read and validated; its keys mark built-in defaults in the briefing.
@@ -203,7 +206,25 @@ fn report_command(a: &ReportArgs) -> Result<(), AppError> {
     let replicas = args.sim.replicas.unwrap_or(s.replicas);
     let seed = args.sim.seed.unwrap_or(s.seed);
     let pool = thread_pool(args.sim.threads)?;
-    let (s, r) = simulate(s, replicas, seed, &pool, args.sim.quiet);
+    let pb = progress_bar(0, args.sim.quiet, "simulating");
+    let (r, compared, sens) = pool.install(|| {
+        let mut tick = |t: Tick| match t {
+            Tick::Planned(n) => pb.inc_length(n),
+            Tick::Done(n) => pb.inc(n),
+        };
+        let (r, compared) = if s.options.is_empty() {
+            tick(Tick::Planned(u64::from(replicas)));
+            (experiment::simulate(&s, replicas, seed, &mut tick), None)
+        } else {
+            let c = experiment::compare(&s, replicas, seed, &mut tick);
+            (c.results[0].clone(), Some(c))
+        };
+        let sens = a
+            .sensitivity
+            .then(|| experiment::sensitivity(&s, 0.2, replicas, seed, &mut tick));
+        (r, compared, sens)
+    });
+    pb.finish_and_clear();
     let mut outputs = render_run(&s, &r).map_err(AppError::Run)?;
     let mut b = briefing::Briefing::new(&s, &r);
     b.declared = Some(&declared);
@@ -216,14 +237,90 @@ fn report_command(a: &ReportArgs) -> Result<(), AppError> {
                   scale, i.e. staff in post weighted by how far new starters have ramped up."
             .into(),
     });
-    // wired at merge:
-    //   when the scenario has [[options]]: run `compare` on the same pool and set
-    //     b.options = Some(briefing::OptionsSection { rows: <one OptionRow per option>,
-    //     figures: <issue 4's comparison charts, or empty to draw P(success) by option> });
-    //   when a.sensitivity: run the sensitivity analysis and set
-    //     b.sensitivity = Some(briefing::SensitivitySection { measure, shares, rows }).
-    if a.sensitivity && b.sensitivity.is_none() && !args.sim.quiet {
-        eprintln!("warning: --sensitivity is not available in this version; the briefing says so");
+    if let Some(c) = &compared {
+        let cmp = &c.comparison;
+        outputs.push(writer::Output::new(
+            "comparison.json",
+            report::compare::comparison_json(cmp),
+        ));
+        outputs.push(writer::Output::new(
+            "comparison.csv",
+            report::compare::comparison_csv(cmp),
+        ));
+        let fan = report::compare::compare_fan(&s, c);
+        let success = report::compare::compare_success(&s, cmp);
+        outputs.extend(experiments::chart_outputs("compare_fan", &fan)?);
+        outputs.extend(experiments::chart_outputs("compare_success", &success)?);
+        let rows = cmp
+            .options
+            .iter()
+            .filter_map(|o| {
+                let d = o.vs_base.as_ref()?;
+                Some(briefing::OptionRow {
+                    name: o.name.clone(),
+                    description: o.description.clone(),
+                    p_success: crate::stats::Proportion {
+                        estimate: o.p_success.estimate,
+                        lower: o.p_success.lower,
+                        upper: o.p_success.upper,
+                    },
+                    backlog_median: o.backlog_at_deadline.p50,
+                    diff_backlog: (
+                        d.backlog_diff.estimate,
+                        d.backlog_diff.lower,
+                        d.backlog_diff.upper,
+                    ),
+                    diff_p_success: (
+                        d.p_success_diff.estimate,
+                        d.p_success_diff.lower,
+                        d.p_success_diff.upper,
+                    ),
+                })
+            })
+            .collect();
+        b.options = Some(briefing::OptionsSection {
+            rows,
+            figures: vec![
+                briefing::Figure {
+                    slug: "compare_fan".into(),
+                    chart: fan,
+                    caption: "Overdue visits under each option: median and middle half of runs, \
+                              every option on the same random demand."
+                        .into(),
+                },
+                briefing::Figure {
+                    slug: "compare_success".into(),
+                    chart: success,
+                    caption: "Chance of meeting the plan under each option, with its 95% interval."
+                        .into(),
+                },
+            ],
+        });
+    }
+    if let Some(x) = &sens {
+        outputs.push(writer::Output::new(
+            "sensitivity.csv",
+            report::compare::sensitivity_csv(x),
+        ));
+        outputs.extend(experiments::chart_outputs(
+            "tornado",
+            &report::compare::tornado(&s, x),
+        )?);
+        b.sensitivity = Some(briefing::SensitivitySection {
+            measure: "Change in the median backlog at the deadline (overdue visits)".into(),
+            shares: false,
+            rows: x
+                .rows
+                .iter()
+                .map(|row| briefing::DriverRow {
+                    parameter: row.parameter.clone(),
+                    low: row.change_low,
+                    high: row.change_high,
+                    low_label: report::num(row.low_value),
+                    high_label: report::num(row.high_value),
+                })
+                .collect(),
+        });
     }
     outputs.extend(briefing::render(&b).map_err(|e| AppError::Run(e.into()))?);
     write_and_tell(args, &s, &r, &outputs)

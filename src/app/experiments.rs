@@ -66,7 +66,10 @@ impl Setup {
 }
 
 /// A chart as SVG and PNG outputs named `<stem>.svg` and `<stem>.png`.
-fn chart_outputs(stem: &str, chart: &charts::Chart) -> Result<Vec<writer::Output>, AppError> {
+pub(super) fn chart_outputs(
+    stem: &str,
+    chart: &charts::Chart,
+) -> Result<Vec<writer::Output>, AppError> {
     let run = |e: charts::ChartError| AppError::Run(e.into());
     Ok(vec![
         writer::Output::new(

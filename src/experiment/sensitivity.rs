@@ -258,6 +258,127 @@ pub fn params(s: &Scenario) -> Vec<Param> {
             }
         ),
     ]);
+    v.extend([
+        param!(
+            "staff.workforce.recruitment_lag".into(),
+            0,
+            |s, i| s.staff.workforce.recruitment_lag.mean_days,
+            |m, i, k| {
+                let l = &mut m.staff.workforce.recruitment_lag;
+                l.mean_days *= k;
+                l.sd_days *= k;
+            }
+        ),
+        param!(
+            "staff.workforce.ramp_up_months".into(),
+            0,
+            |s, i| s.staff.workforce.ramp_up_days / (365.25 / 12.0),
+            |m, i, k| m.staff.workforce.ramp_up_days *= k
+        ),
+        param!(
+            "staff.workforce.attrition_per_year".into(),
+            0,
+            |s, i| s.staff.workforce.attrition_per_year,
+            |m, i, k| m.staff.workforce.attrition_per_year =
+                (m.staff.workforce.attrition_per_year * k).min(1.0)
+        ),
+        param!(
+            "custody.sentence (all disposals)".into(),
+            0,
+            |s, i| s
+                .custody
+                .as_ref()
+                .map_or(0.0, |c| c.sentence[0].mean_days / (365.25 / 12.0)),
+            |m, i, k| if let Some(c) = &mut m.custody {
+                for l in &mut c.sentence {
+                    l.mean_days *= k;
+                    l.sd_days *= k;
+                }
+            }
+        ),
+        param!(
+            "custody.release_fraction".into(),
+            0,
+            |s, i| s
+                .custody
+                .as_ref()
+                .map_or(0.0, |c| c.effective_release_fraction.at(0)),
+            |m, i, k| if let Some(c) = &mut m.custody {
+                c.release_fraction = Steps::from_points(
+                    c.release_fraction
+                        .points()
+                        .iter()
+                        .map(|&(d, f)| (d, (f * k).min(1.0)))
+                        .collect(),
+                );
+                for e in &mut c.early_release {
+                    e.release_fraction = (e.release_fraction * k).min(1.0);
+                }
+                c.effective_release_fraction = crate::scenario::validate::effective_fraction(
+                    &c.release_fraction,
+                    &c.early_release,
+                );
+            }
+        ),
+        param!(
+            "custody.in_custody_at_start".into(),
+            0,
+            |s, i| s.custody.as_ref().map_or(0.0, |c| f64::from(c.at_start)),
+            |m, i, k| if let Some(c) = &mut m.custody {
+                c.at_start = whole(f64::from(c.at_start) * k)
+            }
+        ),
+        param!(
+            "approved_premises.beds".into(),
+            0,
+            |s, i| s.approved_premises.as_ref().map_or(0.0, |a| a.beds.at(0)),
+            |m, i, k| if let Some(a) = &mut m.approved_premises {
+                a.beds = Steps::from_points(
+                    a.beds
+                        .points()
+                        .iter()
+                        .map(|&(d, b)| (d, (b * k).round()))
+                        .collect(),
+                );
+                a.at_start = a.at_start.min(a.beds.at(0) as u32);
+            }
+        ),
+        param!(
+            "approved_premises.stay".into(),
+            0,
+            |s, i| s
+                .approved_premises
+                .as_ref()
+                .map_or(0.0, |a| a.stay.mean_days),
+            |m, i, k| if let Some(a) = &mut m.approved_premises {
+                a.stay.mean_days *= k;
+                a.stay.sd_days *= k;
+            }
+        ),
+        param!(
+            "recall.rate_per_year".into(),
+            0,
+            |s, i| s.recall.as_ref().map_or(0.0, |r| r
+                .rate_per_year
+                .iter()
+                .copied()
+                .fold(0.0, f64::max)),
+            |m, i, k| if let Some(r) = &mut m.recall {
+                for x in &mut r.rate_per_year {
+                    *x = (*x * k).min(1.0)
+                }
+            }
+        ),
+        param!(
+            "recall.duration".into(),
+            0,
+            |s, i| s.recall.as_ref().map_or(0.0, |r| r.duration.mean_days),
+            |m, i, k| if let Some(r) = &mut m.recall {
+                r.duration.mean_days *= k;
+                r.duration.sd_days *= k;
+            }
+        ),
+    ]);
     v.retain(|p| (p.value)(s, p.index) > 0.0);
     v
 }

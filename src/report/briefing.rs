@@ -1046,7 +1046,7 @@ pub fn render_html(b: &Briefing) -> Result<String, ChartError> {
         }
         _ if b.run.sensitivity_requested => absent(
             &mut html,
-            "Sensitivity was requested (--sensitivity) but this version of caseload cannot run it yet.",
+            "Sensitivity was requested (--sensitivity) but no assumption could be varied: every numeric input of this scenario is 0.",
         ),
         _ => absent(
             &mut html,

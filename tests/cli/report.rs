@@ -195,15 +195,51 @@ fn briefing_and_slides_are_identical_whatever_the_thread_count() {
 }
 
 #[test]
-fn sensitivity_flag_is_accepted_and_the_page_says_what_it_shows() {
+fn sensitivity_flag_adds_the_drivers_chart_and_the_sensitivity_files() {
     let dir = tempfile::tempdir().unwrap();
     let sc = write_scenario(dir.path(), "small.toml", SMALL);
     let out = report(&sc, &dir.path().join("out"), &["-n", "10", "--sensitivity"]);
     let html = fs::read_to_string(out.join("briefing.html")).unwrap();
     let drivers = between(&html, ">6. What drives the result</h2>", "</section>");
-    assert!(
-        drivers.contains("<svg") || drivers.contains("Sensitivity was requested"),
-        "{drivers}"
+    assert!(drivers.contains("<svg"), "{drivers}");
+    for f in ["sensitivity.csv", "tornado.svg", "tornado.png"] {
+        assert!(out.join(f).exists(), "{f}");
+    }
+}
+
+#[test]
+fn a_scenario_with_options_gets_the_comparison_in_the_briefing() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{SMALL}\n[[options]]\nname = \"+2 FTE\"\nset = {{ \"staff.establishment\" = [[2024-01-01, 7]] }}\n"
+    );
+    let sc = write_scenario(dir.path(), "opts.toml", &text);
+    let out = report(&sc, &dir.path().join("out"), &["-n", "20"]);
+    let html = fs::read_to_string(out.join("briefing.html")).unwrap();
+    let options = between(
+        &html,
+        ">5. Options compared with the current plan</h2>",
+        "</section>",
+    );
+    assert!(options.contains("+2 FTE"), "{options}");
+    assert!(options.matches("<svg").count() >= 2, "{options}");
+    assert_eq!(external_references(&html), Vec::<String>::new());
+    for f in [
+        "comparison.json",
+        "comparison.csv",
+        "compare_fan.png",
+        "compare_success.png",
+    ] {
+        assert!(out.join(f).exists(), "{f}");
+    }
+    // The briefing's base run is the comparison's base: the same P(success).
+    let summary: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap();
+    let cmp: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("comparison.json")).unwrap()).unwrap();
+    assert_eq!(
+        summary["p_success"]["estimate"],
+        cmp["options"][0]["p_success"]["estimate"]
     );
 }
 
