@@ -1,4 +1,7 @@
 //! Engine benches: one 5-year replica of the default force, and the event queue alone.
+//!
+//! `CASELOAD_BENCH_SCENARIO=path.toml` times another scenario under the same bench names
+//! (e.g. an older version of default_force.toml, to compare engines at equal work).
 
 use std::path::Path;
 
@@ -10,7 +13,10 @@ use caseload::time::Day;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 
 fn default_force() -> Prepared {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/default_force.toml");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(
+        std::env::var("CASELOAD_BENCH_SCENARIO")
+            .unwrap_or_else(|_| "scenarios/default_force.toml".into()),
+    );
     Prepared::new(caseload::scenario::load_file(&path).expect("default_force.toml is valid"))
 }
 

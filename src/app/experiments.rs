@@ -104,7 +104,7 @@ pub(super) fn compare_command(a: &CompareArgs) -> Result<(), AppError> {
     let s = load(&a.scenario)?;
     if s.options.is_empty() {
         return Err(input(format!(
-            "{} declares no options to compare: add [[options]] tables, e.g.\n  [[options]]\n  name = \"+4 posts from April\"\n  set = {{ \"staff.establishment\" = [[2024-01-17, 27], [2024-04-01, 31]] }}",
+            "{} declares no options to compare: add [[options]] tables, e.g.\n  [[options]]\n  name = \"+4 posts from April\"\n  set = {{ \"staff.establishment\" = [[2024-01-17, 28], [2024-04-01, 32]] }}",
             a.scenario.display()
         )));
     }

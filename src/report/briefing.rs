@@ -562,7 +562,10 @@ thead { display: table-header-group; }
 th, td { padding: .25rem .45rem; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
 th { background: #f1f3f5; }
 tr { break-inside: avoid; page-break-inside: avoid; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
+table.options { font-size: .85rem; }
+table.options td:nth-child(2) { min-width: 11rem; }
 tr.key td { font-weight: 600; background: #eef5fb; }
 table.assumptions { font-size: .8rem; }
 table.assumptions code { font-size: .76rem; overflow-wrap: break-word; }

@@ -284,7 +284,7 @@ pub fn min_staff_words(m: &MinStaff) -> String {
         ),
         (Some(a), lower) => {
             let mut w = format!(
-                "Least extra staff: +{} FTE from {} ({} FTE in post then): chance of meeting the plan {} ({}), at least {conf} with 95% confidence.",
+                "Least extra staff: +{} FTE from {} ({} funded FTE then): chance of meeting the plan {} ({}), at least {conf} with 95% confidence.",
                 num(a.extra_fte),
                 m.from_long(),
                 num(m.establishment_at_from + a.extra_fte),

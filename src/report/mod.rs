@@ -26,12 +26,14 @@ pub fn percent(p: f64) -> String {
         return "n/a".into();
     }
     let x = p * 100.0;
-    if x > 0.0 && x < 0.5 {
+    let shown = format!("{:.0}", x);
+    // Rounding (half to even) must never show a nonzero share as 0% or a shortfall as 100%.
+    if x > 0.0 && shown == "0" {
         "<1%".into()
-    } else if x < 100.0 && x > 99.5 {
+    } else if x < 100.0 && shown == "100" {
         ">99%".into()
     } else {
-        format!("{:.0}%", x)
+        format!("{shown}%")
     }
 }
 
@@ -102,6 +104,10 @@ mod tests {
         assert_eq!(chance(0.999), "a more than 99% chance");
         assert_eq!(chance(0.0), "a 0% chance");
         assert_eq!(chance(1.0), "a 100% chance");
+        // Exactly half a percent rounds to even (0): still shown as a nonzero share.
+        assert_eq!(percent(0.005), "<1%");
+        assert_eq!(percent(0.995), ">99%");
+        assert_eq!(percent(0.015), "2%");
         let p = |lower, upper| Proportion {
             estimate: 0.0,
             lower,

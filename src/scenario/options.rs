@@ -4,7 +4,7 @@
 //! [[options]]
 //! name = "+4 posts from April"
 //! description = "four more offender managers from 1 April 2024"
-//! set = { "staff.establishment" = [[2024-01-17, 27], [2024-04-01, 31]] }
+//! set = { "staff.establishment" = [[2024-01-17, 28], [2024-04-01, 32]] }
 //! ```
 //!
 //! Each key of `set` is a key path of the scenario format (`staff.flexible_pool.hours_per_week`,
