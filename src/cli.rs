@@ -16,16 +16,16 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the Monte Carlo simulation of a scenario and write the verdict, weekly fan data
-    /// and the backlog chart.
+    /// Run the Monte Carlo simulation of a scenario and write the verdict, weekly fan data,
+    /// the backlog chart and the capacity chart.
     #[command(
-        after_help = "Example:\n  caseload run scenarios/avon_somerset_2024.toml --replicas 2000 --seed 7\n\nWrites summary.json, weekly.csv, backlog_fan.svg and backlog_fan.png into\noutput/<scenario file stem>/ (or --out). Same scenario and seed give byte-identical\nfiles whatever --threads is."
+        after_help = "Example:\n  caseload run scenarios/avon_somerset_2024.toml --replicas 2000 --seed 7\n\nWrites summary.json, weekly.csv, backlog_fan.svg/png and capacity.svg/png into\noutput/<scenario file stem>/ (or --out). Same scenario and seed give byte-identical\nfiles whatever --threads is."
     )]
     Run(RunArgs),
     /// Run a scenario and write briefing.html: a self-contained report for decision makers that
     /// opens with the verdict (then charts, assumptions, method), plus every chart as a slide PNG.
     #[command(
-        after_help = "Example:\n  caseload report scenarios/avon_somerset_2024.toml --replicas 2000 --seed 7\n\nWrites briefing.html, slide_1_backlog_fan.png, slide_2_time_to_target.png, … and the\noutputs of `run` (summary.json, weekly.csv, backlog_fan.svg/png) into\noutput/<scenario file stem>/ (or --out), so the briefing and summary.json always agree.\nThe page opens offline in any browser, loads nothing and prints on A4."
+        after_help = "Example:\n  caseload report scenarios/avon_somerset_2024.toml --replicas 2000 --seed 7\n\nWrites briefing.html, slide_1_backlog_fan.png, slide_2_time_to_target.png, … and the\noutputs of `run` (summary.json, weekly.csv, backlog_fan.svg/png, capacity.svg/png) into\noutput/<scenario file stem>/ (or --out), so the briefing and summary.json always agree.\nA scenario with [[options]] also gets the outputs of `compare` (comparison.json/csv,\ncompare_fan, compare_success); --sensitivity adds sensitivity.csv and tornado.svg/png.\nThe page opens offline in any browser, loads nothing and prints on A4."
     )]
     Report(ReportArgs),
     /// Check scenario files without running them; prints every problem with file:line:column.
