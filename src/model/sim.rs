@@ -657,7 +657,8 @@ impl<'p> Sim<'p> {
                         .map_or(0.0, |x| x.sample(&mut self.rng_ap));
                     self.in_ap += 1;
                     self.relocate(pi, Location::ApprovedPremises);
-                    self.push_move(pi, d + (stay.floor() as i32).max(1), Move::LeaveAp);
+                    let leave = d.saturating_add((stay.floor() as i32).max(1));
+                    self.push_move(pi, leave, Move::LeaveAp);
                     self.set_entry(pi, d);
                     return;
                 }

@@ -95,3 +95,57 @@ fn residents_never_exceed_the_beds_and_full_premises_refuse() {
     // than beds (20/month × 40 days ≈ 26 beds needed), so refusals must occur.
     assert!(refused_total > 0.0);
 }
+
+/// Little's law for AP with beds to spare: releases arrive at λ = 1 a day (every newcomer is
+/// sentenced to a fixed 12 months and released at half, on day r + 182), all are referred
+/// and admitted, and stay max(1, ⌊S⌋) days with S gamma (mean 50, sd 20), so the residents
+/// form an M/G/∞ queue: Poisson with mean λ·E[max(1, ⌊S⌋)] ∈ [48.5, 50] (flooring removes
+/// between 0 and 1 day, ~0.5 on average). The replica mean of a week's count has sd
+/// sqrt(μ / R); allow 4 sd plus 1 for the flooring. Checked from day 500: releases start on
+/// day 182 and a stay beyond 300 days has probability < 1e-9.
+#[test]
+fn residents_follow_littles_law_when_beds_are_ample() {
+    let toml = r#"
+name = "AP Little"
+start = 2024-01-01
+horizon_days = 735
+[caseload]
+[registrations]
+tier_mix = { medium = 1.0 }
+[registrations.other]
+per_month = 30.4375
+[exits]
+disposal_mix = { ten_years = 1.0 }
+under_18_share = 0.0
+death_rate_per_year = 0.0
+move_out_rate_per_year = 0.0
+[custody]
+sentence.ten_years = { mean_months = 12, sd_months = 0 }
+[approved_premises]
+beds = 100000
+referral_share = { very_high = 1, high = 1, medium = 1, low_active = 1, low_reactive = 1 }
+stay = { mean_days = 50, sd_days = 20 }
+[arms]
+enabled = false
+[staff]
+establishment = 2
+[plan]
+deadline = 2024-12-31
+target_backlog = 0
+"#;
+    let p = prepare(toml);
+    let replicas = 20;
+    let runs: Vec<_> = (0..replicas).map(|i| run_replica(&p, 43, i).1).collect();
+    for r in &runs {
+        assert!(column(r, Metric::ApRefused).iter().all(|&x| x == 0.0));
+    }
+    let mean = crate::weekly_mean(&runs, Metric::PopulationAp);
+    let mu = 49.25; // midpoint of [48.5, 50]
+    let tol = 4.0 * (50.0 / replicas as f64).sqrt() + 1.0;
+    for (w, &m) in mean.iter().enumerate().skip(500 / 7 + 1) {
+        assert!(
+            (m - mu).abs() <= tol,
+            "week {w}: mean residents {m:.2}, expected λ·E[stay] ≈ {mu} ± {tol:.2}"
+        );
+    }
+}
