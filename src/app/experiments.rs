@@ -173,6 +173,14 @@ pub(super) fn sweep_command(a: &SweepArgs) -> Result<(), AppError> {
             num(a.step)
         ))
     })?;
+    let top = a.param.split(['.', '[']).next().unwrap_or_default();
+    // The plan's target may be swept ("what target can we promise?"); the run's frame may not.
+    if top != "plan" && scenario::options::FIXED.contains(&top) {
+        return Err(input(format!(
+            "--param {}: `{top}` sets the run itself (period, seed, replicas, names), so it cannot be swept; sweep a model, staffing or plan parameter such as staff.establishment",
+            a.param
+        )));
+    }
     let text = std::fs::read_to_string(&a.scenario).map_err(|e| {
         AppError::Input(anyhow::Error::new(e).context(a.scenario.display().to_string()))
     })?;
@@ -238,9 +246,9 @@ pub(super) fn min_staff_command(a: &MinStaffArgs) -> Result<(), AppError> {
     let max_extra = a
         .max_extra
         .unwrap_or_else(|| (2.0 * s.staff.establishment.at(from_day)).ceil().max(10.0));
-    if max_extra.is_nan() || max_extra < a.step || !max_extra.is_finite() {
+    if max_extra.is_nan() || max_extra < a.step || !max_extra.is_finite() || max_extra > 100_000.0 {
         return Err(input(format!(
-            "--max-extra must be at least --step ({}) (got {})",
+            "--max-extra must be at least --step ({}) and at most 100000 FTE (got {})",
             num(a.step),
             num(max_extra)
         )));

@@ -152,9 +152,14 @@ pub fn params(s: &Scenario) -> Vec<Param> {
             format!("visits.{}.cadence_days", t.key()),
             i,
             |s, i| s.visits.tiers[i].cadence_days.map_or(0.0, f64::from),
-            |m, i, k| m.visits.tiers[i].cadence_days = m.visits.tiers[i]
-                .cadence_days
-                .map(|c| whole(f64::from(c) * k).max(1))
+            |m, i, k| {
+                let t = &mut m.visits.tiers[i];
+                t.cadence_days = t.cadence_days.map(|c| whole(f64::from(c) * k).max(1));
+                // Keep the window shorter than the cadence, as validation requires.
+                if let Some(c) = t.cadence_days {
+                    t.window_days = t.window_days.min(c - 1);
+                }
+            }
         ));
     }
     v.extend([
@@ -210,7 +215,10 @@ pub fn params(s: &Scenario) -> Vec<Param> {
             } else {
                 0.0
             },
-            |m, i, k| m.arms.interval_days = whole(f64::from(m.arms.interval_days) * k).max(1)
+            |m, i, k| {
+                m.arms.interval_days = whole(f64::from(m.arms.interval_days) * k).max(1);
+                m.arms.window_days = m.arms.window_days.min(m.arms.interval_days - 1);
+            }
         ),
     ]);
     for (i, d) in s.registrations.drivers.iter().enumerate() {

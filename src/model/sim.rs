@@ -430,10 +430,14 @@ impl<'p> Sim<'p> {
         let s = self.s;
         let Some(c) = &s.custody else { return };
         let mix = self.initial_mix();
+        let custody_weight: [f64; 6] =
+            std::array::from_fn(|i| c.custodial_share[i] * c.sentence[i].mean_days.max(1e-9));
         for _ in 0..c.at_start {
             let tier = draw_tier(&mix, &mut self.rng_custody);
             let rng = &mut self.rng_custody;
-            let disp = draw_disposal(&s.exits, true, &c.custodial_share, rng);
+            // In steady state the stock by disposal is inflow × mean time served (Little), so
+            // weight the newcomers' mix by custodial share × mean sentence.
+            let disp = draw_disposal(&s.exits, false, &custody_weight, rng);
             let exit_after = exit_after_for(&s.exits, disp, true, rng);
             let sentence = self.p.sentences[disp as usize].sample_in_progress(rng);
             let served = rng.gen::<f64>() * c.effective_release_fraction.at(0) * sentence;
@@ -865,7 +869,9 @@ impl<'p> Sim<'p> {
             let due = if due_from_last {
                 (last + cad as i32).max(today + tv.window_days as i32)
             } else {
-                today + cad as i32
+                // Never workable again on the day of the visit (validation keeps the window
+                // shorter than the cadence; this also holds for scaled experiment variants).
+                today + (cad as i32).max(tv.window_days as i32 + 1)
             };
             self.set_item(pi, SLOT_VISIT, ItemKind::Visit, due, tv.effort(), today);
         }
@@ -925,8 +931,9 @@ impl<'p> Sim<'p> {
                     self.change_tier(pi, new, today);
                 }
                 let h = self.arms_hours(new);
-                let due = today + s.arms.interval_days as i32;
-                self.set_item(pi, SLOT_ARMS, ItemKind::Arms, due, h, today);
+                // Never workable again on the day of the reassessment.
+                let gap = (s.arms.interval_days as i32).max(s.arms.window_days as i32 + 1);
+                self.set_item(pi, SLOT_ARMS, ItemKind::Arms, today + gap, h, today);
             }
         }
     }

@@ -644,7 +644,8 @@ fn count(x: f64) -> String {
     if x.is_nan() {
         "n/a".into()
     } else if x.abs() >= 10.0 {
-        format!("{:.0}", x)
+        // Half away from zero, as the console and summary wording do (format! rounds to even).
+        format!("{}", x.round())
     } else {
         num((x * 10.0).round() / 10.0)
     }

@@ -36,7 +36,7 @@ pub struct ScenarioOption {
 }
 
 /// Top-level keys an option may not change, and why.
-const FIXED: [&str; 10] = [
+pub const FIXED: [&str; 10] = [
     "name",
     "description",
     "start",

@@ -90,7 +90,7 @@ pub fn load_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
             let (line, col) = e.span().map_or((1, 1), |s| map.line_col(s.start));
             let msg = e.message().trim().replace('\n', " ");
             let msg = if msg.starts_with("invalid type") || msg.starts_with("invalid length") {
-                format!("wrong shape: {msg}")
+                format!("wrong shape: {}", plain_shape(&msg))
             } else {
                 format!("not valid TOML: {msg}")
             };
@@ -168,6 +168,30 @@ pub(crate) fn check(raw: &RawScenario, unknown: Vec<String>) -> (Scenario, Vec<(
     }
     let scenario = v.scenario(raw);
     (scenario, v.problems)
+}
+
+/// Replaces serde's internal type names (`expected struct RawLag`) by what to write.
+fn plain_shape(msg: &str) -> String {
+    let Some(at) = msg.find("expected struct Raw") else {
+        return msg.to_string();
+    };
+    let name: String = msg[at + "expected struct ".len()..]
+        .chars()
+        .take_while(|c| c.is_alphanumeric())
+        .collect();
+    let want = match name.as_str() {
+        "RawLag" => "a table like { mean_days = 84, sd_days = 28 }",
+        "RawSentence" => "a table like { mean_months = 18, sd_months = 6 }",
+        "RawSentences" => {
+            "a table by disposal, e.g. { ten_years = { mean_months = 18, sd_months = 6 } }"
+        }
+        "RawTiers" => "a table by tier, e.g. { very_high = 0.1, high = 0.05, medium = 0.02 }",
+        "RawDisposals" => "a table by disposal, e.g. { indefinite = 1.0, ten_years = 1.0 }",
+        "RawEarlyRelease" => "a table (write each scheme as [[custody.early_release]])",
+        "RawOvertime" => "a table (write each surge as [[staff.overtime]])",
+        _ => "a table of keys (see scenarios/default_force.toml)",
+    };
+    format!("{}expected {want}", &msg[..at])
 }
 
 /// serde_ignored writes `a.b.1.c`; numeric segments are array indices.
@@ -801,11 +825,12 @@ impl Validator {
             Some(window),
             NONNEG,
         );
-        if window_days >= cad {
+        // Days are whole: compare the values the engine will use.
+        if window_days.round() >= cad.round() {
             self.problem(
                 &path.key("window_days"),
                 format!(
-                    "must be shorter than the cadence of {} days (got `{}`)",
+                    "must be shorter than the cadence of {} days, in whole days (got `{}`)",
                     fmt_num(cad),
                     fmt_num(window_days)
                 ),
@@ -898,11 +923,11 @@ impl Validator {
             },
         );
         let window = self.num(&r.window_days, &p.key("window_days"), Some(28.0), NONNEG);
-        if window >= interval {
+        if window.round() >= interval.round() {
             self.problem(
                 &p.key("window_days"),
                 format!(
-                    "must be shorter than `arms.interval_days` (got `{}`)",
+                    "must be shorter than `arms.interval_days`, in whole days (got `{}`)",
                     fmt_num(window)
                 ),
             );
@@ -1302,6 +1327,12 @@ impl Validator {
                     );
                 }
             }
+            if to_day.is_some_and(|t| t <= 0) {
+                self.problem(
+                    &ep.key("to"),
+                    "is on or before the start date: the scheme would have no effect".into(),
+                );
+            }
             if from_day >= horizon_days {
                 self.problem(
                     &ep.key("from"),
@@ -1324,6 +1355,12 @@ impl Validator {
             0,
             10_000_000,
         ) as u32;
+        if at_start > 0 && custodial_share.iter().all(|&x| x == 0.0) {
+            self.problem(
+                &p.key("in_custody_at_start"),
+                format!("is {at_start} but every `custody.custodial_share` is 0: no disposal leads to custody"),
+            );
+        }
         Custody {
             custodial_share,
             sentence,
@@ -1388,11 +1425,11 @@ impl Validator {
             },
         );
         let window = self.num(&a.window_days, &p.key("window_days"), Some(7.0), NONNEG);
-        if window >= cad {
+        if window.round() >= cad.round() {
             self.problem(
                 &p.key("window_days"),
                 format!(
-                    "must be shorter than the AP visit cadence of {} days (got `{}`)",
+                    "must be shorter than the AP visit cadence of {} days, in whole days (got `{}`)",
                     fmt_num(cad),
                     fmt_num(window)
                 ),
@@ -1645,6 +1682,48 @@ rate_per_year = { high = 2 }
             assert!(msg.contains(want), "missing {want:?} in:\n{msg}");
         }
         assert_eq!(e.problems().len(), 6, "{msg}");
+    }
+
+    #[test]
+    fn compares_windows_and_cadences_in_whole_days() {
+        // 7.4 and 6.6 days both round to 7: the visit would be workable again on the day
+        // it is made.
+        let text = format!(
+            "{MINIMAL}{}",
+            r#"
+[visits.medium]
+cadence_days = 7.4
+window_days = 6.6
+[custody]
+custodial_share = { indefinite = 0, ten_years = 0, seven_years = 0 }
+in_custody_at_start = 5
+"#
+        );
+        let e = load_str(&text, "x.toml").unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.contains("`visits.medium.window_days` must be shorter than the cadence of 7.4 days, in whole days (got `6.6`)"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains(
+                "`custody.in_custody_at_start` is 5 but every `custody.custodial_share` is 0"
+            ),
+            "{msg}"
+        );
+        assert_eq!(e.problems().len(), 2, "{msg}");
+    }
+
+    #[test]
+    fn names_the_expected_shape_in_plain_words() {
+        let text = format!("{MINIMAL}\n[recall]\nduration = 40\n");
+        let e = load_str(&text, "x.toml").unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.contains("wrong shape: invalid type: integer `40`, expected a table like { mean_days = 84, sd_days = 28 }"),
+            "{msg}"
+        );
+        assert!(!msg.contains("Raw"), "{msg}");
     }
 
     #[test]

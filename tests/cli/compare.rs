@@ -232,6 +232,16 @@ fn sweep_of_an_unknown_key_or_a_bad_range_exits_2() {
     .stderr(predicate::str::contains(
         "`plan.target_backlog` must be a whole number ≥ 0 (got `-2`)",
     ));
+    run_in(
+        dir.path(),
+        &[
+            "sweep", f, "--param", "replicas", "--from", "10", "--to", "20", "--step", "10",
+        ],
+    )
+    .code(2)
+    .stderr(predicate::str::contains(
+        "--param replicas: `replicas` sets the run itself",
+    ));
 }
 
 #[test]
