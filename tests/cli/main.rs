@@ -68,14 +68,23 @@ fn run_prints_the_verdict_and_writes_four_files() {
         "weekly.csv",
         "backlog_fan.svg",
         "backlog_fan.png",
+        "capacity.svg",
+        "capacity.png",
     ] {
         let bytes = fs::read(out.join(f)).unwrap();
         assert!(!bytes.is_empty(), "{f} is empty");
     }
-    let png = fs::read(out.join("backlog_fan.png")).unwrap();
-    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
-    assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 1600);
-    assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), 900);
+    for f in ["backlog_fan.png", "capacity.png"] {
+        let png = fs::read(out.join(f)).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{f}");
+        assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 1600);
+        assert_eq!(u32::from_be_bytes(png[20..24].try_into().unwrap()), 900);
+    }
+    let svg = fs::read_to_string(out.join("capacity.svg")).unwrap();
+    assert!(
+        svg.contains("Effective FTE"),
+        "the right-hand FTE axis is labelled"
+    );
     let summary: serde_json::Value =
         serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap();
     for key in [
@@ -120,6 +129,16 @@ fn run_prints_the_verdict_and_writes_four_files() {
         "hours_delivered",
         "visits_done",
         "caseload_per_fte",
+        "population_custody",
+        "population_ap",
+        "population_community",
+        "ap_occupancy",
+        "ap_refused",
+        "releases",
+        "recalls",
+        "staff_in_post",
+        "staff_effective_fte",
+        "vacancies",
     ] {
         assert!(csv.contains(&format!(",{m},")), "weekly.csv lacks {m}");
     }
