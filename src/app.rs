@@ -203,28 +203,21 @@ fn report_command(a: &ReportArgs) -> Result<(), AppError> {
     // The file was just read and validated; its keys mark built-in defaults in the briefing.
     let text = std::fs::read_to_string(&args.scenario).unwrap_or_default();
     let declared = report::params::declared_keys(&text);
-    let replicas = args.sim.replicas.unwrap_or(s.replicas);
-    let seed = args.sim.seed.unwrap_or(s.seed);
-    let pool = thread_pool(args.sim.threads)?;
-    let pb = progress_bar(0, args.sim.quiet, "simulating");
-    let (r, compared, sens) = pool.install(|| {
-        let mut tick = |t: Tick| match t {
-            Tick::Planned(n) => pb.inc_length(n),
-            Tick::Done(n) => pb.inc(n),
-        };
+    let setup = experiments::Setup::new(&args.scenario, &s, &args.sim)?;
+    let (replicas, seed) = (setup.replicas, setup.seed);
+    let (r, compared, sens) = setup.run("simulating", |tick| {
         let (r, compared) = if s.options.is_empty() {
             tick(Tick::Planned(u64::from(replicas)));
-            (experiment::simulate(&s, replicas, seed, &mut tick), None)
+            (experiment::simulate(&s, replicas, seed, tick), None)
         } else {
-            let c = experiment::compare(&s, replicas, seed, &mut tick);
+            let c = experiment::compare(&s, replicas, seed, tick);
             (c.results[0].clone(), Some(c))
         };
         let sens = a
             .sensitivity
-            .then(|| experiment::sensitivity(&s, 0.2, replicas, seed, &mut tick));
+            .then(|| experiment::sensitivity(&s, 0.2, replicas, seed, tick));
         (r, compared, sens)
     });
-    pb.finish_and_clear();
     let mut outputs = render_run(&s, &r).map_err(AppError::Run)?;
     let mut b = briefing::Briefing::new(&s, &r);
     b.declared = Some(&declared);
@@ -239,18 +232,9 @@ fn report_command(a: &ReportArgs) -> Result<(), AppError> {
     });
     if let Some(c) = &compared {
         let cmp = &c.comparison;
-        outputs.push(writer::Output::new(
-            "comparison.json",
-            report::compare::comparison_json(cmp),
-        ));
-        outputs.push(writer::Output::new(
-            "comparison.csv",
-            report::compare::comparison_csv(cmp),
-        ));
         let fan = report::compare::compare_fan(&s, c);
         let success = report::compare::compare_success(&s, cmp);
-        outputs.extend(experiments::chart_outputs("compare_fan", &fan)?);
-        outputs.extend(experiments::chart_outputs("compare_success", &success)?);
+        outputs.extend(experiments::compare_outputs(cmp, &fan, &success)?);
         let rows = cmp
             .options
             .iter()
@@ -259,11 +243,7 @@ fn report_command(a: &ReportArgs) -> Result<(), AppError> {
                 Some(briefing::OptionRow {
                     name: o.name.clone(),
                     description: o.description.clone(),
-                    p_success: crate::stats::Proportion {
-                        estimate: o.p_success.estimate,
-                        lower: o.p_success.lower,
-                        upper: o.p_success.upper,
-                    },
+                    p_success: o.p_success.proportion(),
                     backlog_median: o.backlog_at_deadline.p50,
                     diff_backlog: (
                         d.backlog_diff.estimate,
@@ -298,14 +278,7 @@ fn report_command(a: &ReportArgs) -> Result<(), AppError> {
         });
     }
     if let Some(x) = &sens {
-        outputs.push(writer::Output::new(
-            "sensitivity.csv",
-            report::compare::sensitivity_csv(x),
-        ));
-        outputs.extend(experiments::chart_outputs(
-            "tornado",
-            &report::compare::tornado(&s, x),
-        )?);
+        outputs.extend(experiments::sensitivity_outputs(&s, x)?);
         b.sensitivity = Some(briefing::SensitivitySection {
             measure: "Change in the median backlog at the deadline (overdue visits)".into(),
             shares: false,

@@ -15,16 +15,16 @@ fn input(msg: String) -> AppError {
 }
 
 /// Replicas, seed, output folder and pool of a command.
-struct Setup {
-    replicas: u32,
-    seed: u64,
+pub(super) struct Setup {
+    pub(super) replicas: u32,
+    pub(super) seed: u64,
     out: PathBuf,
     pool: rayon::ThreadPool,
     quiet: bool,
 }
 
 impl Setup {
-    fn new(scenario: &Path, s: &Scenario, a: &SimArgs) -> Result<Setup, AppError> {
+    pub(super) fn new(scenario: &Path, s: &Scenario, a: &SimArgs) -> Result<Setup, AppError> {
         Ok(Setup {
             replicas: a.replicas.unwrap_or(s.replicas),
             seed: a.seed.unwrap_or(s.seed),
@@ -35,7 +35,11 @@ impl Setup {
     }
 
     /// Runs `f` on the pool with one progress bar over all its simulations.
-    fn run<T: Send>(&self, what: &str, f: impl FnOnce(&mut dyn FnMut(Tick)) -> T + Send) -> T {
+    pub(super) fn run<T: Send>(
+        &self,
+        what: &str,
+        f: impl FnOnce(&mut dyn FnMut(Tick)) -> T + Send,
+    ) -> T {
         let pb = progress_bar(0, self.quiet, what);
         let out = self.pool.install(|| {
             f(&mut |t| match t {
@@ -65,11 +69,37 @@ impl Setup {
     }
 }
 
-/// A chart as SVG and PNG outputs named `<stem>.svg` and `<stem>.png`.
-pub(super) fn chart_outputs(
-    stem: &str,
-    chart: &charts::Chart,
+/// The files of `compare`: comparison.json/csv and the two charts (built by the caller, who
+/// may show them elsewhere too).
+pub(super) fn compare_outputs(
+    c: &experiment::Comparison,
+    fan: &charts::Chart,
+    success: &charts::Chart,
 ) -> Result<Vec<writer::Output>, AppError> {
+    let mut outputs = vec![
+        writer::Output::new("comparison.json", render::comparison_json(c)),
+        writer::Output::new("comparison.csv", render::comparison_csv(c)),
+    ];
+    outputs.extend(chart_outputs("compare_fan", fan)?);
+    outputs.extend(chart_outputs("compare_success", success)?);
+    Ok(outputs)
+}
+
+/// The files of `sensitivity`: sensitivity.csv and the tornado chart.
+pub(super) fn sensitivity_outputs(
+    s: &Scenario,
+    x: &experiment::Sensitivity,
+) -> Result<Vec<writer::Output>, AppError> {
+    let mut outputs = vec![writer::Output::new(
+        "sensitivity.csv",
+        render::sensitivity_csv(x),
+    )];
+    outputs.extend(chart_outputs("tornado", &render::tornado(s, x))?);
+    Ok(outputs)
+}
+
+/// A chart as SVG and PNG outputs named `<stem>.svg` and `<stem>.png`.
+fn chart_outputs(stem: &str, chart: &charts::Chart) -> Result<Vec<writer::Output>, AppError> {
     let run = |e: charts::ChartError| AppError::Run(e.into());
     Ok(vec![
         writer::Output::new(
@@ -113,18 +143,11 @@ pub(super) fn compare_command(a: &CompareArgs) -> Result<(), AppError> {
         experiment::compare(&s, setup.replicas, setup.seed, tick)
     });
     let c = &run.comparison;
-    let mut outputs = vec![
-        writer::Output::new("comparison.json", render::comparison_json(c)),
-        writer::Output::new("comparison.csv", render::comparison_csv(c)),
-    ];
-    outputs.extend(chart_outputs(
-        "compare_fan",
+    let outputs = compare_outputs(
+        c,
         &render::compare_fan(&s, &run),
-    )?);
-    outputs.extend(chart_outputs(
-        "compare_success",
         &render::compare_success(&s, c),
-    )?);
+    )?;
     println!(
         "Chance that {} ({} replicas per option, common random numbers):",
         report::target_words(&s),
@@ -296,11 +319,7 @@ pub(super) fn sensitivity_command(a: &SensitivityArgs) -> Result<(), AppError> {
     let x = setup.run("varying", |tick| {
         experiment::sensitivity(&s, a.delta, setup.replicas, setup.seed, tick)
     });
-    let mut outputs = vec![writer::Output::new(
-        "sensitivity.csv",
-        render::sensitivity_csv(&x),
-    )];
-    outputs.extend(chart_outputs("tornado", &render::tornado(&s, &x))?);
+    let outputs = sensitivity_outputs(&s, &x)?;
     println!(
         "Median backlog at the deadline {} in the base run; each input −{pct} / +{pct}, largest effect first:",
         num(x.base_backlog_p50),

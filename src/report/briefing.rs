@@ -302,10 +302,7 @@ pub fn time_to_target_chart(s: &Scenario, r: &McResult, rows: &[MetBy]) -> Chart
             dashed: false,
         }],
         hlines: vec![],
-        vlines: vec![(
-            (s.plan.deadline_day + 1) as f64,
-            format!("deadline {}", s.plan.deadline.long()),
-        )],
+        vlines: vec![super::deadline_line(s)],
         y_from_zero: true,
         right_axis: None,
         y_max: Some(100.0),

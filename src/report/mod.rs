@@ -392,10 +392,7 @@ pub fn capacity_chart(s: &Scenario, r: &McResult) -> Chart {
             fte,
         ],
         hlines: vec![],
-        vlines: vec![(
-            (s.plan.deadline_day + 1) as f64,
-            format!("deadline {}", s.plan.deadline.long()),
-        )],
+        vlines: vec![deadline_line(s)],
         y_from_zero: true,
         y_max: None,
         right_axis: Some(charts::RightAxis {
