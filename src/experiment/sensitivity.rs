@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::{simulate, Interval, Tick};
 use crate::report::VERSION;
-use crate::scenario::{Scenario, Schedule, Steps, Tier};
+use crate::scenario::{Lag, Scenario, Schedule, Steps, Tier};
 use crate::stats;
 
 /// The tornado's data (what `sensitivity.csv` holds).
@@ -59,8 +59,18 @@ pub struct Param {
     pub index: usize,
 }
 
+fn map_steps(s: &Steps, f: impl Fn(f64) -> f64) -> Steps {
+    Steps::from_points(s.points().iter().map(|&(d, v)| (d, f(v))).collect())
+}
+
 fn scale_steps(s: &Steps, k: f64) -> Steps {
-    Steps::from_points(s.points().iter().map(|&(d, v)| (d, v * k)).collect())
+    map_steps(s, |v| v * k)
+}
+
+/// Scales a gamma delay (mean and sd together, so its shape is kept).
+fn scale_lag(l: &mut Lag, k: f64) {
+    l.mean_days *= k;
+    l.sd_days *= k;
 }
 
 fn scale_schedule(s: &Schedule, k: f64) -> Schedule {
@@ -271,11 +281,7 @@ pub fn params(s: &Scenario) -> Vec<Param> {
             "staff.workforce.recruitment_lag".into(),
             0,
             |s, i| s.staff.workforce.recruitment_lag.mean_days,
-            |m, i, k| {
-                let l = &mut m.staff.workforce.recruitment_lag;
-                l.mean_days *= k;
-                l.sd_days *= k;
-            }
+            |m, i, k| scale_lag(&mut m.staff.workforce.recruitment_lag, k)
         ),
         param!(
             "staff.workforce.ramp_up_months".into(),
@@ -299,8 +305,7 @@ pub fn params(s: &Scenario) -> Vec<Param> {
                 .map_or(0.0, |c| c.sentence[0].mean_days / (365.25 / 12.0)),
             |m, i, k| if let Some(c) = &mut m.custody {
                 for l in &mut c.sentence {
-                    l.mean_days *= k;
-                    l.sd_days *= k;
+                    scale_lag(l, k)
                 }
             }
         ),
@@ -312,13 +317,7 @@ pub fn params(s: &Scenario) -> Vec<Param> {
                 .as_ref()
                 .map_or(0.0, |c| c.effective_release_fraction.at(0)),
             |m, i, k| if let Some(c) = &mut m.custody {
-                c.release_fraction = Steps::from_points(
-                    c.release_fraction
-                        .points()
-                        .iter()
-                        .map(|&(d, f)| (d, (f * k).min(1.0)))
-                        .collect(),
-                );
+                c.release_fraction = map_steps(&c.release_fraction, |f| (f * k).min(1.0));
                 for e in &mut c.early_release {
                     e.release_fraction = (e.release_fraction * k).min(1.0);
                 }
@@ -341,13 +340,7 @@ pub fn params(s: &Scenario) -> Vec<Param> {
             0,
             |s, i| s.approved_premises.as_ref().map_or(0.0, |a| a.beds.at(0)),
             |m, i, k| if let Some(a) = &mut m.approved_premises {
-                a.beds = Steps::from_points(
-                    a.beds
-                        .points()
-                        .iter()
-                        .map(|&(d, b)| (d, (b * k).round()))
-                        .collect(),
-                );
+                a.beds = map_steps(&a.beds, |b| (b * k).round());
                 a.at_start = a.at_start.min(a.beds.at(0) as u32);
             }
         ),
@@ -359,8 +352,7 @@ pub fn params(s: &Scenario) -> Vec<Param> {
                 .as_ref()
                 .map_or(0.0, |a| a.stay.mean_days),
             |m, i, k| if let Some(a) = &mut m.approved_premises {
-                a.stay.mean_days *= k;
-                a.stay.sd_days *= k;
+                scale_lag(&mut a.stay, k)
             }
         ),
         param!(
@@ -382,8 +374,7 @@ pub fn params(s: &Scenario) -> Vec<Param> {
             0,
             |s, i| s.recall.as_ref().map_or(0.0, |r| r.duration.mean_days),
             |m, i, k| if let Some(r) = &mut m.recall {
-                r.duration.mean_days *= k;
-                r.duration.sd_days *= k;
+                scale_lag(&mut r.duration, k)
             }
         ),
     ]);
