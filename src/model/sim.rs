@@ -472,10 +472,7 @@ impl<'p> Sim<'p> {
                     .ap_stay
                     .as_ref()
                     .map_or(0.0, |d| d.sample_in_progress(&mut self.rng_ap));
-            self.in_ap += 1;
-            self.relocate(pi, Location::ApprovedPremises);
-            let leave = (stay.floor() as i32).max(1);
-            self.push_move(pi, leave, Move::LeaveAp);
+            self.admit_ap(pi, 0, stay);
             let due = self.rng_ap.gen_range(0..cad);
             self.people[pi as usize].last_visit = due - cad;
             self.set_item(pi, SLOT_VISIT, ItemKind::Visit, due, ap.visit.effort(), 0);
@@ -659,10 +656,7 @@ impl<'p> Sim<'p> {
                         .ap_stay
                         .as_ref()
                         .map_or(0.0, |x| x.sample(&mut self.rng_ap));
-                    self.in_ap += 1;
-                    self.relocate(pi, Location::ApprovedPremises);
-                    let leave = d.saturating_add((stay.floor() as i32).max(1));
-                    self.push_move(pi, leave, Move::LeaveAp);
+                    self.admit_ap(pi, d, stay);
                     self.set_entry(pi, d);
                     return;
                 }
@@ -670,6 +664,14 @@ impl<'p> Sim<'p> {
             }
         }
         self.enter_community(pi, d);
+    }
+
+    /// Into approved premises on day `d` for `stay` days (at least one whole day).
+    fn admit_ap(&mut self, pi: u32, d: i32, stay: f64) {
+        self.in_ap += 1;
+        self.relocate(pi, Location::ApprovedPremises);
+        let leave = d.saturating_add((stay.floor() as i32).max(1));
+        self.push_move(pi, leave, Move::LeaveAp);
     }
 
     fn enter_community(&mut self, pi: u32, d: i32) {

@@ -148,32 +148,12 @@ impl Team {
         self.refresh();
     }
 
-    fn cut(&mut self, mut excess: f64) {
+    fn cut(&mut self, excess: f64) {
         // Latest hires first, then the newest staff (stable orders keep this deterministic).
         self.hires.sort_by_key(|h| h.day);
-        while excess > 1e-9 {
-            let Some(h) = self.hires.last_mut() else {
-                break;
-            };
-            let take = h.fte.min(excess);
-            h.fte -= take;
-            excess -= take;
-            if h.fte <= 1e-9 {
-                self.hires.pop();
-            }
-        }
+        let excess = take_from_last(&mut self.hires, excess, |h| &mut h.fte);
         self.members.sort_by_key(|m| m.start);
-        while excess > 1e-9 {
-            let Some(m) = self.members.last_mut() else {
-                break;
-            };
-            let take = m.fte.min(excess);
-            m.fte -= take;
-            excess -= take;
-            if m.fte <= 1e-9 {
-                self.members.pop();
-            }
-        }
+        take_from_last(&mut self.members, excess, |m| &mut m.fte);
     }
 
     /// FTE in post.
@@ -205,6 +185,24 @@ impl Team {
             self.start_share + (1.0 - self.start_share) * x
         }
     }
+}
+
+/// Removes up to `excess` FTE from the end of `items` (emptied posts are dropped); returns
+/// what could not be removed.
+fn take_from_last<T>(items: &mut Vec<T>, mut excess: f64, fte: impl Fn(&mut T) -> &mut f64) -> f64 {
+    while excess > 1e-9 {
+        let Some(last) = items.last_mut() else {
+            break;
+        };
+        let f = fte(last);
+        let take = f.min(excess);
+        *f -= take;
+        excess -= take;
+        if *f <= 1e-9 {
+            items.pop();
+        }
+    }
+    excess
 }
 
 /// Splits FTE into posts: whole FTE plus the fractional remainder.

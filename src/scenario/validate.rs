@@ -421,6 +421,20 @@ impl Validator {
         }
     }
 
+    /// An item's window must end before its next one is due: days are whole, so compare
+    /// the values the engine will use (otherwise a done item is workable again that day).
+    fn window_within(&mut self, path: &KeyPath, window: f64, period: f64, what: &str) {
+        if window.round() >= period.round() {
+            self.problem(
+                path,
+                format!(
+                    "must be shorter than {what}, in whole days (got `{}`)",
+                    fmt_num(window)
+                ),
+            );
+        }
+    }
+
     fn day_of(&self, d: Date) -> i32 {
         self.start.map_or(0, |s| d.days_since(s))
     }
@@ -826,16 +840,12 @@ impl Validator {
             NONNEG,
         );
         // Days are whole: compare the values the engine will use.
-        if window_days.round() >= cad.round() {
-            self.problem(
-                &path.key("window_days"),
-                format!(
-                    "must be shorter than the cadence of {} days, in whole days (got `{}`)",
-                    fmt_num(cad),
-                    fmt_num(window_days)
-                ),
-            );
-        }
+        self.window_within(
+            &path.key("window_days"),
+            window_days,
+            cad,
+            &format!("the cadence of {} days", fmt_num(cad)),
+        );
         TierVisit {
             cadence_days: Some(cad.round() as u32),
             hours: self.num(&t.hours, &path.key("hours"), Some(3.0), NONNEG),
@@ -923,15 +933,12 @@ impl Validator {
             },
         );
         let window = self.num(&r.window_days, &p.key("window_days"), Some(28.0), NONNEG);
-        if window.round() >= interval.round() {
-            self.problem(
-                &p.key("window_days"),
-                format!(
-                    "must be shorter than `arms.interval_days`, in whole days (got `{}`)",
-                    fmt_num(window)
-                ),
-            );
-        }
+        self.window_within(
+            &p.key("window_days"),
+            window,
+            interval,
+            "`arms.interval_days`",
+        );
         let up = self.num(&r.up_share, &p.key("up_share"), Some(0.05), SHARE);
         let down = self.num(&r.down_share, &p.key("down_share"), Some(0.10), SHARE);
         if up + down > 1.0 {
@@ -1425,16 +1432,12 @@ impl Validator {
             },
         );
         let window = self.num(&a.window_days, &p.key("window_days"), Some(7.0), NONNEG);
-        if window.round() >= cad.round() {
-            self.problem(
-                &p.key("window_days"),
-                format!(
-                    "must be shorter than the AP visit cadence of {} days, in whole days (got `{}`)",
-                    fmt_num(cad),
-                    fmt_num(window)
-                ),
-            );
-        }
+        self.window_within(
+            &p.key("window_days"),
+            window,
+            cad,
+            &format!("the AP visit cadence of {} days", fmt_num(cad)),
+        );
         let hours = self.num(&a.visit_hours, &p.key("visit_hours"), Some(2.0), NONNEG);
         let at_start = self.int(
             &a.residents_at_start,
