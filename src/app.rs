@@ -3,6 +3,8 @@
 //! This layer owns the terminal (progress, messages) and delegates file writing to
 //! `report::writer`; the simulation core below it stays pure.
 
+mod central;
+mod check;
 mod experiments;
 
 use std::path::{Path, PathBuf};
@@ -49,6 +51,7 @@ pub fn run(cli: Cli) -> Result<(), AppError> {
     match cli.command {
         Command::Run(args) => run_command(&args),
         Command::Validate { scenarios } => validate_command(&scenarios),
+        Command::Check { scenarios } => check::check_command(&scenarios),
         Command::Report(args) => report_command(&args),
         Command::Compare(a) => experiments::compare_command(&a),
         Command::Sweep(a) => experiments::sweep_command(&a),
@@ -152,8 +155,24 @@ fn run_command(a: &RunArgs) -> Result<(), AppError> {
     let seed = a.sim.seed.unwrap_or(s.seed);
     let pool = thread_pool(a.sim.threads)?;
     let (s, r) = simulate(s, replicas, seed, &pool, a.sim.quiet);
-    let outputs = render_run(&s, &r).map_err(AppError::Run)?;
-    write_and_tell(a, &s, &r, &outputs)
+    let central = central::run_central(&s, replicas, seed, &pool, a.sim.quiet);
+    let mut outputs = render_run(&s, &r).map_err(AppError::Run)?;
+    if let Some(c) = &central {
+        annotate(&mut outputs, &s, c);
+    }
+    write_and_tell(a, &s, &r, &outputs)?;
+    if let (Some(c), false) = (&central, a.sim.quiet) {
+        println!("{}", central::sentence(&s, &r, c));
+    }
+    Ok(())
+}
+
+/// Adds the uncertain inputs and the central-value verdict to `summary.json`.
+fn annotate(outputs: &mut [writer::Output], s: &Scenario, central: &McResult) {
+    for o in outputs.iter_mut().filter(|o| o.name == "summary.json") {
+        let text = String::from_utf8_lossy(&o.bytes).into_owned();
+        o.bytes = central::annotate_summary(&text, s, central).into_bytes();
+    }
 }
 
 /// Writes the outputs into the run's folder, then prints the verdict (and, unless quiet, the
@@ -185,6 +204,12 @@ fn write_and_tell(
             q[6].round(),
             s.initial.overdue_total()
         );
+        let bal = crate::model::balance::balance(s);
+        let a = crate::model::balance::assess(s, &bal);
+        println!("Consistency check: {}.", check::one_line(&a));
+        for w in &a.warnings {
+            println!("  warning: {w}");
+        }
         println!("{} replicas, seed {}. Wrote:", r.replicas, r.seed);
         for p in written {
             println!("  {}", p.display());

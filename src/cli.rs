@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 /// will the backlog of overdue home visits reach the plan's target by its deadline?
 #[derive(Debug, Parser)]
 #[command(name = "caseload", version, about, long_about = None,
-    after_help = "Examples:\n  caseload run scenarios/avon_somerset_2024.toml\n  caseload validate scenarios/*.toml\n  caseload compare scenarios/avon_somerset_2024.toml\n  caseload min-staff scenarios/avon_somerset_2024.toml --confidence 0.9\n\nExit codes: 0 ok, 1 the run failed, 2 bad input (scenario or flags).")]
+    after_help = "Examples:\n  caseload run scenarios/avon_somerset_2024.toml\n  caseload validate scenarios/*.toml\n  caseload check scenarios/merseyside_2018.toml\n  caseload compare scenarios/avon_somerset_2024.toml\n  caseload min-staff scenarios/avon_somerset_2024.toml --confidence 0.9\n\nExit codes: 0 ok, 1 the run failed, 2 bad input (scenario or flags).")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -28,6 +28,17 @@ pub enum Command {
         after_help = "Example:\n  caseload report scenarios/avon_somerset_2024.toml --replicas 2000 --seed 7\n\nWrites briefing.html, slide_1_backlog_fan.png, slide_2_time_to_target.png, … and the\noutputs of `run` (summary.json, weekly.csv, backlog_fan.svg/png, capacity.svg/png) into\noutput/<scenario file stem>/ (or --out), so the briefing and summary.json always agree.\nA scenario with [[options]] also gets the outputs of `compare` (comparison.json/csv,\ncompare_fan, compare_success); --sensitivity adds sensitivity.csv and tornado.svg/png.\nThe page opens offline in any browser, loads nothing and prints on A4."
     )]
     Report(ReportArgs),
+    /// Check that a scenario can hold its own starting state, without simulating: expected
+    /// hours demanded and available per week, utilisation, and a warning in plain words when
+    /// the inputs would make the starting backlog explode or vanish.
+    #[command(
+        after_help = "Example:\n  caseload check scenarios/merseyside_2018.toml\n\nA deterministic stock-and-flow of the same model (expected values, no random numbers):\nthe register by tier, newcomers, custody, approved premises and the expected workforce,\nweek by week. Prints utilisation (hours demanded / hours available) at the start and by\nquarter. Exit code 0 when the scenario is consistent, 1 when it warns, 2 on bad input."
+    )]
+    Check {
+        /// Scenario files (TOML).
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+    },
     /// Check scenario files without running them; prints every problem with file:line:column.
     #[command(
         after_help = "Example:\n  caseload validate scenarios/*.toml\n\nExit code 0 when every file is valid, 2 when any is not."

@@ -153,6 +153,8 @@ pub struct Outcome {
     /// Backlog at the end of the deadline day.
     pub backlog_at_deadline: u32,
     pub very_high_at_deadline: u32,
+    /// ARMS reassessments overdue at the end of the deadline day.
+    pub arms_overdue_at_deadline: u32,
     /// Whether the plan's target held at the end of the deadline day.
     pub success: bool,
     /// Days from the start until the target first held (0: at the start); `None`: never

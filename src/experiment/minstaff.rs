@@ -109,7 +109,8 @@ pub fn min_staff(
         }
         let extra = k as f64 * req.step;
         let mut v = s.clone();
-        v.staff.establishment = s.staff.establishment.plus_from(req.from_day, extra);
+        let from_day = req.from_day;
+        v.edit(move |x| x.staff.establishment = x.staff.establishment.plus_from(from_day, extra));
         progress(Tick::Planned(u64::from(replicas)));
         let r = simulate(&v, replicas, seed, progress);
         let p = r.p_success();

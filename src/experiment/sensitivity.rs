@@ -50,6 +50,24 @@ pub struct SensitivityRow {
     pub p_success_high: f64,
 }
 
+impl SensitivityRow {
+    /// A row from the (value, median backlog, P(success)) at the low and high ends.
+    fn new(parameter: String, base_value: f64, ends: [(f64, f64, f64); 2], base_p50: f64) -> Self {
+        SensitivityRow {
+            parameter,
+            base_value,
+            low_value: ends[0].0,
+            high_value: ends[1].0,
+            backlog_p50_low: ends[0].1,
+            backlog_p50_high: ends[1].1,
+            change_low: ends[0].1 - base_p50,
+            change_high: ends[1].1 - base_p50,
+            p_success_low: ends[0].2,
+            p_success_high: ends[1].2,
+        }
+    }
+}
+
 /// One varied parameter: its key path, its value (at the start) and how to scale it.
 pub struct Param {
     pub path: String,
@@ -391,8 +409,13 @@ pub fn sensitivity(
     progress: &mut dyn FnMut(Tick),
 ) -> Sensitivity {
     let ps = params(s);
+    let extra = s
+        .uncertain
+        .iter()
+        .filter(|u| !ps.iter().any(|p| p.path == u.key()))
+        .count();
     progress(Tick::Planned(
-        u64::from(replicas) * (1 + 2 * ps.len() as u64),
+        u64::from(replicas) * (1 + 2 * (ps.len() + extra) as u64),
     ));
     let median = |s: &Scenario, progress: &mut dyn FnMut(Tick)| {
         let r = simulate(s, replicas, seed, progress);
@@ -403,26 +426,45 @@ pub fn sensitivity(
         .iter()
         .map(|p| {
             let mut ends = [(0.0, 0.0, 0.0); 2];
+            let declared = s.uncertain.iter().find(|u| u.key() == p.path);
             for (j, k) in [1.0 - delta, 1.0 + delta].into_iter().enumerate() {
-                let mut v = s.clone();
-                (p.scale)(&mut v, p.index, k);
+                // A declared range is used instead of ±delta: the input fixed at each end.
+                let fixed = declared.and_then(|u| {
+                    let x = if j == 0 { u.low } else { u.high };
+                    s.fixing(&u.key(), x).map(|v| (v, x))
+                });
+                let (v, value) = match fixed {
+                    Some(f) => f,
+                    None => {
+                        let mut v = s.clone();
+                        let (f, i) = (p.scale, p.index);
+                        v.edit(move |x| f(x, i, k));
+                        let value = (p.value)(&v, p.index);
+                        (v, value)
+                    }
+                };
                 let (m, ps) = median(&v, progress);
-                ends[j] = ((p.value)(&v, p.index), m, ps.estimate);
+                ends[j] = (value, m, ps.estimate);
             }
-            SensitivityRow {
-                parameter: p.path.clone(),
-                base_value: (p.value)(s, p.index),
-                low_value: ends[0].0,
-                high_value: ends[1].0,
-                backlog_p50_low: ends[0].1,
-                backlog_p50_high: ends[1].1,
-                change_low: ends[0].1 - base_p50,
-                change_high: ends[1].1 - base_p50,
-                p_success_low: ends[0].2,
-                p_success_high: ends[1].2,
-            }
+            SensitivityRow::new(p.path.clone(), (p.value)(s, p.index), ends, base_p50)
         })
         .collect();
+    for u in s
+        .uncertain
+        .iter()
+        .filter(|u| !ps.iter().any(|p| p.path == u.key()))
+    {
+        let mut ends = [(0.0, 0.0, 0.0); 2];
+        for (j, x) in [u.low, u.high].into_iter().enumerate() {
+            if let Some(v) = s.fixing(&u.key(), x) {
+                let (m, ps) = median(&v, progress);
+                ends[j] = (x, m, ps.estimate);
+            } else {
+                ends[j] = (x, base_p50, base_p.estimate);
+            }
+        }
+        rows.push(SensitivityRow::new(u.key(), u.central(), ends, base_p50));
+    }
     let size = |r: &SensitivityRow| r.change_low.abs().max(r.change_high.abs());
     rows.sort_by(|a, b| {
         size(b)

@@ -20,6 +20,8 @@ pub struct CapacityPlan {
     /// Per working day: flexible-pool hours on offer.
     pub pool_hours: Vec<f64>,
     pub pool_threshold: Option<u32>,
+    pub pool_off_below: u32,
+    pub pool_lead_days: u32,
     /// Other casework per community RSO per working day (hours).
     pub other_per_rso_day: f64,
 }
@@ -62,6 +64,8 @@ impl CapacityPlan {
             overtime_hours,
             pool_hours: pool,
             pool_threshold: s.staff.pool_backlog_threshold,
+            pool_off_below: s.staff.pool_off_below,
+            pool_lead_days: s.staff.pool_lead_days,
             other_per_rso_day: s.staff.other_casework_hours_per_rso_year / (52.0 * wd),
         }
     }

@@ -3,6 +3,7 @@
 //!
 //! Pure: no files, no printing, no clocks. Results leave through [`crate::observe::Recorder`].
 
+pub mod balance;
 pub mod capacity;
 pub mod custody;
 pub mod offender;

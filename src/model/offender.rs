@@ -120,68 +120,192 @@ pub fn draw_tier(mix: &[f64; 5], rng: &mut Rng) -> Tier {
     Tier::from_index(draw_index(mix, rng))
 }
 
-/// Expected years on the register by disposal, for length-biased sampling of the initial
-/// caseload (ignores deaths and moves, which are memoryless and drawn separately).
-fn expected_years(ex: &Exits, d: Disposal) -> f64 {
-    let u = ex.under_18_share;
-    match ex.period_years(d) {
-        Some(y) => y * (1.0 - u / 2.0),
-        None => {
-            let first =
-                ex.indefinite_review_years * (1.0 - u) + ex.indefinite_review_years_under_18 * u;
-            let g = ex.review_grant_share.max(1e-3);
-            first + ex.review_reapply_years * (1.0 - g) / g
+/// Whom an exit time is drawn for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cohort {
+    /// A newcomer, registered today: the whole notification period lies ahead.
+    New,
+    /// Someone already on the register on the start date. The inflow grew at
+    /// `growth_per_year` before the start, so the register's age structure (time since
+    /// notification began) has density ∝ e^(−k·a) on [0, period], with
+    /// k = ln(1 + growth) + death rate + move-out rate (survivors of an inflow that was
+    /// smaller in the past); 0 growth and no deaths or moves give the stationary register.
+    Stock { decay_per_year: f64 },
+}
+
+impl Cohort {
+    /// The starting register of `ex` whose inflow grew at `growth_per_year`.
+    pub fn stock(ex: &Exits, growth_per_year: f64) -> Cohort {
+        Cohort::Stock {
+            decay_per_year: (1.0 + growth_per_year).ln()
+                + ex.death_rate_per_year
+                + ex.move_out_rate_per_year,
         }
     }
 }
 
-/// Draws a disposal: from the mix for a newcomer; for someone already on the register
-/// (`initial`), length-biased by the expected time on the register, each mix share also
-/// weighted by `weight` (e.g. the custodial share, for those in custody on the start date).
-pub fn draw_disposal(ex: &Exits, initial: bool, weight: &[f64; 6], rng: &mut Rng) -> Disposal {
-    if initial {
-        let w: [f64; 6] = std::array::from_fn(|i| {
-            ex.disposal_mix[i] * weight[i] * expected_years(ex, Disposal::ALL[i])
-        });
-        Disposal::ALL[draw_index(&w, rng)]
+/// ∫₀^years e^(−k·a) da: the weight of a notification period of `years` in the stock.
+fn stock_years(years: f64, k: f64) -> f64 {
+    if k.abs() < 1e-9 {
+        years
     } else {
-        let w: [f64; 6] = std::array::from_fn(|i| ex.disposal_mix[i] * weight[i]);
-        Disposal::ALL[draw_index(&w, rng)]
+        (1.0 - (-k * years).exp()) / k
     }
 }
 
-/// Days from registration (or, for the initial caseload, from the start) until the person
-/// leaves the register or the area, and the disposal drawn. `initial`: the person is already
-/// part-way through their notification (stationary sampling: disposal length-biased,
-/// remaining time uniform).
-pub fn draw_exit_after(ex: &Exits, initial: bool, rng: &mut Rng) -> (Disposal, f64) {
-    let d = draw_disposal(ex, initial, &[1.0; 6], rng);
-    (d, exit_after_for(ex, d, initial, rng))
+/// The adult and under-18 first notification periods of a disposal, in years (indefinite:
+/// until the first review).
+fn periods(ex: &Exits, d: Disposal) -> (f64, f64) {
+    match ex.period_years(d) {
+        Some(y) => (y, y / 2.0),
+        None => (
+            ex.indefinite_review_years,
+            ex.indefinite_review_years_under_18,
+        ),
+    }
+}
+
+/// Share convicted under 18 in a cohort, for a disposal with these periods (years): in the
+/// stock, shorter (under-18) periods are under-represented.
+fn young_share(ex: &Exits, cohort: Cohort, adult: f64, young: f64) -> f64 {
+    let u = ex.under_18_share;
+    match cohort {
+        Cohort::New => u,
+        Cohort::Stock { decay_per_year: k } => {
+            let (wa, wy) = ((1.0 - u) * stock_years(adult, k), u * stock_years(young, k));
+            if wa + wy > 0.0 {
+                wy / (wa + wy)
+            } else {
+                u
+            }
+        }
+    }
+}
+
+/// Weight of a disposal in the starting register, relative to its share of newcomers.
+fn stock_weight(ex: &Exits, d: Disposal, k: f64) -> f64 {
+    let u = ex.under_18_share;
+    match ex.period_years(d) {
+        Some(_) => {
+            let (a, y) = periods(ex, d);
+            (1.0 - u) * stock_years(a, k) + u * stock_years(y, k)
+        }
+        None => {
+            // Reviews repeat until one is granted: the expected time on the register.
+            let (a, y) = periods(ex, d);
+            let first = a * (1.0 - u) + y * u;
+            let g = ex.review_grant_share.max(1e-3);
+            stock_years(first + ex.review_reapply_years * (1.0 - g) / g, k)
+        }
+    }
+}
+
+/// The share of a cohort still on the register (and in the area) `t` days after the start (for
+/// the starting register) or after registration (for newcomers): the expectation of what
+/// [`draw_exit_after`] draws, computed without sampling (a review of indefinite notification
+/// is assumed not to come round twice within `t`).
+pub fn survival(ex: &Exits, cohort: Cohort, t: f64) -> f64 {
+    let k_day = match cohort {
+        Cohort::New => 0.0,
+        Cohort::Stock { decay_per_year } => decay_per_year / YEAR,
+    };
+    let mut weights = 0.0;
+    let mut on = 0.0;
+    for (i, &d) in Disposal::ALL.iter().enumerate() {
+        let w = ex.disposal_mix[i]
+            * match cohort {
+                Cohort::New => 1.0,
+                Cohort::Stock { decay_per_year } => stock_weight(ex, d, decay_per_year),
+            };
+        if w <= 0.0 {
+            continue;
+        }
+        let (adult, young) = periods(ex, d);
+        let p_young = young_share(ex, cohort, adult, young);
+        let stays = |years: f64| match ex.period_years(d) {
+            Some(_) => left_at(cohort, k_day, years * YEAR, t),
+            None => {
+                // Time to the first review decision: left(first) shifted by the decision.
+                let t0 = t - ex.review_decision_days;
+                let reached = if t0 < 0.0 {
+                    0.0
+                } else {
+                    1.0 - left_at(cohort, k_day, years * YEAR, t0)
+                };
+                1.0 - ex.review_grant_share * reached
+            }
+        };
+        weights += w;
+        on += w * ((1.0 - p_young) * stays(adult) + p_young * stays(young));
+    }
+    let moves = (ex.death_rate_per_year + ex.move_out_rate_per_year) * t / YEAR;
+    if weights > 0.0 {
+        on / weights * (-moves).exp()
+    } else {
+        (-moves).exp()
+    }
+}
+
+/// P(time left of a period of `full` days > t) for a cohort (see [`survival`]).
+fn left_at(cohort: Cohort, k_day: f64, full: f64, t: f64) -> f64 {
+    if t >= full {
+        return 0.0;
+    }
+    match cohort {
+        Cohort::New => 1.0,
+        Cohort::Stock { .. } if (k_day * full).abs() < 1e-9 => (full - t) / full,
+        Cohort::Stock { .. } => (1.0 - (-k_day * (full - t)).exp()) / (1.0 - (-k_day * full).exp()),
+    }
+}
+
+/// Draws a disposal: from the mix for a newcomer; for the starting register, weighted by
+/// each disposal's share of that register (its period and the inflow's growth), each mix
+/// share also weighted by `weight` (e.g. the custodial share × sentence, for those in
+/// custody on the start date).
+pub fn draw_disposal(ex: &Exits, cohort: Cohort, weight: &[f64; 6], rng: &mut Rng) -> Disposal {
+    let w: [f64; 6] = std::array::from_fn(|i| {
+        let stock = match cohort {
+            Cohort::New => 1.0,
+            Cohort::Stock { decay_per_year } => stock_weight(ex, Disposal::ALL[i], decay_per_year),
+        };
+        ex.disposal_mix[i] * weight[i] * stock
+    });
+    Disposal::ALL[draw_index(&w, rng)]
+}
+
+/// Days from registration (or, for the starting register, from the start) until the person
+/// leaves the register or the area, and the disposal drawn.
+pub fn draw_exit_after(ex: &Exits, cohort: Cohort, rng: &mut Rng) -> (Disposal, f64) {
+    let d = draw_disposal(ex, cohort, &[1.0; 6], rng);
+    (d, exit_after_for(ex, d, cohort, rng))
+}
+
+/// Time already spent of a period of `full` days, for someone on the starting register:
+/// density ∝ e^(−k·a) on [0, full] (uniform when k = 0).
+fn age_in_stock(full: f64, decay_per_year: f64, rng: &mut Rng) -> f64 {
+    let u = rng.gen::<f64>();
+    let k = decay_per_year / YEAR;
+    if (k * full).abs() < 1e-9 {
+        u * full
+    } else {
+        (-(1.0 - u * (1.0 - (-k * full).exp())).ln() / k).clamp(0.0, full)
+    }
 }
 
 /// [`draw_exit_after`] for a given disposal.
-pub fn exit_after_for(ex: &Exits, d: Disposal, initial: bool, rng: &mut Rng) -> f64 {
-    let under_18 = rng.gen::<f64>() < ex.under_18_share;
+pub fn exit_after_for(ex: &Exits, d: Disposal, cohort: Cohort, rng: &mut Rng) -> f64 {
+    let (adult, young) = periods(ex, d);
+    let p_young = young_share(ex, cohort, adult, young);
+    let under_18 = rng.gen::<f64>() < p_young;
+    let full = if under_18 { young } else { adult } * YEAR;
+    let ahead = |rng: &mut Rng| match cohort {
+        Cohort::New => full,
+        Cohort::Stock { decay_per_year } => full - age_in_stock(full, decay_per_year, rng),
+    };
     let notification = match ex.period_years(d) {
-        Some(y) => {
-            let full = y * if under_18 { 0.5 } else { 1.0 } * YEAR;
-            if initial {
-                rng.gen::<f64>() * full
-            } else {
-                full
-            }
-        }
+        Some(_) => ahead(rng),
         None => {
-            let first = if under_18 {
-                ex.indefinite_review_years_under_18
-            } else {
-                ex.indefinite_review_years
-            } * YEAR;
-            let mut t = if initial {
-                rng.gen::<f64>() * first
-            } else {
-                first
-            } + ex.review_decision_days;
+            let mut t = ahead(rng) + ex.review_decision_days;
             // Reviews repeat until one is granted; stop once far beyond any horizon.
             while rng.gen::<f64>() >= ex.review_grant_share && t < 200.0 * YEAR {
                 t += ex.review_reapply_years * YEAR + ex.review_decision_days;
@@ -223,9 +347,9 @@ mod tests {
     fn fixed_periods_are_exact_and_halved_for_under_18s() {
         let mut ex = exits();
         let mut rng = stream(1, 1);
-        assert_eq!(draw_exit_after(&ex, false, &mut rng).1, 5.0 * YEAR);
+        assert_eq!(draw_exit_after(&ex, Cohort::New, &mut rng).1, 5.0 * YEAR);
         ex.under_18_share = 1.0;
-        assert_eq!(draw_exit_after(&ex, false, &mut rng).1, 2.5 * YEAR);
+        assert_eq!(draw_exit_after(&ex, Cohort::New, &mut rng).1, 2.5 * YEAR);
     }
 
     #[test]
@@ -237,7 +361,7 @@ mod tests {
         let mut rng = stream(2, 1);
         let n = 20_000;
         let mean: f64 = (0..n)
-            .map(|_| draw_exit_after(&ex, false, &mut rng).1)
+            .map(|_| draw_exit_after(&ex, Cohort::New, &mut rng).1)
             .sum::<f64>()
             / n as f64;
         // Exponential with mean 10 years (reviews never granted): sd of the mean 10y/sqrt(n).

@@ -18,16 +18,16 @@ use rand_distr::{Distribution, Exp1};
 use super::capacity::CapacityPlan;
 use super::custody::{release_time, Durations, Noise};
 use super::offender::{
-    draw_disposal, draw_exit_after, draw_tier, exit_after_for, Item, ItemKind, ItemState, Location,
-    Person,
+    draw_disposal, draw_exit_after, draw_tier, exit_after_for, Cohort, Item, ItemKind, ItemState,
+    Location, Person,
 };
 use super::registrations::{ArrivalStream, LagSampler};
-use super::work::{queue_key, BacklogIndex, SLOT_ARMS, SLOT_VISIT};
+use super::work::{queue_key, requeues_when_overdue, BacklogIndex, SLOT_ARMS, SLOT_VISIT};
 use super::workforce::Team;
 use crate::engine::queue::EventQueue;
 use crate::engine::rng::{stream, Rng};
 use crate::observe::{Metric, Outcome, Recorder, Snapshot, N_METRICS};
-use crate::scenario::{DriverKind, Policy, Scenario, Tier, TierVisit};
+use crate::scenario::{DriverKind, Scenario, Tier, TierVisit};
 use crate::time::Day;
 
 // Random streams of a replica (see engine::rng). Arrival streams are ARRIVALS + driver index.
@@ -107,6 +107,9 @@ pub struct Prepared {
     /// Log-normal effort multipliers (mean 1) at 1024 equally likely quantiles; empty when
     /// efforts are deterministic. A table lookup costs far less than `exp` per draw.
     effort_table: Vec<f64>,
+    /// Share of the starting community caseload (not overdue) who entered within
+    /// `entry_due_days` before the start and so still wait for their entry visit.
+    entry_pending_share: f64,
 }
 
 impl Prepared {
@@ -133,6 +136,7 @@ impl Prepared {
             .as_ref()
             .map(|r| Durations::new(&r.duration));
         let abstraction = Noise::new(scenario.staff.workforce.abstraction_cv);
+        let entry_pending_share = super::balance::pending_share(&scenario);
         Prepared {
             scenario,
             capacity,
@@ -142,6 +146,7 @@ impl Prepared {
             recall_duration,
             abstraction,
             effort_table,
+            entry_pending_share,
         }
     }
 }
@@ -169,10 +174,17 @@ fn ready_entry(key: u64, person: u32, gen: u32) -> u128 {
     (u128::from(key) << 64) | (u128::from(person) << 32) | u128::from(gen)
 }
 
-/// Runs one replica and returns its plan outcome; weekly snapshots go to `rec`.
+/// Runs one replica and returns its plan outcome; weekly snapshots go to `rec`. A scenario
+/// with uncertain inputs first draws this replica's values of them (see
+/// `scenario::uncertain`), so every caller gets the same draws for the same replica seed.
 pub fn simulate(p: &Prepared, replica_seed: u64, rec: &mut impl Recorder) -> Outcome {
-    let mut sim = Sim::new(p, replica_seed);
-    sim.run(rec)
+    match crate::scenario::uncertain::realise(&p.scenario, replica_seed) {
+        None => Sim::new(p, replica_seed).run(rec),
+        Some(s) => {
+            let own = Prepared::new(s);
+            Sim::new(&own, replica_seed).run(rec)
+        }
+    }
 }
 
 struct Sim<'p> {
@@ -201,6 +213,8 @@ struct Sim<'p> {
     team: Team,
     /// This week's multiplier of productive hours (sickness, abstractions).
     week_noise: f64,
+    /// The day the called-in flexible pool starts (or started) work; `None`: not called.
+    pool_from: Option<i32>,
     in_custody: u32,
     in_ap: u32,
     /// Hours falling due per flow week (index = week of the snapshot that reports it).
@@ -256,6 +270,7 @@ impl<'p> Sim<'p> {
             rng_abstraction: stream(seed, S_ABSTRACTION),
             team,
             week_noise: 1.0,
+            pool_from: None,
             in_custody: 0,
             in_ap: 0,
             demand: vec![0.0; s.weeks() + 2],
@@ -278,7 +293,7 @@ impl<'p> Sim<'p> {
         let plan = &self.s.plan;
         let population_start = self.active;
         let mut days_to_target = None;
-        let mut at_deadline = (0, 0);
+        let mut at_deadline = (0, 0, 0);
         self.check_target(0, &mut days_to_target);
         rec.week(0, &self.snapshot(0));
         for d in 0..self.horizon {
@@ -300,6 +315,7 @@ impl<'p> Sim<'p> {
                 at_deadline = (
                     self.visits.overdue_total(),
                     self.visits.overdue(Tier::VeryHigh),
+                    self.arms.overdue_total(),
                 );
             }
             self.check_target(t, &mut days_to_target);
@@ -308,11 +324,11 @@ impl<'p> Sim<'p> {
                 rec.week((t / 7) as usize, &snap);
             }
         }
-        let success = at_deadline.0 <= plan.target_backlog
-            && (!plan.no_very_high_overdue || at_deadline.1 == 0);
+        let success = plan.met(at_deadline.0, at_deadline.1, at_deadline.2);
         Outcome {
             backlog_at_deadline: at_deadline.0,
             very_high_at_deadline: at_deadline.1,
+            arms_overdue_at_deadline: at_deadline.2,
             success,
             days_to_target,
             population_start,
@@ -326,11 +342,9 @@ impl<'p> Sim<'p> {
         if met.is_some() {
             return;
         }
-        let plan = &self.s.plan;
         let b = self.visits.overdue_total();
-        if b <= plan.target_backlog
-            && (!plan.no_very_high_overdue || self.visits.overdue(Tier::VeryHigh) == 0)
-        {
+        let vh = self.visits.overdue(Tier::VeryHigh);
+        if self.s.plan.met(b, vh, self.arms.overdue_total()) {
             *met = Some(t as u32);
         }
     }
@@ -372,25 +386,37 @@ impl<'p> Sim<'p> {
         let mut arms_need = if s.arms.enabled { init.overdue_arms } else { 0 };
         let mut left = total;
         let max_over = init.max_days_overdue.max(1) as i32;
+        let stock = Cohort::stock(&s.exits, init.growth_per_year_before_start);
+        let pending = self.p.entry_pending_share;
         for tier in Tier::ALL {
             let tv = s.visits.tiers[tier.index()];
             for k in 0..init.by_tier[tier.index()] {
-                let (_, exit_after) = draw_exit_after(&s.exits, true, &mut self.rng_initial);
+                let (_, exit_after) = draw_exit_after(&s.exits, stock, &mut self.rng_initial);
                 let pi = self.new_person(tier, exit_after, 0);
                 self.schedule_recall(pi, 0);
                 let overdue = k < init.overdue_by_tier[tier.index()];
-                match tv.cadence_days {
-                    Some(cad) => {
-                        let due = if overdue {
-                            -self.rng_initial.gen_range(1..=max_over)
-                        } else {
-                            self.rng_initial.gen_range(0..cad as i32)
-                        };
-                        self.people[pi as usize].last_visit = due - cad as i32;
-                        self.set_item(pi, SLOT_VISIT, ItemKind::Visit, due, tv.effort(), 0);
-                    }
-                    None => {
-                        self.people[pi as usize].last_visit = -self.rng_initial.gen_range(0..365);
+                // Entered in the `entry_due_days` before the start: entry visit still pending.
+                let recent = !overdue && pending > 0.0 && self.rng_initial.gen::<f64>() < pending;
+                if recent {
+                    // Entered on a day in the `entry_due_days` before the start.
+                    let days = s.visits.entry_due_days.max(1) as i32;
+                    let entered = self.rng_initial.gen_range(0..days) - days;
+                    self.set_entry(pi, entered, 0);
+                } else {
+                    match tv.cadence_days {
+                        Some(cad) => {
+                            let due = if overdue {
+                                -self.rng_initial.gen_range(1..=max_over)
+                            } else {
+                                self.rng_initial.gen_range(0..cad as i32)
+                            };
+                            self.people[pi as usize].last_visit = due - cad as i32;
+                            self.set_item(pi, SLOT_VISIT, ItemKind::Visit, due, tv.effort(), 0);
+                        }
+                        None => {
+                            self.people[pi as usize].last_visit =
+                                -self.rng_initial.gen_range(0..365);
+                        }
                     }
                 }
                 if s.arms.enabled {
@@ -437,8 +463,9 @@ impl<'p> Sim<'p> {
             let rng = &mut self.rng_custody;
             // In steady state the stock by disposal is inflow × mean time served (Little), so
             // weight the newcomers' mix by custodial share × mean sentence.
-            let disp = draw_disposal(&s.exits, false, &custody_weight, rng);
-            let exit_after = exit_after_for(&s.exits, disp, true, rng);
+            let disp = draw_disposal(&s.exits, Cohort::New, &custody_weight, rng);
+            let stock = Cohort::stock(&s.exits, s.initial.growth_per_year_before_start);
+            let exit_after = exit_after_for(&s.exits, disp, stock, rng);
             let sentence = self.p.sentences[disp as usize].sample_in_progress(rng);
             let served = rng.gen::<f64>() * c.effective_release_fraction.at(0) * sentence;
             let pi = self.new_person(tier, exit_after, 0);
@@ -464,7 +491,8 @@ impl<'p> Sim<'p> {
         let cad = ap.visit.cadence_days.unwrap_or(28) as i32;
         for _ in 0..ap.at_start {
             let tier = draw_tier(&mix, &mut self.rng_ap);
-            let (_, exit_after) = draw_exit_after(&s.exits, true, &mut self.rng_ap);
+            let stock = Cohort::stock(&s.exits, s.initial.growth_per_year_before_start);
+            let (_, exit_after) = draw_exit_after(&s.exits, stock, &mut self.rng_ap);
             let pi = self.new_person(tier, exit_after, 0);
             let stay = self.rng_ap.gen::<f64>()
                 * self
@@ -657,7 +685,7 @@ impl<'p> Sim<'p> {
                         .as_ref()
                         .map_or(0.0, |x| x.sample(&mut self.rng_ap));
                     self.admit_ap(pi, d, stay);
-                    self.set_entry(pi, d);
+                    self.set_entry(pi, d, d);
                     return;
                 }
                 self.wk_refused += 1;
@@ -676,7 +704,7 @@ impl<'p> Sim<'p> {
 
     fn enter_community(&mut self, pi: u32, d: i32) {
         self.relocate(pi, Location::Community);
-        self.set_entry(pi, d);
+        self.set_entry(pi, d, d);
         self.schedule_recall(pi, d);
     }
 
@@ -696,17 +724,17 @@ impl<'p> Sim<'p> {
     }
 
     /// The entry visit (and full ARMS) due after entering the community or AP.
-    fn set_entry(&mut self, pi: u32, d: i32) {
+    fn set_entry(&mut self, pi: u32, entered: i32, today: i32) {
         let s = self.s;
-        self.people[pi as usize].last_visit = d;
-        let due = d + s.visits.entry_due_days as i32;
+        self.people[pi as usize].last_visit = entered;
+        let due = entered + s.visits.entry_due_days as i32;
         self.set_item(
             pi,
             SLOT_VISIT,
             ItemKind::Entry,
             due,
             s.visits.entry_hours,
-            d,
+            today,
         );
     }
 
@@ -723,7 +751,7 @@ impl<'p> Sim<'p> {
         let s = self.s;
         let mix = &s.registrations.drivers[driver].tier_mix;
         let tier = draw_tier(mix, &mut self.rng_person);
-        let (disp, exit_after) = draw_exit_after(&s.exits, false, &mut self.rng_person);
+        let (disp, exit_after) = draw_exit_after(&s.exits, Cohort::New, &mut self.rng_person);
         let pi = self.new_person(tier, exit_after, d);
         self.entries += 1;
         self.wk_entries += 1;
@@ -823,7 +851,7 @@ impl<'p> Sim<'p> {
                 },
             );
         }
-        if self.s.policy == Policy::MostOverdueFirst && due + 1 > today {
+        if requeues_when_overdue(self.s.policy) && due + 1 > today {
             self.events.push(
                 Day(due + 1),
                 ORD_OVERDUE,
@@ -864,17 +892,25 @@ impl<'p> Sim<'p> {
         it.demand = 0.0;
     }
 
-    fn schedule_visit(&mut self, pi: u32, due_from_last: bool, today: i32) {
+    /// The next scheduled visit after one due on `due` was done today (an entry visit starts
+    /// the rhythm: pass `due = today`), dated by the scenario's `next_due_from` rule.
+    fn schedule_next_visit(&mut self, pi: u32, due: i32, today: i32) {
+        let tv = self.visit_spec(pi);
+        if let Some(cad) = tv.cadence_days {
+            let next = self.s.visits.next_due_from.next(due, today, cad as i32);
+            // Never workable again on the day of the visit (validation keeps the window
+            // shorter than the cadence; this also holds for scaled experiment variants).
+            let next = next.max(today + tv.window_days as i32 + 1);
+            self.set_item(pi, SLOT_VISIT, ItemKind::Visit, next, tv.effort(), today);
+        }
+    }
+
+    /// After a tier change: the new tier's cadence counted from the last visit.
+    fn reschedule_visit(&mut self, pi: u32, today: i32) {
         let tv = self.visit_spec(pi);
         if let Some(cad) = tv.cadence_days {
             let last = self.people[pi as usize].last_visit;
-            let due = if due_from_last {
-                (last + cad as i32).max(today + tv.window_days as i32)
-            } else {
-                // Never workable again on the day of the visit (validation keeps the window
-                // shorter than the cadence; this also holds for scaled experiment variants).
-                today + (cad as i32).max(tv.window_days as i32 + 1)
-            };
+            let due = (last + cad as i32).max(today + tv.window_days as i32);
             self.set_item(pi, SLOT_VISIT, ItemKind::Visit, due, tv.effort(), today);
         }
     }
@@ -887,7 +923,7 @@ impl<'p> Sim<'p> {
                 self.wk_visits += 1;
                 self.clear_item(pi, slot, today, false);
                 self.people[pi as usize].last_visit = today;
-                self.schedule_visit(pi, false, today);
+                self.schedule_next_visit(pi, today, today);
                 if s.arms.enabled {
                     self.clear_item(pi, SLOT_ARMS, today, true);
                     let h = self.arms_hours(self.people[pi as usize].tier);
@@ -921,7 +957,7 @@ impl<'p> Sim<'p> {
                     self.wk_visits += 1;
                     self.clear_item(pi, slot, today, false);
                     self.people[pi as usize].last_visit = today;
-                    self.schedule_visit(pi, false, today);
+                    self.schedule_next_visit(pi, it.due, today);
                 }
             }
             ItemKind::Arms => {
@@ -933,9 +969,13 @@ impl<'p> Sim<'p> {
                     self.change_tier(pi, new, today);
                 }
                 let h = self.arms_hours(new);
+                let next = s
+                    .visits
+                    .next_due_from
+                    .next(it.due, today, s.arms.interval_days as i32);
                 // Never workable again on the day of the reassessment.
-                let gap = (s.arms.interval_days as i32).max(s.arms.window_days as i32 + 1);
-                self.set_item(pi, SLOT_ARMS, ItemKind::Arms, today + gap, h, today);
+                let next = next.max(today + s.arms.window_days as i32 + 1);
+                self.set_item(pi, SLOT_ARMS, ItemKind::Arms, next, h, today);
             }
         }
     }
@@ -956,24 +996,19 @@ impl<'p> Sim<'p> {
             return;
         }
         self.clear_item(pi, SLOT_VISIT, today, true);
-        self.schedule_visit(pi, true, today);
+        self.reschedule_visit(pi, today);
     }
 
     // ---- the team's day -----------------------------------------------------------------
 
     fn work_day(&mut self, d: i32) {
+        let pool_on = self.pool_working(d);
         let cp = &self.p.capacity;
         let di = d as usize;
         let mut cap =
             self.team.effective(d) * cp.hours_per_fte_day * self.week_noise + cp.overtime_hours[di];
-        if cp.pool_hours[di] > 0.0 {
-            let on = match cp.pool_threshold {
-                None => true,
-                Some(th) => self.visits.overdue_total() > th,
-            };
-            if on {
-                cap += cp.pool_hours[di];
-            }
+        if pool_on && cp.pool_hours[di] > 0.0 {
+            cap += cp.pool_hours[di];
         }
         let managed = self.active - self.in_custody;
         let other = managed as f64 * cp.other_per_rso_day;
@@ -1005,6 +1040,23 @@ impl<'p> Sim<'p> {
                 break;
             }
         }
+    }
+
+    /// Whether the flexible pool works today. With a threshold it is called in when the
+    /// backlog exceeds it, starts work `lead` days later, and stands down once the backlog
+    /// falls below the lower `off_below` mark (hysteresis: no daily switching at the target).
+    fn pool_working(&mut self, d: i32) -> bool {
+        let cp = &self.p.capacity;
+        let Some(th) = cp.pool_threshold else {
+            return true;
+        };
+        let b = self.visits.overdue_total();
+        match self.pool_from {
+            None if b > th => self.pool_from = Some(d + cp.pool_lead_days as i32),
+            Some(_) if b < cp.pool_off_below => self.pool_from = None,
+            _ => {}
+        }
+        self.pool_from.is_some_and(|f| d >= f)
     }
 
     fn snapshot(&mut self, t: i32) -> Snapshot {

@@ -104,7 +104,8 @@ pub const SLOT_VISIT: u8 = 0;
 pub const SLOT_ARMS: u8 = 1;
 
 /// The sort key of an item in the team's queue (smaller first). `overdue` is whether the item
-/// is past due when queued (only `most-overdue-first` uses it).
+/// is past due when queued (`overdue-first` and `most-overdue-first` use it; see
+/// [`requeues_when_overdue`]).
 pub fn queue_key(policy: Policy, tier: Tier, due: i32, slot: u8, overdue: bool) -> u64 {
     let due = (due as i64 + (1i64 << 31)) as u64 & 0xFFFF_FFFF;
     let tier = tier.index() as u64;
@@ -112,6 +113,10 @@ pub fn queue_key(policy: Policy, tier: Tier, due: i32, slot: u8, overdue: bool) 
     match policy {
         Policy::RiskFirst => (tier << 40) | (due << 8) | slot,
         Policy::EarliestDue => (due << 16) | (tier << 8) | slot,
+        Policy::OverdueFirst => {
+            let class = u64::from(!overdue) << 60;
+            class | (tier << 40) | (due << 8) | slot
+        }
         Policy::MostOverdueFirst => {
             if overdue {
                 (due << 16) | (tier << 8) | slot
@@ -120,6 +125,11 @@ pub fn queue_key(policy: Policy, tier: Tier, due: i32, slot: u8, overdue: bool) 
             }
         }
     }
+}
+
+/// Whether an item's queue key changes when it becomes overdue (it is then queued again).
+pub fn requeues_when_overdue(policy: Policy) -> bool {
+    matches!(policy, Policy::OverdueFirst | Policy::MostOverdueFirst)
 }
 
 #[cfg(test)]
@@ -167,5 +177,14 @@ mod tests {
         let vh_not = queue_key(Policy::MostOverdueFirst, Tier::VeryHigh, 3, 0, false);
         let h_not = queue_key(Policy::MostOverdueFirst, Tier::High, 1, 0, false);
         assert!(m_over < vh_not && vh_not < h_not);
+        // overdue-first: overdue before not yet due; within each, tier then due date.
+        let k = |t, due, over| queue_key(Policy::OverdueFirst, t, due, 0, over);
+        let low_over = k(Tier::LowActive, -200, true);
+        let vh_over = k(Tier::VeryHigh, -1, true);
+        let vh_not = k(Tier::VeryHigh, 3, false);
+        let h_over_long = k(Tier::High, -50, true);
+        let h_over_short = k(Tier::High, -5, true);
+        assert!(vh_over < h_over_long && h_over_long < h_over_short);
+        assert!(h_over_short < low_over && low_over < vh_not);
     }
 }

@@ -1109,6 +1109,7 @@ target_backlog = 5
         Outcome {
             backlog_at_deadline: 0,
             very_high_at_deadline: 0,
+            arms_overdue_at_deadline: 0,
             success: days_to_target.is_some(),
             days_to_target,
             population_start: 0,

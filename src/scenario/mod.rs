@@ -8,12 +8,14 @@ pub mod locate;
 pub mod options;
 pub mod raw;
 pub mod schedule;
+pub mod uncertain;
 pub mod validate;
 
 use std::collections::BTreeMap;
 
 pub use options::ScenarioOption;
 pub use schedule::{Schedule, Steps};
+pub use uncertain::{Edit, Uncertain};
 pub use validate::{load_file, load_str, Problem, ScenarioError};
 
 use crate::time::Date;
@@ -104,9 +106,59 @@ pub struct Scenario {
     pub sources: BTreeMap<String, String>,
     /// Named variants declared by `[[options]]` (each fully validated; empty in a variant).
     pub options: Vec<ScenarioOption>,
+    /// Inputs written as ranges (the values above are their central values); each replica
+    /// draws its own (see [`uncertain`]).
+    pub uncertain: Vec<Uncertain>,
+    /// The document tree with central values (without `options`), kept when there are
+    /// uncertain inputs so that each replica's draw can be validated like the scenario.
+    pub tree: Option<std::sync::Arc<toml::Value>>,
+    /// Changes an experiment made to this typed scenario, applied again to each draw.
+    pub edits: Vec<Edit>,
 }
 
 impl Scenario {
+    /// The scenario with every uncertain input fixed at its central value.
+    pub fn central(&self) -> Scenario {
+        let mut c = self.clone();
+        c.uncertain.clear();
+        c.tree = None;
+        c.edits.clear();
+        c
+    }
+
+    /// Applies `f` to this scenario, and to each replica's draw of its uncertain inputs.
+    pub fn edit(&mut self, f: impl Fn(&mut Scenario) + Send + Sync + 'static) {
+        f(self);
+        if !self.uncertain.is_empty() {
+            self.edits.push(Edit(std::sync::Arc::new(f)));
+        }
+    }
+
+    /// This scenario with uncertain input `path` fixed at `value` (`None` if it has no such
+    /// input or the value is invalid).
+    pub fn fixing(&self, path: &str, value: f64) -> Option<Scenario> {
+        let i = self.uncertain.iter().position(|u| u.key() == path)?;
+        let tree = self.tree.as_ref()?;
+        let mut inputs = self.uncertain.clone();
+        let fixed = inputs.remove(i);
+        let t = uncertain::substitute(tree, std::slice::from_ref(&fixed), &[value]);
+        let (mut v, problems) = options::validate_tree_plain(t.clone()).ok()?;
+        if !problems.is_empty() {
+            return None;
+        }
+        for e in &self.edits {
+            (e.0)(&mut v);
+        }
+        v.uncertain = inputs;
+        v.tree = (!v.uncertain.is_empty()).then(|| std::sync::Arc::new(t));
+        v.edits = if v.uncertain.is_empty() {
+            Vec::new()
+        } else {
+            self.edits.clone()
+        };
+        Some(v)
+    }
+
     pub fn date_of(&self, day: i32) -> Date {
         self.start.add_days(day)
     }
@@ -140,6 +192,9 @@ pub struct Initial {
     pub max_days_overdue: u32,
     /// ARMS reassessments already overdue on the start date.
     pub overdue_arms: u32,
+    /// Yearly growth of the inflow before the start: sets the age structure (time on the
+    /// register) of the starting caseload, and so its exits in the first years.
+    pub growth_per_year_before_start: f64,
 }
 
 impl Initial {
@@ -247,9 +302,38 @@ impl TierVisit {
     }
 }
 
+/// When the next scheduled visit (or ARMS reassessment) falls due after one is done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextDue {
+    /// On the plan's rhythm: one cadence after the previous *due date* when done early or on
+    /// time, one cadence after the visit when done late. Working early never adds visits.
+    Due,
+    /// One cadence after the visit itself (visits done early come round early).
+    Visit,
+}
+
+impl NextDue {
+    pub fn key(self) -> &'static str {
+        match self {
+            NextDue::Due => "due",
+            NextDue::Visit => "visit",
+        }
+    }
+
+    /// The next due day after an item due on `due` was done on `done`.
+    pub fn next(self, due: i32, done: i32, cadence: i32) -> i32 {
+        match self {
+            NextDue::Due if done <= due => due + cadence,
+            _ => done + cadence,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Visits {
     pub tiers: PerTier<TierVisit>,
+    /// How the next visit and reassessment are dated (default [`NextDue::Due`]).
+    pub next_due_from: NextDue,
     /// Coefficient of variation of the effort of one item (0: deterministic).
     pub effort_cv: f64,
     pub no_access_retry_days: u32,
@@ -348,8 +432,12 @@ pub struct Staff {
     pub productive_hours_per_week: f64,
     pub other_casework_hours_per_rso_year: f64,
     pub pool_hours_per_week: Schedule,
-    /// The pool works only while the backlog exceeds this (None: always).
+    /// The pool is called in when the backlog exceeds this (None: it always works).
     pub pool_backlog_threshold: Option<u32>,
+    /// Once working, the pool stands down when the backlog falls below this (hysteresis).
+    pub pool_off_below: u32,
+    /// Days from the call to the pool's first hours (briefing, rostering).
+    pub pool_lead_days: u32,
     pub overtime: Vec<Overtime>,
     /// How staff in post follow the establishment (the default is instant: no lag, no
     /// ramp-up, no attrition, no week-to-week variation).
@@ -452,6 +540,9 @@ pub struct Calendar {
 /// Order in which the team works through workable items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Policy {
+    /// The default: nothing not yet due is worked while anything is overdue; overdue items by
+    /// tier, then by how overdue; the rest by tier, then due date.
+    OverdueFirst,
     /// Tier first (very high first), then due date.
     RiskFirst,
     /// Due date first, then tier.
@@ -463,6 +554,7 @@ pub enum Policy {
 impl Policy {
     pub fn key(self) -> &'static str {
         match self {
+            Policy::OverdueFirst => "overdue-first",
             Policy::RiskFirst => "risk-first",
             Policy::EarliestDue => "earliest-due",
             Policy::MostOverdueFirst => "most-overdue-first",
@@ -477,4 +569,16 @@ pub struct Plan {
     pub deadline_day: i32,
     pub target_backlog: u32,
     pub no_very_high_overdue: bool,
+    /// Optional bound on overdue ARMS reassessments at the deadline.
+    pub max_arms_overdue: Option<u32>,
+}
+
+impl Plan {
+    /// Whether the plan's target holds for a backlog `total`, `very_high` of them very high,
+    /// with `arms` ARMS reassessments overdue.
+    pub fn met(&self, total: u32, very_high: u32, arms: u32) -> bool {
+        total <= self.target_backlog
+            && (!self.no_very_high_overdue || very_high == 0)
+            && self.max_arms_overdue.map_or(true, |m| arms <= m)
+    }
 }

@@ -254,7 +254,10 @@ fn flatten(
         let mut full = target.clone();
         full.0.extend(path.0);
         match v {
-            toml::Value::Table(t) if !t.is_empty() => flatten(t, &full, &key_at, out, bad),
+            // A range `{ low, high }` is a value, not a table to merge.
+            toml::Value::Table(t) if !t.is_empty() && super::uncertain::central_of(v).is_none() => {
+                flatten(t, &full, &key_at, out, bad)
+            }
             _ => out.push(Override {
                 target: full,
                 at: key_at,
@@ -326,8 +329,22 @@ fn not_container(walked: &KeyPath, seg: &Seg, path: &KeyPath) -> String {
     format!("`{walked}` is not {what}, so `{path}` cannot be set")
 }
 
-/// Deserializes and validates a merged document tree.
-fn validate_tree(tree: toml::Value) -> Result<(Scenario, Vec<(KeyPath, String)>), String> {
+/// Deserializes and validates a merged document tree, its ranges attached as uncertain
+/// inputs (see `scenario::uncertain`).
+pub(crate) fn validate_tree(
+    tree: toml::Value,
+) -> Result<(Scenario, Vec<(KeyPath, String)>), String> {
+    let (mut s, mut found) = validate_tree_plain(tree.clone())?;
+    if found.is_empty() {
+        found = super::uncertain::attach(&mut s, &tree);
+    }
+    Ok((s, found))
+}
+
+/// [`validate_tree`] without looking for ranges (they read as their central values).
+pub(crate) fn validate_tree_plain(
+    tree: toml::Value,
+) -> Result<(Scenario, Vec<(KeyPath, String)>), String> {
     let mut unknown = Vec::new();
     let raw: RawScenario = serde_ignored::deserialize(tree, |p| unknown.push(p.to_string()))
         .map_err(|e: toml::de::Error| {

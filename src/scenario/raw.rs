@@ -7,6 +7,7 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 
+use super::uncertain::central_of;
 use crate::time::Date;
 
 /// A leaf value: either the expected type or the raw TOML value that did not fit.
@@ -60,6 +61,9 @@ impl<'de> Deserialize<'de> for RawSchedule {
         match v {
             toml::Value::Integer(i) => Ok(RawSchedule::Constant(i as f64)),
             toml::Value::Float(f) => Ok(RawSchedule::Constant(f)),
+            toml::Value::Table(_) if central_of(&v).is_some() => {
+                Ok(RawSchedule::Constant(central_of(&v).unwrap_or(0.0)))
+            }
             toml::Value::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
@@ -69,6 +73,9 @@ impl<'de> Deserialize<'de> for RawSchedule {
                     let x = match pair.1 {
                         toml::Value::Integer(i) => i as f64,
                         toml::Value::Float(f) => f,
+                        ref t @ toml::Value::Table(_) if central_of(t).is_some() => {
+                            central_of(t).unwrap_or(0.0)
+                        }
                         _ => return Err(D::Error::custom("expected [date, number] pairs")),
                     };
                     out.push((pair.0, x));
@@ -82,7 +89,7 @@ impl<'de> Deserialize<'de> for RawSchedule {
     }
 }
 
-/// A number given as a TOML integer or float.
+/// A number given as a TOML integer or float (or a range, read as its central value).
 #[derive(Debug, Clone, Copy)]
 pub struct Num(pub f64);
 
@@ -91,6 +98,11 @@ impl<'de> Deserialize<'de> for Num {
         match toml::Value::deserialize(d)? {
             toml::Value::Integer(i) => Ok(Num(i as f64)),
             toml::Value::Float(f) => Ok(Num(f)),
+            // A range `{ low, high }` or `{ low, mode, high }` reads as its central value;
+            // `scenario::uncertain` keeps the range itself.
+            ref t @ toml::Value::Table(_) if central_of(t).is_some() => {
+                Ok(Num(central_of(t).unwrap_or(0.0)))
+            }
             _ => Err(serde::de::Error::custom("expected a number")),
         }
     }
@@ -113,7 +125,7 @@ pub struct RawScenario {
     pub seed: VInt,
     pub replicas: VInt,
     #[serde(default)]
-    pub caseload: RawTiers,
+    pub caseload: RawCaseload,
     #[serde(default)]
     pub backlog: RawBacklog,
     #[serde(default)]
@@ -150,6 +162,30 @@ pub struct RawTiers {
     pub medium: VNum,
     pub low_active: VNum,
     pub low_reactive: VNum,
+}
+
+/// The starting caseload: community RSOs per tier and the history behind them.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct RawCaseload {
+    pub very_high: VNum,
+    pub high: VNum,
+    pub medium: VNum,
+    pub low_active: VNum,
+    pub low_reactive: VNum,
+    pub growth_per_year_before_start: VNum,
+}
+
+impl RawCaseload {
+    /// The per-tier counts.
+    pub fn tiers(&self) -> RawTiers {
+        RawTiers {
+            very_high: self.very_high.clone(),
+            high: self.high.clone(),
+            medium: self.medium.clone(),
+            low_active: self.low_active.clone(),
+            low_reactive: self.low_reactive.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -218,6 +254,7 @@ pub struct RawTierVisit {
 
 #[derive(Debug, Default, Deserialize)]
 pub struct RawVisits {
+    pub next_due_from: VStr,
     pub effort_cv: VNum,
     pub no_access_retry_days: VNum,
     pub entry_due_days: VNum,
@@ -269,6 +306,8 @@ pub struct RawExits {
 pub struct RawPool {
     pub hours_per_week: VSched,
     pub backlog_threshold: VInt,
+    pub off_below: VInt,
+    pub lead_days: VNum,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -366,4 +405,5 @@ pub struct RawPlan {
     pub deadline: VDate,
     pub target_backlog: VInt,
     pub no_very_high_overdue: VBool,
+    pub max_arms_overdue: VInt,
 }

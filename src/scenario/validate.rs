@@ -109,7 +109,19 @@ pub fn load_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
         }
     };
     // Stage 2: meaning (and the options, each validated like the base).
-    let (mut scenario, found) = check(&raw, unknown);
+    let (mut scenario, mut found) = check(&raw, unknown);
+    if let Ok(mut tree) = toml::from_str::<toml::Table>(text) {
+        tree.remove("options");
+        let tree = toml::Value::Table(tree);
+        let malformed = super::uncertain::find(&tree).1;
+        if !malformed.is_empty() {
+            // Say what is wrong with the range rather than "wrong type" at the same place.
+            found.retain(|(p, _)| !malformed.iter().any(|(q, _)| q == p));
+            found.extend(malformed);
+        } else if found.is_empty() {
+            found = super::uncertain::attach(&mut scenario, &tree);
+        }
+    }
     let (options, option_problems) =
         super::options::validate(text, raw.options.as_ref(), &map, &found);
     if found.is_empty() && option_problems.is_empty() {
@@ -651,12 +663,26 @@ impl Validator {
             plan,
             sources,
             options: Vec::new(),
+            uncertain: Vec::new(),
+            tree: None,
+            edits: Vec::new(),
         }
     }
 
     fn initial(&mut self, r: &RawScenario) -> Initial {
         let cp = KeyPath::root().key("caseload");
-        let counts = self.tiers(&r.caseload, &cp, [0.0; 5], NONNEG);
+        let counts = self.tiers(&r.caseload.tiers(), &cp, [0.0; 5], NONNEG);
+        let growth_per_year_before_start = self.num(
+            &r.caseload.growth_per_year_before_start,
+            &cp.key("growth_per_year_before_start"),
+            Some(0.03),
+            Range {
+                lo: -0.5,
+                hi: 1.0,
+                lo_open: false,
+                what: "a yearly growth rate from -0.5 to 1 (e.g. 0.03 for +3%/yr)",
+            },
+        );
         let mut by_tier = [0u32; 5];
         for i in 0..5 {
             if counts[i].fract() != 0.0 {
@@ -719,6 +745,7 @@ impl Validator {
             overdue_by_tier,
             max_days_overdue: max_days,
             overdue_arms,
+            growth_per_year_before_start,
         }
     }
 
@@ -885,8 +912,23 @@ impl Validator {
                 window_days: 0,
             },
         ];
+        let np = p.key("next_due_from");
+        let next_due_from = match self.string(&r.next_due_from, &np, Some("due")).as_str() {
+            "due" => NextDue::Due,
+            "visit" => NextDue::Visit,
+            other => {
+                if matches!(r.next_due_from, Some(Val::Ok(_))) {
+                    self.problem(
+                        &np,
+                        format!("is not a known rule (got `\"{other}\"`; expected \"due\": one cadence after the previous due date, or \"visit\": one cadence after the visit)"),
+                    );
+                }
+                NextDue::Due
+            }
+        };
         Visits {
             tiers,
+            next_due_from,
             effort_cv: self.num(
                 &r.effort_cv,
                 &p.key("effort_cv"),
@@ -1134,6 +1176,28 @@ impl Validator {
                 i64::from(u32::MAX),
             ) as u32
         });
+        let off_below = match (threshold, pool.and_then(|x| x.off_below.as_ref())) {
+            (_, Some(v)) => {
+                let hi = i64::from(threshold.unwrap_or(u32::MAX));
+                self.int(&Some(v.clone()), &pp.key("off_below"), Some(0), 0, hi) as u32
+            }
+            (Some(t), None) => t / 2,
+            (None, None) => 0,
+        };
+        let lead_default = if threshold.is_some() { 14.0 } else { 0.0 };
+        let lead_days = self
+            .num(
+                &pool.and_then(|x| x.lead_days.clone()),
+                &pp.key("lead_days"),
+                Some(lead_default),
+                Range {
+                    lo: 0.0,
+                    hi: 365.0,
+                    lo_open: false,
+                    what: "a number of days from 0 to 365",
+                },
+            )
+            .round() as u32;
         let mut overtime = Vec::new();
         for (i, o) in r.overtime.iter().flatten().enumerate() {
             let op = p.key("overtime").index(i);
@@ -1177,11 +1241,13 @@ impl Validator {
             other_casework_hours_per_rso_year: self.num(
                 &r.other_casework_hours_per_rso_year,
                 &p.key("other_casework_hours_per_rso_year"),
-                Some(8.9),
+                Some(8.0),
                 NONNEG,
             ),
             pool_hours_per_week: pool_hours,
             pool_backlog_threshold: threshold,
+            pool_off_below: off_below,
+            pool_lead_days: lead_days,
             overtime,
             workforce: match &r.workforce {
                 None => Workforce::INSTANT,
@@ -1540,7 +1606,8 @@ impl Validator {
 
     fn policy(&mut self, r: &RawPolicy) -> Policy {
         let p = KeyPath::root().key("policy").key("priority");
-        match self.string(&r.priority, &p, Some("risk-first")).as_str() {
+        match self.string(&r.priority, &p, Some("overdue-first")).as_str() {
+            "overdue-first" => Policy::OverdueFirst,
             "risk-first" => Policy::RiskFirst,
             "earliest-due" => Policy::EarliestDue,
             "most-overdue-first" => Policy::MostOverdueFirst,
@@ -1548,10 +1615,10 @@ impl Validator {
                 if matches!(r.priority, Some(Val::Ok(_))) {
                     self.problem(
                         &p,
-                        format!("is not a known policy (got `\"{other}\"`; expected \"risk-first\", \"earliest-due\" or \"most-overdue-first\")"),
+                        format!("is not a known policy (got `\"{other}\"`; expected \"overdue-first\", \"risk-first\", \"earliest-due\" or \"most-overdue-first\")"),
                     );
                 }
-                Policy::RiskFirst
+                Policy::OverdueFirst
             }
         }
     }
@@ -1590,6 +1657,15 @@ impl Validator {
                 &p.key("no_very_high_overdue"),
                 false,
             ),
+            max_arms_overdue: r.max_arms_overdue.as_ref().map(|v| {
+                self.int(
+                    &Some(v.clone()),
+                    &p.key("max_arms_overdue"),
+                    Some(0),
+                    0,
+                    i64::from(u32::MAX),
+                ) as u32
+            }),
         }
     }
 }
@@ -1650,7 +1726,7 @@ target_backlog = 5
         assert_eq!(s.initial.by_tier[2], 100);
         assert_eq!(s.visits.tiers[0].cadence_days, Some(30));
         assert_eq!(s.plan.deadline_day, 396);
-        assert_eq!(s.policy, Policy::RiskFirst);
+        assert_eq!(s.policy, Policy::OverdueFirst);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use super::{caseload, repo, write_scenario, SMALL};
 /// SMALL with an option identical to the base (it sets the default value) and a real one.
 fn with_options() -> String {
     format!(
-        "{SMALL}\n[[options]]\nname = \"same, as written\"\ndescription = \"sets the default, changes nothing\"\nset = {{ \"staff.other_casework_hours_per_rso_year\" = 8.9 }}\n\n[[options]]\nname = \"+2 FTE\"\nset = {{ \"staff.establishment\" = [[2024-01-01, 7]] }}\n"
+        "{SMALL}\n[[options]]\nname = \"same, as written\"\ndescription = \"sets the default, changes nothing\"\nset = {{ \"staff.other_casework_hours_per_rso_year\" = 8.0 }}\n\n[[options]]\nname = \"+2 FTE\"\nset = {{ \"staff.establishment\" = [[2024-01-01, 7]] }}\n"
     )
 }
 

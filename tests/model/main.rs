@@ -8,6 +8,7 @@
 
 mod approved_premises;
 mod conservation;
+mod consistency_check;
 mod custody;
 mod determinism;
 mod early_release_shock;
@@ -16,6 +17,9 @@ mod fluid_limit;
 mod littles_law;
 mod plan_verdict;
 mod policies;
+mod register_history;
+mod uncertain_inputs;
+mod visits_on_schedule;
 mod workforce;
 mod zero_capacity;
 
