@@ -441,6 +441,7 @@ fn pearson(x: &[f64], y: &[f64]) -> f64 {
 
 /// Solves the symmetric positive (semi-)definite system `a x = b` by Cholesky, with a small
 /// ridge added to the diagonal; `None` if it is still singular.
+#[allow(clippy::needless_range_loop)] // matrix code reads best with indices
 fn solve_spd(mut a: Vec<Vec<f64>>, b: &[f64]) -> Option<Vec<f64>> {
     let n = b.len();
     let mean_diag = (0..n).map(|i| a[i][i]).sum::<f64>() / n as f64;
@@ -454,7 +455,7 @@ fn solve_spd(mut a: Vec<Vec<f64>>, b: &[f64]) -> Option<Vec<f64>> {
         for k in 0..j {
             d -= a[j][k] * a[j][k];
         }
-        if !(d > 0.0) || !d.is_finite() {
+        if d <= 0.0 || !d.is_finite() {
             return None;
         }
         let d = d.sqrt();

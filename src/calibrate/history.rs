@@ -87,7 +87,7 @@ pub struct Observation {
 
 /// Sorts by metric then date and sets each flow's `since`.
 fn finish(observations: &mut [Observation]) {
-    observations.sort_by(|a, b| (a.metric, a.date).cmp(&(b.metric, b.date)));
+    observations.sort_by_key(|a| (a.metric, a.date));
     let mut prev: Option<(Metric, Date)> = None;
     for o in observations.iter_mut() {
         o.since = match prev {
