@@ -60,6 +60,7 @@ pub struct Prior {
     /// The input's key path, e.g. `staff.productive_hours_per_week`.
     pub name: String,
     pub low: f64,
+    /// `None`: uniform; `Some(c)`: triangular with mode `c`.
     pub mode: Option<f64>,
     pub high: f64,
 }

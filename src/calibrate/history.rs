@@ -251,10 +251,12 @@ impl History {
         Ok(History { observations })
     }
 
+    /// Number of observations.
     pub fn len(&self) -> usize {
         self.observations.len()
     }
 
+    /// Whether there are no observations.
     pub fn is_empty(&self) -> bool {
         self.observations.is_empty()
     }
@@ -306,7 +308,10 @@ impl History {
     /// snapshots (week 0 is the start) cannot simulate: before the start, or after the
     /// last snapshot. Located at the observation's line.
     pub fn check_within(&self, start: Date, weeks: usize) -> Vec<Located> {
-        let last = start.add_days(7 * (weeks.max(1) as i32 - 1));
+        let span = i32::try_from(weeks.max(1) - 1)
+            .unwrap_or(i32::MAX)
+            .min(1_000_000);
+        let last = start.add_days(7 * span);
         self.observations
             .iter()
             .filter(|o| o.date < start || o.date > last)

@@ -6,10 +6,36 @@
 //! simulator reaches it as a closure, and it never prints, reads the clock or writes files.
 //! [`csv`] is the small, strict CSV reader shared with the caseload extract
 //! ([`crate::scenario::extract`]).
+//!
+//! How the parts fit: the history gives the observed statistics ([`history::History::values`])
+//! and, for any replica's weekly series, their simulated counterparts
+//! ([`history::History::simulated`]); a simulator closure maps input values and a seed to those
+//! counterparts; [`abc::calibrate`] turns priors, observations and the closure into a
+//! posterior.
+//!
+//! ```
+//! use caseload::calibrate::{abc, history::History};
+//! use caseload::time::Date;
+//!
+//! // Observed: 30 overdue visits four weeks after the start.
+//! let h = History::parse(b"date,metric,value\n2024-01-29,backlog,30\n", "h.csv").unwrap();
+//! let start = Date::parse("2024-01-01").unwrap();
+//! // A stand-in for the simulator: the backlog falls from 50 by `rate` a week.
+//! let sim = |p: &[f64], _seed: u64| h.simulated(start, 10, |w, _| 50.0 - p[0] * w as f64);
+//! let priors = vec![abc::Prior::new("rate", 0.0, None, 10.0).unwrap()];
+//! let config = abc::AbcConfig::default();
+//! let (_, post) = abc::calibrate(&priors, &h.values(), 2000, 1, &sim, &config).unwrap();
+//! // 50 − 4 · rate = 30: the data pin the rate to 5.
+//! assert!((post.summaries[0].posterior[1] - 5.0).abs() < 0.01);
+//! assert!(post.summaries[0].narrowing < 0.01);
+//! ```
 
+/// Approximate Bayesian computation: priors, the table of draws, the posterior.
 pub mod abc;
 pub(crate) mod csv;
+/// The observed history file and its simulated counterparts.
 pub mod history;
+/// Forecast scores: CRPS, PIT, band coverage, naive baselines, skill.
 pub mod score;
 
 /// Levenshtein edit distance between two short strings (for "did you mean" hints).

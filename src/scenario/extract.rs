@@ -24,6 +24,7 @@ pub enum Location {
 }
 
 impl Location {
+    /// Every location, in this order.
     pub const ALL: [Location; 3] = [
         Location::Community,
         Location::ApprovedPremises,
@@ -468,6 +469,7 @@ impl ExtractSummary {
         self.community_by_tier.iter().sum::<u32>() + self.in_custody + self.in_approved_premises
     }
 
+    /// Overdue visits in total (`[backlog] overdue`).
     pub fn overdue(&self) -> u32 {
         self.overdue_by_tier.iter().sum()
     }
