@@ -6,6 +6,7 @@
 //! central bands, the two naive baselines (persistence and the last year's linear trend) and
 //! the skill score `1 − CRPS_model / CRPS_baseline`. Pure functions of numbers and dates.
 
+use crate::calibrate::history::{is_flow, History, Observation};
 use crate::time::Date;
 
 /// CRPS of the empirical distribution of `sample` for the observation `y`, by the energy
@@ -184,6 +185,110 @@ pub fn skill(crps_model: f64, crps_baseline: f64) -> Option<f64> {
         .then(|| 1.0 - crps_model / crps_baseline)
 }
 
+/// The score of one held-back observation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObservationScore {
+    /// e.g. "backlog on 2024-06-30".
+    pub label: String,
+    pub observed: f64,
+    /// Position in the predictive sample (0..1).
+    pub pit: f64,
+    pub crps: f64,
+    /// The naive forecasts (`None`: nothing of the metric was observed before the cutoff).
+    pub persistence: Option<f64>,
+    pub trend: Option<f64>,
+}
+
+/// The scores of a forecast over the observations held back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scorecard {
+    pub observations: Vec<ObservationScore>,
+    /// Coverage of the 50/80/90% central bands ([`BAND_LEVELS`]).
+    pub coverage: Vec<Coverage>,
+    /// Mean CRPS of the model and of each baseline over the observations every one of them
+    /// forecast (those with a baseline).
+    pub crps_model: f64,
+    pub crps_persistence: f64,
+    pub crps_trend: f64,
+    /// `1 − CRPS_model / CRPS_baseline`.
+    pub skill_persistence: Option<f64>,
+    pub skill_trend: Option<f64>,
+}
+
+/// Days a flow row totals (from its previous row, or the start), at least 1.
+fn period_days(o: &Observation, start: Date) -> f64 {
+    let from = o.since.unwrap_or(start).max(start);
+    f64::from(o.date.days_since(from).max(1))
+}
+
+/// Scores the predictive samples of the observations `held` (one sample per observation,
+/// in [`History::observations`] order) against them, with the naive baselines fitted to
+/// `train` up to `cutoff`. For a flow the baselines work on daily rates (each row's total
+/// over the days it covers, counted from `start` for a metric's first row) and scale back to
+/// the days of the held-back row.
+pub fn score_forecast(
+    train: &History,
+    held: &History,
+    predictive: &[Vec<f64>],
+    start: Date,
+    cutoff: Date,
+) -> Scorecard {
+    let mut observations = Vec::with_capacity(held.len());
+    for (o, sample) in held.observations.iter().zip(predictive) {
+        let flow = is_flow(o.metric);
+        let past: Vec<(Date, f64)> = train
+            .observations
+            .iter()
+            .filter(|t| t.metric == o.metric && t.date <= cutoff)
+            .map(|t| {
+                let v = if flow {
+                    t.value / period_days(t, start)
+                } else {
+                    t.value
+                };
+                (t.date, v)
+            })
+            .collect();
+        let scale = if flow { period_days(o, start) } else { 1.0 };
+        observations.push(ObservationScore {
+            label: format!("{} on {}", o.metric.name(), o.date),
+            observed: o.value,
+            pit: pit(sample, o.value),
+            crps: crps_sample(sample, o.value),
+            persistence: persistence(&past, cutoff).map(|v| v * scale),
+            trend: linear_trend(&past, cutoff, o.date).map(|v| (v * scale).max(0.0)),
+        });
+    }
+    let pairs: Vec<(&[f64], f64)> = predictive
+        .iter()
+        .zip(&held.observations)
+        .map(|(s, o)| (s.as_slice(), o.value))
+        .collect();
+    let with_baseline: Vec<&ObservationScore> = observations
+        .iter()
+        .filter(|s| s.persistence.is_some() && s.trend.is_some() && s.crps.is_finite())
+        .collect();
+    let mean = |f: &dyn Fn(&ObservationScore) -> f64| {
+        if with_baseline.is_empty() {
+            f64::NAN
+        } else {
+            with_baseline.iter().map(|s| f(s)).sum::<f64>() / with_baseline.len() as f64
+        }
+    };
+    let crps_model = mean(&|s| s.crps);
+    let crps_persistence = mean(&|s| (s.persistence.unwrap_or(f64::NAN) - s.observed).abs());
+    let crps_trend = mean(&|s| (s.trend.unwrap_or(f64::NAN) - s.observed).abs());
+    Scorecard {
+        coverage: coverage(&pairs, &BAND_LEVELS),
+        skill_persistence: skill(crps_model, crps_persistence),
+        skill_trend: skill(crps_model, crps_trend),
+        observations,
+        crps_model,
+        crps_persistence,
+        crps_trend,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,5 +421,47 @@ mod tests {
         );
         assert_eq!(skill(1.0, 4.0), Some(0.75));
         assert_eq!(skill(1.0, 0.0), None);
+    }
+
+    #[test]
+    fn scores_a_backtest_against_both_baselines() {
+        use crate::observe::Metric;
+        let start = d("2024-01-01");
+        let obs = |day: i32, metric, value| Observation {
+            date: start.add_days(day),
+            metric,
+            value,
+            line: 0,
+            since: None,
+        };
+        // Backlog 100, 110, 120 at days 0, 50, 100; visits 70 per 7 days (10 a day).
+        let h = History::from_observations(vec![
+            obs(0, Metric::Backlog, 100.0),
+            obs(50, Metric::Backlog, 110.0),
+            obs(100, Metric::Backlog, 120.0),
+            obs(150, Metric::Backlog, 130.0),
+            obs(70, Metric::VisitsDone, 700.0),
+            obs(140, Metric::VisitsDone, 700.0),
+        ])
+        .unwrap();
+        let cutoff = start.add_days(100);
+        let (train, held) = h.split_at(cutoff);
+        assert_eq!(held.len(), 2);
+        // A sharp, right forecast of both.
+        let predictive = vec![vec![130.0; 10], vec![700.0; 10]];
+        let card = score_forecast(&train, &held, &predictive, start, cutoff);
+        let b = &card.observations[0];
+        assert_eq!(b.label, "backlog on 2024-05-30");
+        assert_eq!(b.persistence, Some(120.0));
+        assert!((b.trend.unwrap() - 130.0).abs() < 1e-9);
+        let v = &card.observations[1];
+        // 700 over 70 days = 10 a day, over the 70 days of the held-back row.
+        assert!((v.persistence.unwrap() - 700.0).abs() < 1e-9);
+        assert_eq!(v.crps, 0.0);
+        assert_eq!(card.crps_model, 0.0);
+        assert!((card.crps_persistence - 5.0).abs() < 1e-9); // |120 − 130| and 0, averaged
+        assert_eq!(card.skill_persistence, Some(1.0));
+        assert_eq!(card.skill_trend, None); // the trend is exact too: no skill defined
+        assert_eq!(card.coverage[2].inside, 2);
     }
 }
