@@ -33,6 +33,9 @@
 /// Approximate Bayesian computation: priors, the table of draws, the posterior.
 pub mod abc;
 pub(crate) mod csv;
+
+/// A problem at a line and column of a data file (history, extract, posterior).
+pub use csv::Located;
 /// The observed history file and its simulated counterparts.
 pub mod history;
 /// Forecast scores: CRPS, PIT, band coverage, naive baselines, skill.
