@@ -35,6 +35,7 @@
 //! ```
 
 pub mod app;
+pub mod calibrate;
 pub mod cli;
 pub mod engine;
 pub mod experiment;
