@@ -12,9 +12,7 @@ use super::{num, percent, percent_range};
 
 /// Pretty JSON with a final newline.
 fn json<T: serde::Serialize>(value: &T) -> String {
-    let mut out = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".into());
-    out.push('\n');
-    out
+    super::json_text(value)
 }
 
 /// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
@@ -101,7 +99,7 @@ pub fn comparison_csv(c: &Comparison) -> String {
         out.push_str(&row.join(","));
         out.push('\n');
     }
-    out
+    super::tables::excel_csv(out)
 }
 
 /// `compare_fan`: the median and 25–75% band of the backlog of every option on one dated
@@ -122,23 +120,28 @@ pub fn compare_fan(s: &Scenario, run: &CompareRun) -> Chart {
                 color: i,
                 x: (0..r.fan.bands.len()).map(|w| 7.0 * w as f64).collect(),
                 line: col(|b| b.p50()),
-                bands: vec![charts::Band {
-                    lower: col(|b| b.p25()),
-                    upper: col(|b| b.p75()),
-                    label: None,
-                }],
+                // Only the base keeps its band: five translucent bands blend to mud.
+                bands: if o.is_base {
+                    vec![charts::Band {
+                        lower: col(|b| b.p25()),
+                        upper: col(|b| b.p75()),
+                        label: Some("current plan: middle half of runs".into()),
+                    }]
+                } else {
+                    vec![]
+                },
                 dashed: o.is_base,
             }
         })
         .collect();
     Chart::Line(LineChart {
         title: format!(
-            "Overdue visits under each option: median and middle half of replicas (target ≤ {} by {})",
+            "Overdue visits under each option: the middle run of each (target ≤ {} by {})",
             s.plan.target_backlog,
             s.plan.deadline.long()
         ),
         subtitle: Some(format!(
-            "{} replicas per option, common random numbers, seed {} · in brackets: chance of meeting the plan",
+            "{} runs per option on the same random demand, seed {} · shaded: middle half of the current plan's runs · in brackets: chance of meeting the plan",
             c.replicas, c.seed
         )),
         x_axis: XAxis::Dated { start: s.start },
@@ -207,7 +210,7 @@ pub fn sweep_csv(w: &Sweep) -> String {
             num(b.p95)
         ));
     }
-    out
+    super::tables::excel_csv(out)
 }
 
 /// `sweep` chart: P(success) (%) with its 95% band against the parameter.
@@ -270,7 +273,7 @@ pub fn min_staff_csv(m: &MinStaff) -> String {
             num(e.backlog_at_deadline_p50)
         ));
     }
-    out
+    super::tables::excel_csv(out)
 }
 
 /// The min-staff answer in plain words (one paragraph).
@@ -317,6 +320,50 @@ pub fn min_staff_words(m: &MinStaff) -> String {
     }
 }
 
+/// The min-staff chart: the chance of meeting the plan (95% interval) at every extra FTE
+/// simulated, against the required confidence.
+pub fn min_staff_chart(m: &MinStaff) -> Chart {
+    let mut ev: Vec<_> = m.evaluations.iter().collect();
+    ev.sort_by(|a, b| a.extra_fte.total_cmp(&b.extra_fte));
+    let title = match m.answer {
+        Some(a) if a == 0.0 => "No extra staff needed to meet the plan with the confidence asked".to_string(),
+        Some(a) => format!(
+            "+{} FTE from {} is the least that meets the plan with {} confidence",
+            num(a),
+            m.from_long(),
+            percent(m.confidence)
+        ),
+        None => format!(
+            "Even +{} FTE does not meet the plan with {} confidence",
+            num(m.max_extra),
+            percent(m.confidence)
+        ),
+    };
+    Chart::Interval(IntervalChart {
+        title,
+        x_label: format!(
+            "Chance of meeting the plan (95% interval; enough when the lower end is at least {})",
+            percent(m.confidence)
+        ),
+        rows: ev
+            .iter()
+            .map(|e| IntervalRow {
+                label: format!(
+                    "+{} FTE ({} funded)",
+                    num(e.extra_fte),
+                    num(m.establishment_at_from + e.extra_fte)
+                ),
+                estimate: e.p_success.estimate,
+                lower: e.p_success.lower,
+                upper: e.p_success.upper,
+                color: if Some(e.extra_fte) == m.answer { 2 } else { 0 },
+            })
+            .collect(),
+        percent: true,
+        reference: Some((m.confidence, format!("{} required", percent(m.confidence)))),
+    })
+}
+
 /// `sensitivity.csv`: largest effect first.
 pub fn sensitivity_csv(x: &Sensitivity) -> String {
     let mut out = String::from(
@@ -338,7 +385,7 @@ pub fn sensitivity_csv(x: &Sensitivity) -> String {
             num(x.base_backlog_p50)
         ));
     }
-    out
+    super::tables::excel_csv(out)
 }
 
 /// Rows drawn in the tornado chart (the CSV keeps every row).
@@ -366,19 +413,22 @@ pub fn tornado(s: &Scenario, x: &Sensitivity) -> Chart {
             .iter()
             .map(|r| {
                 let still = r.change_low == 0.0 && r.change_high == 0.0;
+                let (label, unit) = super::labels::describe(&r.parameter);
+                let u = super::labels::short_unit(unit);
+                let v = |x: f64| format!("{}{u}", super::labels::rounded(x));
                 TornadoRow {
-                    label: r.parameter.clone(),
+                    label,
                     low: r.change_low,
                     high: r.change_high,
                     low_label: if still {
                         String::new()
                     } else {
-                        format!("−{pct}: {}", num(r.low_value))
+                        format!("−{pct}: {}", v(r.low_value))
                     },
                     high_label: if still {
-                        format!("no change ({} to {})", num(r.low_value), num(r.high_value))
+                        format!("no change ({} to {})", v(r.low_value), v(r.high_value))
                     } else {
-                        format!("+{pct}: {}", num(r.high_value))
+                        format!("+{pct}: {}", v(r.high_value))
                     },
                 }
             })
