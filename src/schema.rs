@@ -12,7 +12,7 @@ use schemars::schema::Schema;
 use schemars::JsonSchema;
 use serde_json::{json, Value};
 
-use crate::scenario::raw::{Num, RawDate, RawSchedule, RawScenario, Val};
+use crate::scenario::raw::{Num, RawDate, RawScenario, RawSchedule, Val};
 
 fn from_json(v: Value) -> Schema {
     serde_json::from_value(v).unwrap_or(Schema::Bool(true))
@@ -154,10 +154,10 @@ pub fn scenario_schema() -> Value {
     let mut v = serde_json::to_value(root).unwrap_or(Value::Null);
     close_tables(&mut v);
     if let Value::Object(o) = &mut v {
-        o.insert(
-            "title".into(),
-            Value::String("caseload scenario".into()),
-        );
+        // Every key may be left out (validation supplies defaults); `options` is only
+        // listed as required because its schema is given by hand.
+        o.remove("required");
+        o.insert("title".into(), Value::String("caseload scenario".into()));
         o.insert(
             "description".into(),
             Value::String(
@@ -180,7 +180,9 @@ pub fn toml_to_json(v: &toml::Value) -> Value {
     match v {
         toml::Value::String(s) => Value::String(s.clone()),
         toml::Value::Integer(i) => Value::from(*i),
-        toml::Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
+        toml::Value::Float(f) => {
+            serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number)
+        }
         toml::Value::Boolean(b) => Value::Bool(*b),
         toml::Value::Datetime(d) => Value::String(d.to_string()),
         toml::Value::Array(a) => Value::Array(a.iter().map(toml_to_json).collect()),

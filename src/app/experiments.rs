@@ -144,7 +144,9 @@ impl Plan {
                 return l.clone();
             }
         }
-        self.stages.last().map_or_else(String::new, |(l, _)| l.clone())
+        self.stages
+            .last()
+            .map_or_else(String::new, |(l, _)| l.clone())
     }
 }
 
@@ -315,7 +317,10 @@ pub(super) fn sweep_command(a: &SweepArgs) -> Result<(), AppError> {
     }
     let setup = Setup::new(&a.scenario, &s, &a.sim)?;
     let plan = points.iter().fold(Plan::new(), |p, (v, _)| {
-        p.stage(format!("{} = {}", a.param, num(*v)), u64::from(setup.replicas))
+        p.stage(
+            format!("{} = {}", a.param, num(*v)),
+            u64::from(setup.replicas),
+        )
     });
     let w = setup.run(&plan, |tick| {
         experiment::sweep(&a.param, &points, setup.replicas, setup.seed, tick)
@@ -386,7 +391,11 @@ pub(super) fn min_staff_command(a: &MinStaffArgs) -> Result<(), AppError> {
         writer::Output::new("min_staff.json", render::min_staff_json(&m)),
         writer::Output::new("min_staff.csv", render::min_staff_csv(&m)),
     ];
-    outputs.extend(chart_outputs("min_staff", &render::min_staff_chart(&m), None)?);
+    outputs.extend(chart_outputs(
+        "min_staff",
+        &render::min_staff_chart(&m),
+        None,
+    )?);
     let words = render::min_staff_words(&m);
     if m.answer.is_none() {
         setup.write(&outputs)?;

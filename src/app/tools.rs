@@ -19,13 +19,7 @@ pub(super) fn run_facts(
 ) -> RunFacts {
     // The file was just read and validated; should it vanish since, the hash is of nothing.
     let bytes = std::fs::read(path).unwrap_or_default();
-    let f = RunFacts::new(
-        &s.name,
-        &path.display().to_string(),
-        &bytes,
-        replicas,
-        seed,
-    );
+    let f = RunFacts::new(&s.name, &path.display().to_string(), &bytes, replicas, seed);
     if sim.reproducible {
         return f;
     }
@@ -57,8 +51,12 @@ pub(super) fn man() -> Result<(), super::AppError> {
     use clap::CommandFactory;
     let cmd = crate::cli::Cli::command();
     let mut buf = Vec::new();
-    let fail = |e: std::io::Error| super::AppError::Run(anyhow::Error::new(e).context("cannot render the man page"));
-    clap_mangen::Man::new(cmd.clone()).render(&mut buf).map_err(fail)?;
+    let fail = |e: std::io::Error| {
+        super::AppError::Run(anyhow::Error::new(e).context("cannot render the man page"))
+    };
+    clap_mangen::Man::new(cmd.clone())
+        .render(&mut buf)
+        .map_err(fail)?;
     for sub in cmd.get_subcommands().filter(|c| c.get_name() != "help") {
         let name = format!("caseload-{}", sub.get_name());
         let sub = sub.clone().name(name);

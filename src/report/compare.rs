@@ -326,7 +326,7 @@ pub fn min_staff_chart(m: &MinStaff) -> Chart {
     let mut ev: Vec<_> = m.evaluations.iter().collect();
     ev.sort_by(|a, b| a.extra_fte.total_cmp(&b.extra_fte));
     let title = match m.answer {
-        Some(a) if a == 0.0 => "No extra staff needed to meet the plan with the confidence asked".to_string(),
+        Some(0.0) => "No extra staff needed to meet the plan with the confidence asked".to_string(),
         Some(a) => format!(
             "+{} FTE from {} is the least that meets the plan with {} confidence",
             num(a),

@@ -13,7 +13,11 @@ const LEAVES: &[(&str, &str, &str)] = &[
     ("seed", "Master random seed", "seed"),
     ("replicas", "Simulated runs (replicas)", "runs"),
     ("caseload", "RSOs in the community at the start", "RSOs"),
-    ("backlog.overdue", "Home visits overdue at the start", "overdue visits"),
+    (
+        "backlog.overdue",
+        "Home visits overdue at the start",
+        "overdue visits",
+    ),
     (
         "backlog.max_days_overdue",
         "Longest overdue visit at the start",
@@ -59,13 +63,21 @@ const LEAVES: &[(&str, &str, &str)] = &[
         "Share of visits with no one home (all tiers)",
         "share",
     ),
-    ("arms.enabled", "Yearly risk reassessments modelled", "yes/no"),
+    (
+        "arms.enabled",
+        "Yearly risk reassessments modelled",
+        "yes/no",
+    ),
     (
         "arms.interval_days",
         "Time between risk reassessments (ARMS)",
         "days",
     ),
-    ("arms.hours", "Staff time per risk reassessment", "staff-hours"),
+    (
+        "arms.hours",
+        "Staff time per risk reassessment",
+        "staff-hours",
+    ),
     (
         "arms.reactive_hours",
         "Staff time per reassessment of a reactive case",
@@ -293,8 +305,16 @@ const TIERS: &[(&str, &str)] = &[
 const VISIT_LEAVES: &[(&str, &str, &str)] = &[
     ("cadence_days", "time between home visits", "days"),
     ("hours", "staff time per visit", "staff-hours per officer"),
-    ("double_crewed_share", "share of visits by two officers", "share"),
-    ("no_access_share", "share of visits with no one home", "share"),
+    (
+        "double_crewed_share",
+        "share of visits by two officers",
+        "share",
+    ),
+    (
+        "no_access_share",
+        "share of visits with no one home",
+        "share",
+    ),
     ("window_days", "visit can be made early by up to", "days"),
 ];
 
@@ -310,7 +330,11 @@ const STREAMS: &[(&str, &str)] = &[
 const STREAM_LEAVES: &[(&str, &str, &str)] = &[
     ("reports_per_month", "reports", "per month"),
     ("charge_rate", "share of reports charged", "share"),
-    ("conviction_share", "share convicted and registered", "share"),
+    (
+        "conviction_share",
+        "share convicted and registered",
+        "share",
+    ),
     ("detections_per_month", "detections", "per month"),
     ("growth_per_year", "yearly growth", "share per year"),
     ("trend_per_year", "yearly trend", "share per year"),
@@ -344,9 +368,10 @@ pub fn describe(path: &str) -> (String, &'static str) {
             }
         }
         ["visits", tier, leaf] => {
-            if let (Some((_, t)), Some((_, l, u))) =
-                (TIERS.iter().find(|(k, _)| k == tier), find(VISIT_LEAVES, leaf))
-            {
+            if let (Some((_, t)), Some((_, l, u))) = (
+                TIERS.iter().find(|(k, _)| k == tier),
+                find(VISIT_LEAVES, leaf),
+            ) {
                 return (format!("{t}: {l}"), u);
             }
         }
@@ -419,7 +444,10 @@ pub fn rounded(x: f64) -> String {
 /// A short unit to follow a number ("h", "FTE", "days"), or empty.
 pub fn short_unit(unit: &str) -> &'static str {
     match unit {
-        "hours per FTE-week" | "staff-hours" | "staff-hours per officer" | "hours per week"
+        "hours per FTE-week"
+        | "staff-hours"
+        | "staff-hours per officer"
+        | "hours per week"
         | "hours per RSO-year" => " h",
         "FTE" => " FTE",
         "days" => " days",
@@ -449,16 +477,25 @@ mod tests {
             label("visits.medium.cadence_days"),
             "Medium risk: time between home visits"
         );
-        assert_eq!(label("caseload.high"), "High risk: RSOs in the community at the start");
+        assert_eq!(
+            label("caseload.high"),
+            "High risk: RSOs in the community at the start"
+        );
         assert_eq!(
             label("registrations.rasso.charge_rate"),
             "Rape and serious sexual offences: share of reports charged"
         );
         assert_eq!(
             describe("registrations.online_csa (rate)"),
-            ("Online child sexual abuse: new registrations".to_string(), "per month")
+            (
+                "Online child sexual abuse: new registrations".to_string(),
+                "per month"
+            )
         );
-        assert_eq!(label("staff.overtime[0].hours_per_week"), "Staff overtime 0 hours per week");
+        assert_eq!(
+            label("staff.overtime[0].hours_per_week"),
+            "Staff overtime 0 hours per week"
+        );
     }
 
     #[test]

@@ -241,7 +241,10 @@ fn conditions(s: &Scenario, r: &McResult) -> Vec<ConditionJson> {
     }];
     if s.plan.no_very_high_overdue {
         c.push(ConditionJson {
-            condition: format!("no very-high-risk visit overdue at the end of {}", s.plan.deadline.long()),
+            condition: format!(
+                "no very-high-risk visit overdue at the end of {}",
+                s.plan.deadline.long()
+            ),
             met_share: share(&|o| o.very_high_at_deadline == 0),
         });
     }

@@ -505,10 +505,16 @@ pub fn parameters_of_run(s: &Scenario, replicas: u32, seed: u64) -> Vec<Group> {
         for p in &mut g.params {
             match p.path.as_str() {
                 "replicas" if replicas != s.replicas => {
-                    p.value = format!("{replicas} (set on the command line; the scenario says {})", s.replicas);
+                    p.value = format!(
+                        "{replicas} (set on the command line; the scenario says {})",
+                        s.replicas
+                    );
                 }
                 "seed" if seed != s.seed => {
-                    p.value = format!("{seed} (set on the command line; the scenario says {})", s.seed);
+                    p.value = format!(
+                        "{seed} (set on the command line; the scenario says {})",
+                        s.seed
+                    );
                 }
                 _ => {}
             }

@@ -86,7 +86,9 @@ pub fn cited_ids(text: &str) -> Vec<String> {
 }
 
 fn text_at(chars: &[char], i: usize, s: &str) -> bool {
-    s.chars().enumerate().all(|(k, c)| chars.get(i + k) == Some(&c))
+    s.chars()
+        .enumerate()
+        .all(|(k, c)| chars.get(i + k) == Some(&c))
 }
 
 /// The references for the ids cited in `texts`: each entry of the catalogue once (`S19a`
@@ -125,13 +127,12 @@ pub fn references<'a>(texts: impl IntoIterator<Item = &'a str>) -> (Vec<Referenc
     }
     let key = |r: &Reference| {
         let domain = r.id.starts_with("DOMAIN");
-        let n: u32 = r
-            .id
-            .chars()
-            .filter(char::is_ascii_digit)
-            .collect::<String>()
-            .parse()
-            .unwrap_or(0);
+        let n: u32 =
+            r.id.chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
+                .parse()
+                .unwrap_or(0);
         (!domain, n, r.id.clone())
     };
     found.sort_by_key(key);

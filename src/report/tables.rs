@@ -65,7 +65,10 @@ pub const MONTHLY: [Metric; 8] = [
 pub fn month_ends(s: &Scenario, weeks: usize) -> Vec<(Date, usize)> {
     let mut out = Vec::new();
     let mut d = s.start.next_month_start().add_days(-1);
-    while weeks > 0 {
+    if weeks == 0 {
+        return out;
+    }
+    loop {
         let day = s.day_of(d);
         if day >= s.horizon_days {
             break;
@@ -105,8 +108,7 @@ pub fn monthly_csv(s: &Scenario, r: &McResult) -> String {
 /// `compare_weekly.csv`: tidy weekly fan data of every option (the base first).
 pub fn compare_weekly_csv(s: &Scenario, run: &CompareRun) -> String {
     let mut rows = vec![[
-        "option", "week", "date", "metric", "mean", "p05", "p10", "p25", "p50", "p75", "p90",
-        "p95",
+        "option", "week", "date", "metric", "mean", "p05", "p10", "p25", "p50", "p75", "p90", "p95",
     ]
     .map(String::from)
     .to_vec()];
