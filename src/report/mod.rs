@@ -332,21 +332,28 @@ pub fn num(x: f64) -> String {
 
 /// `weekly.csv`: one row per week and metric (tidy), mean and quantiles across replicas.
 pub fn weekly_csv(s: &Scenario, r: &McResult) -> String {
-    let mut out = String::with_capacity(r.fan.bands.len() * Metric::ALL.len() * 60);
-    out.push_str("week,date,metric,mean,p05,p10,p25,p50,p75,p90,p95\n");
+    let mut rows: Vec<Vec<String>> = Vec::with_capacity(r.fan.bands.len() * Metric::ALL.len() + 1);
+    rows.push(
+        "week,date,metric,mean,p05,p10,p25,p50,p75,p90,p95"
+            .split(',')
+            .map(String::from)
+            .collect(),
+    );
     for (w, row) in r.fan.bands.iter().enumerate() {
-        let date = s.date_of(7 * w as i32);
+        let date = s.date_of(7 * w as i32).to_string();
         for m in Metric::ALL {
             let b = &row[m.index()];
-            out.push_str(&format!("{w},{date},{},{}", m.name(), num(b.mean)));
-            for q in b.q {
-                out.push(',');
-                out.push_str(&num(q));
-            }
-            out.push('\n');
+            let mut cells = vec![
+                w.to_string(),
+                date.clone(),
+                m.name().to_string(),
+                num(b.mean),
+            ];
+            cells.extend(b.q.iter().map(|&q| num(q)));
+            rows.push(cells);
         }
     }
-    out
+    tables::csv_rows(rows)
 }
 
 /// The backlog fan chart: 5–95 and 25–75 bands, median, target and deadline.
