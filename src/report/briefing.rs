@@ -6,6 +6,13 @@
 //! The page loads nothing: charts are inline SVG, styles are inline CSS, there are no scripts,
 //! no web fonts and no URLs, and it holds only aggregates across replicas (never a value of one
 //! replica or one person).
+//!
+//! The HTML is written with `write!` and one escaping function ([`esc`]) rather than a
+//! template crate (maud, askama): the page is one fixed document whose every dynamic value
+//! passes through `esc` (a test renders a scenario named `Test <force> & co` and checks that
+//! no raw markup comes through), the SVG is inlined verbatim, and a template crate would add
+//! a proc-macro build step without removing any of that logic. Run facts (replicas, seed,
+//! scenario hash, time, marking) come from one [`RunFacts`].
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;

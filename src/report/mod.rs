@@ -372,7 +372,7 @@ pub fn backlog_fan(s: &Scenario, r: &McResult) -> Chart {
             s.plan.deadline.long()
         ),
         subtitle: Some(format!(
-            "{} · {} replicas · seed {} · overdue home visits, weekly",
+            "{} · {} runs · seed {} · overdue home visits, weekly",
             s.name, r.replicas, r.seed
         )),
         x_axis: XAxis::Dated { start: s.start },
@@ -480,7 +480,7 @@ pub fn capacity_chart(s: &Scenario, r: &McResult) -> Chart {
     Chart::Line(LineChart {
         title,
         subtitle: Some(format!(
-            "{} · {} replicas · medians with 25–75% bands (FTE: 5–95%) · {} h per FTE-week",
+            "{} · {} runs · medians with 25–75% bands (FTE: 5–95%) · {} h per FTE-week",
             s.name,
             r.replicas,
             num((php * 10.0).round() / 10.0)
