@@ -331,8 +331,8 @@ fn report_command(a: &ReportArgs) -> Result<(), AppError> {
                     slug: "compare_fan".into(),
                     chart: fan,
                     caption: "Overdue visits under each option: the middle run of each, on the \
-                              same random demand; the shaded band holds the middle half of the \
-                              current plan's runs."
+                              same random demand; the shaded band holds the middle half of the base \
+                              plan's (current plan's) runs."
                         .into(),
                     existing: Some("compare_fan.png".into()),
                 },
