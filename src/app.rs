@@ -6,6 +6,7 @@
 mod central;
 mod check;
 mod experiments;
+mod tools;
 
 use std::path::{Path, PathBuf};
 
@@ -57,6 +58,9 @@ pub fn run(cli: Cli) -> Result<(), AppError> {
         Command::Sweep(a) => experiments::sweep_command(&a),
         Command::MinStaff(a) => experiments::min_staff_command(&a),
         Command::Sensitivity(a) => experiments::sensitivity_command(&a),
+        Command::Completions { shell } => tools::completions(shell),
+        Command::Man => tools::man(),
+        Command::Schema => tools::schema(),
     }
 }
 
@@ -104,19 +108,28 @@ fn thread_pool(threads: Option<u32>) -> Result<rayon::ThreadPool, AppError> {
         .map_err(|e| AppError::Run(anyhow::anyhow!("cannot start worker threads: {e}")))
 }
 
+/// One bar for a whole command: its total known up front, a label of the current stage,
+/// runs per second as a whole number, redrawn several times a second.
 fn progress_bar(total: u64, quiet: bool, what: &str) -> ProgressBar {
     if quiet {
         return ProgressBar::hidden();
     }
-    let pb = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    let pb = ProgressBar::with_draw_target(Some(total.max(1)), ProgressDrawTarget::stderr());
     pb.set_style(
         ProgressStyle::with_template(
-            "{msg} [{bar:40}] {pos}/{len} replicas ({per_sec}, eta {eta})",
+            "{msg:32!} [{bar:30}] {human_pos}/{human_len} runs ({rate}, eta {eta})",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .with_key(
+            "rate",
+            |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}/s", s.per_sec());
+            },
+        )
         .progress_chars("=> "),
     );
     pb.set_message(what.to_string());
+    pb.enable_steady_tick(std::time::Duration::from_millis(200));
     pb
 }
 
@@ -136,17 +149,39 @@ pub fn simulate(
 }
 
 /// Renders every output of `run` to bytes (nothing is written if any rendering fails).
-pub fn render_run(s: &Scenario, r: &McResult) -> anyhow::Result<Vec<writer::Output>> {
+/// PNGs carry the facts' protective marking, if any.
+pub fn render_run(
+    s: &Scenario,
+    r: &McResult,
+    facts: &report::facts::RunFacts,
+    declared: Option<&std::collections::BTreeSet<String>>,
+) -> anyhow::Result<Vec<writer::Output>> {
     let fan = report::backlog_fan(s, r);
     let capacity = report::capacity_chart(s, r);
+    let marking = facts.marking.as_deref();
+    let groups = report::params::parameters_of_run(s, facts.replicas, facts.seed);
     Ok(vec![
-        writer::Output::new("summary.json", report::summary_json(s, r)),
+        writer::Output::new("summary.json", report::summary_json(s, r, facts)),
         writer::Output::new("weekly.csv", report::weekly_csv(s, r)),
+        writer::Output::new("monthly.csv", report::tables::monthly_csv(s, r)),
+        writer::Output::new(
+            "parameters.csv",
+            report::tables::parameters_csv(&groups, &s.sources, declared),
+        ),
         writer::Output::new("backlog_fan.svg", charts::render_svg(&fan)?),
-        writer::Output::new("backlog_fan.png", charts::render_png(&fan)?),
+        writer::Output::new("backlog_fan.png", charts::render_png_marked(&fan, marking)?),
         writer::Output::new("capacity.svg", charts::render_svg(&capacity)?),
-        writer::Output::new("capacity.png", charts::render_png(&capacity)?),
+        writer::Output::new(
+            "capacity.png",
+            charts::render_png_marked(&capacity, marking)?,
+        ),
     ])
+}
+
+/// The keys the scenario file sets (to mark defaults), read from the file just validated.
+fn declared_keys(path: &Path) -> std::collections::BTreeSet<String> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    report::params::declared_keys(&text)
 }
 
 fn run_command(a: &RunArgs) -> Result<(), AppError> {
@@ -154,9 +189,11 @@ fn run_command(a: &RunArgs) -> Result<(), AppError> {
     let replicas = a.sim.replicas.unwrap_or(s.replicas);
     let seed = a.sim.seed.unwrap_or(s.seed);
     let pool = thread_pool(a.sim.threads)?;
+    let facts = tools::run_facts(&a.scenario, &s, replicas, seed, &a.sim);
+    let declared = declared_keys(&a.scenario);
     let (s, r) = simulate(s, replicas, seed, &pool, a.sim.quiet);
     let central = central::run_central(&s, replicas, seed, &pool, a.sim.quiet);
-    let mut outputs = render_run(&s, &r).map_err(AppError::Run)?;
+    let mut outputs = render_run(&s, &r, &facts, Some(&declared)).map_err(AppError::Run)?;
     if let Some(c) = &central {
         annotate(&mut outputs, &s, c);
     }
@@ -226,11 +263,30 @@ fn report_command(a: &ReportArgs) -> Result<(), AppError> {
     let args = &a.run;
     let s = load(&args.scenario)?;
     // The file was just read and validated; its keys mark built-in defaults in the briefing.
-    let text = std::fs::read_to_string(&args.scenario).unwrap_or_default();
-    let declared = report::params::declared_keys(&text);
+    let declared = declared_keys(&args.scenario);
     let setup = experiments::Setup::new(&args.scenario, &s, &args.sim)?;
     let (replicas, seed) = (setup.replicas, setup.seed);
-    let (r, compared, sens) = setup.run("simulating", |tick| {
+    let facts = tools::run_facts(&args.scenario, &s, replicas, seed, &args.sim)
+        .with_marking(a.marking.clone());
+    let marking = facts.marking.as_deref();
+    let staff_req = a.min_staff.then(|| experiment::minstaff::MinStaffRequest {
+        confidence: 0.9,
+        from_day: 0,
+        step: 0.5,
+        max_extra: (2.0 * s.staff.establishment.at(0)).ceil().max(10.0),
+    });
+    let mut plan = if s.options.is_empty() {
+        experiments::Plan::new().stage("current plan", u64::from(replicas))
+    } else {
+        experiments::Plan::new().compare(&s, replicas)
+    };
+    if a.sensitivity {
+        plan = plan.sensitivity(&s, replicas);
+    }
+    if let Some(q) = &staff_req {
+        plan = plan.min_staff(q.step, q.max_extra, replicas);
+    }
+    let (r, compared, sens, staffing) = setup.run(&plan, |tick| {
         let (r, compared) = if s.options.is_empty() {
             tick(Tick::Planned(u64::from(replicas)));
             (experiment::simulate(&s, replicas, seed, tick), None)
@@ -241,10 +297,12 @@ fn report_command(a: &ReportArgs) -> Result<(), AppError> {
         let sens = a
             .sensitivity
             .then(|| experiment::sensitivity(&s, 0.2, replicas, seed, tick));
-        (r, compared, sens)
+        let staffing = staff_req.map(|q| experiment::min_staff(&s, q, replicas, seed, tick));
+        (r, compared, sens, staffing)
     });
-    let mut outputs = render_run(&s, &r).map_err(AppError::Run)?;
+    let mut outputs = render_run(&s, &r, &facts, Some(&declared)).map_err(AppError::Run)?;
     let mut b = briefing::Briefing::new(&s, &r);
+    b.facts = facts.clone();
     b.declared = Some(&declared);
     b.run.sensitivity_requested = a.sensitivity;
     b.capacity = Some(briefing::Figure {
@@ -252,14 +310,22 @@ fn report_command(a: &ReportArgs) -> Result<(), AppError> {
         chart: report::capacity_chart(&s, &r),
         caption: "Staff-hours of work falling due each week (orange) against hours worked (blue), \
                   median and middle half of runs; dashed green: effective FTE on the right-hand \
-                  scale, i.e. staff in post weighted by how far new starters have ramped up."
+                  scale, i.e. staff in post weighted by how far new starters have ramped up. \
+                  Hours demanded are the work falling due each week; the backlog falls only by \
+                  the hours worked beyond that, so a team delivering a little more than it is \
+                  asked can still miss the target."
             .into(),
+        existing: Some("capacity.png".into()),
     });
     if let Some(c) = &compared {
         let cmp = &c.comparison;
         let fan = report::compare::compare_fan(&s, c);
         let success = report::compare::compare_success(&s, cmp);
-        outputs.extend(experiments::compare_outputs(cmp, &fan, &success)?);
+        outputs.extend(experiments::compare_outputs(cmp, &fan, &success, marking)?);
+        outputs.push(writer::Output::new(
+            "compare_weekly.csv",
+            report::tables::compare_weekly_csv(&s, c),
+        ));
         let rows = cmp
             .options
             .iter()
@@ -289,33 +355,64 @@ fn report_command(a: &ReportArgs) -> Result<(), AppError> {
                 briefing::Figure {
                     slug: "compare_fan".into(),
                     chart: fan,
-                    caption: "Overdue visits under each option: median and middle half of runs, \
-                              every option on the same random demand."
+                    caption: "Overdue visits under each option: the middle run of each, on the \
+                              same random demand; the shaded band holds the middle half of the base \
+                              plan's (current plan's) runs."
                         .into(),
+                    existing: Some("compare_fan.png".into()),
                 },
                 briefing::Figure {
                     slug: "compare_success".into(),
                     chart: success,
                     caption: "Chance of meeting the plan under each option, with its 95% interval."
                         .into(),
+                    existing: Some("compare_success.png".into()),
                 },
             ],
         });
     }
+    if let Some(m) = &staffing {
+        outputs.push(writer::Output::new(
+            "min_staff.json",
+            report::compare::min_staff_json(m),
+        ));
+        outputs.push(writer::Output::new(
+            "min_staff.csv",
+            report::compare::min_staff_csv(m),
+        ));
+        b.staffing = Some(briefing::StaffingSection {
+            words: report::compare::min_staff_words(m),
+            figure: briefing::Figure {
+                slug: "min_staff".into(),
+                chart: report::compare::min_staff_chart(m),
+                caption: format!(
+                    "Chance of meeting the plan with extra staff from {} on, each value on the same random demand ({} runs each). A value is enough when the lower end of its 95% interval reaches 90%.",
+                    m.from_long(),
+                    m.replicas
+                ),
+                existing: None,
+            },
+        });
+    }
     if let Some(x) = &sens {
-        outputs.extend(experiments::sensitivity_outputs(&s, x)?);
+        outputs.extend(experiments::sensitivity_outputs(&s, x, marking)?);
         b.sensitivity = Some(briefing::SensitivitySection {
             measure: "Change in the median backlog at the deadline (overdue visits)".into(),
             shares: false,
             rows: x
                 .rows
                 .iter()
-                .map(|row| briefing::DriverRow {
-                    parameter: row.parameter.clone(),
-                    low: row.change_low,
-                    high: row.change_high,
-                    low_label: report::num(row.low_value),
-                    high_label: report::num(row.high_value),
+                .map(|row| {
+                    let (label, unit) = report::labels::describe(&row.parameter);
+                    let u = report::labels::short_unit(unit);
+                    briefing::DriverRow {
+                        parameter: label,
+                        path: row.parameter.clone(),
+                        low: row.change_low,
+                        high: row.change_high,
+                        low_label: format!("{}{u}", report::labels::rounded(row.low_value)),
+                        high_label: format!("{}{u}", report::labels::rounded(row.high_value)),
+                    }
                 })
                 .collect(),
         });

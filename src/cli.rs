@@ -72,6 +72,23 @@ pub enum Command {
         after_help = "Example:\n  caseload sensitivity scenarios/avon_somerset_2024.toml --replicas 500 --delta 0.2\n\nRuns 2 simulations per input (one at a time, common random numbers). Writes\nsensitivity.csv, tornado.svg and tornado.png."
     )]
     Sensitivity(SensitivityArgs),
+    /// Print a shell completion script for bash, zsh, fish, elvish or powershell.
+    #[command(
+        after_help = "Examples:\n  caseload completions bash > ~/.local/share/bash-completion/completions/caseload\n  caseload completions zsh > ~/.zfunc/_caseload\n  caseload completions fish > ~/.config/fish/completions/caseload.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) of caseload and its commands.
+    #[command(after_help = "Example:\n  caseload man > caseload.1 && man ./caseload.1")]
+    Man,
+    /// Print the JSON Schema of the scenario format, for editors (Taplo, Even Better TOML).
+    #[command(
+        after_help = "Example:\n  caseload schema > caseload.schema.json\n\nThe bundled scenarios start with `#:schema ../schema/caseload.schema.json`, so an\neditor with Taplo completes and checks their keys."
+    )]
+    Schema,
 }
 
 /// Flags shared by the commands that run many simulations.
@@ -92,6 +109,10 @@ pub struct SimArgs {
     /// Print only the result (no progress bar, no file list).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Leave the generation time out of every output, so the same scenario and seed give
+    /// byte-identical files.
+    #[arg(long)]
+    pub reproducible: bool,
 }
 
 #[derive(Debug, Args)]
@@ -168,4 +189,11 @@ pub struct ReportArgs {
     /// Also vary each assumption one at a time and show the five that move the result most.
     #[arg(long)]
     pub sensitivity: bool,
+    /// Also find the least extra staff (FTE from the start) that meets the plan with 90%
+    /// confidence, and show it with its chart.
+    #[arg(long)]
+    pub min_staff: bool,
+    /// Protective marking printed on every page and slide, e.g. "OFFICIAL-SENSITIVE".
+    #[arg(long, value_name = "TEXT")]
+    pub marking: Option<String>,
 }

@@ -44,5 +44,6 @@ pub mod montecarlo;
 pub mod observe;
 pub mod report;
 pub mod scenario;
+pub mod schema;
 pub mod stats;
 pub mod time;

@@ -34,17 +34,29 @@ impl Setup {
         })
     }
 
-    /// Runs `f` on the pool with one progress bar over all its simulations.
+    /// Runs `f` on the pool with one progress bar over all its simulations: the plan's total
+    /// is set up front (the experiments' own `Planned` ticks only grow it should the plan
+    /// fall short), and the label follows the stage the bar has reached.
     pub(super) fn run<T: Send>(
         &self,
-        what: &str,
+        plan: &Plan,
         f: impl FnOnce(&mut dyn FnMut(Tick)) -> T + Send,
     ) -> T {
-        let pb = progress_bar(0, self.quiet, what);
+        let pb = progress_bar(plan.total(), self.quiet, &plan.label(0));
+        let (mut planned, mut done) = (0u64, 0u64);
         let out = self.pool.install(|| {
             f(&mut |t| match t {
-                Tick::Planned(n) => pb.inc_length(n),
-                Tick::Done(n) => pb.inc(n),
+                Tick::Planned(n) => {
+                    planned += n;
+                    if planned > pb.length().unwrap_or(0) {
+                        pb.set_length(planned);
+                    }
+                }
+                Tick::Done(n) => {
+                    done += n;
+                    pb.set_message(plan.label(done));
+                    pb.inc(n);
+                }
             })
         });
         pb.finish_and_clear();
@@ -69,19 +81,89 @@ impl Setup {
     }
 }
 
+/// What a command will simulate, stage by stage, for its progress bar: each stage is a
+/// label and a number of runs, in order.
+#[derive(Default)]
+pub(super) struct Plan {
+    stages: Vec<(String, u64)>,
+}
+
+impl Plan {
+    pub(super) fn new() -> Plan {
+        Plan::default()
+    }
+
+    /// Adds a stage of `runs` runs.
+    pub(super) fn stage(mut self, label: impl Into<String>, runs: u64) -> Plan {
+        self.stages.push((label.into(), runs));
+        self
+    }
+
+    /// The stages of `compare`: the current plan, then each option.
+    pub(super) fn compare(mut self, s: &Scenario, replicas: u32) -> Plan {
+        self = self.stage("current plan", u64::from(replicas));
+        for o in &s.options {
+            self = self.stage(o.name.clone(), u64::from(replicas));
+        }
+        self
+    }
+
+    /// The stages of `sensitivity`: the base, then each input low and high.
+    pub(super) fn sensitivity(mut self, s: &Scenario, replicas: u32) -> Plan {
+        let n = u64::from(replicas);
+        self = self.stage("sensitivity: base", n);
+        for p in experiment::sensitivity::params(s) {
+            let name = report::labels::label(&p.path);
+            self = self.stage(format!("{name} −"), n);
+            self = self.stage(format!("{name} +"), n);
+        }
+        self
+    }
+
+    /// The stages of `min-staff`: at most `2·⌈log2(top + 1)⌉ + 2` values are simulated
+    /// (galloping then bisection), so the bar never has to grow.
+    pub(super) fn min_staff(mut self, step: f64, max_extra: f64, replicas: u32) -> Plan {
+        let top = (max_extra / step + 1e-9).floor().max(0.0) + 1.0;
+        let evals = 2 * top.log2().ceil().max(0.0) as u64 + 2;
+        for i in 0..evals {
+            self = self.stage(format!("staffing: value {}", i + 1), u64::from(replicas));
+        }
+        self
+    }
+
+    fn total(&self) -> u64 {
+        self.stages.iter().map(|(_, n)| n).sum()
+    }
+
+    /// The label of the stage that run number `done` falls in.
+    fn label(&self, done: u64) -> String {
+        let mut at = 0;
+        for (l, n) in &self.stages {
+            at += n;
+            if done < at {
+                return l.clone();
+            }
+        }
+        self.stages
+            .last()
+            .map_or_else(String::new, |(l, _)| l.clone())
+    }
+}
+
 /// The files of `compare`: comparison.json/csv and the two charts (built by the caller, who
 /// may show them elsewhere too).
 pub(super) fn compare_outputs(
     c: &experiment::Comparison,
     fan: &charts::Chart,
     success: &charts::Chart,
+    marking: Option<&str>,
 ) -> Result<Vec<writer::Output>, AppError> {
     let mut outputs = vec![
         writer::Output::new("comparison.json", render::comparison_json(c)),
         writer::Output::new("comparison.csv", render::comparison_csv(c)),
     ];
-    outputs.extend(chart_outputs("compare_fan", fan)?);
-    outputs.extend(chart_outputs("compare_success", success)?);
+    outputs.extend(chart_outputs("compare_fan", fan, marking)?);
+    outputs.extend(chart_outputs("compare_success", success, marking)?);
     Ok(outputs)
 }
 
@@ -89,17 +171,23 @@ pub(super) fn compare_outputs(
 pub(super) fn sensitivity_outputs(
     s: &Scenario,
     x: &experiment::Sensitivity,
+    marking: Option<&str>,
 ) -> Result<Vec<writer::Output>, AppError> {
     let mut outputs = vec![writer::Output::new(
         "sensitivity.csv",
         render::sensitivity_csv(x),
     )];
-    outputs.extend(chart_outputs("tornado", &render::tornado(s, x))?);
+    outputs.extend(chart_outputs("tornado", &render::tornado(s, x), marking)?);
     Ok(outputs)
 }
 
-/// A chart as SVG and PNG outputs named `<stem>.svg` and `<stem>.png`.
-fn chart_outputs(stem: &str, chart: &charts::Chart) -> Result<Vec<writer::Output>, AppError> {
+/// A chart as SVG and PNG outputs named `<stem>.svg` and `<stem>.png` (the PNG with the
+/// protective marking, if any).
+fn chart_outputs(
+    stem: &str,
+    chart: &charts::Chart,
+    marking: Option<&str>,
+) -> Result<Vec<writer::Output>, AppError> {
     let run = |e: charts::ChartError| AppError::Run(e.into());
     Ok(vec![
         writer::Output::new(
@@ -108,7 +196,7 @@ fn chart_outputs(stem: &str, chart: &charts::Chart) -> Result<Vec<writer::Output
         ),
         writer::Output::new(
             &format!("{stem}.png"),
-            charts::render_png(chart).map_err(run)?,
+            charts::render_png_marked(chart, marking).map_err(run)?,
         ),
     ])
 }
@@ -139,15 +227,21 @@ pub(super) fn compare_command(a: &CompareArgs) -> Result<(), AppError> {
         )));
     }
     let setup = Setup::new(&a.scenario, &s, &a.sim)?;
-    let run = setup.run("comparing", |tick| {
+    let plan = Plan::new().compare(&s, setup.replicas);
+    let run = setup.run(&plan, |tick| {
         experiment::compare(&s, setup.replicas, setup.seed, tick)
     });
     let c = &run.comparison;
-    let outputs = compare_outputs(
+    let mut outputs = compare_outputs(
         c,
         &render::compare_fan(&s, &run),
         &render::compare_success(&s, c),
+        None,
     )?;
+    outputs.push(writer::Output::new(
+        "compare_weekly.csv",
+        report::tables::compare_weekly_csv(&s, &run),
+    ));
     println!(
         "Chance that {} ({} replicas per option, common random numbers):",
         report::target_words(&s),
@@ -222,11 +316,17 @@ pub(super) fn sweep_command(a: &SweepArgs) -> Result<(), AppError> {
         points.push((v, sc));
     }
     let setup = Setup::new(&a.scenario, &s, &a.sim)?;
-    let w = setup.run("sweeping", |tick| {
+    let plan = points.iter().fold(Plan::new(), |p, (v, _)| {
+        p.stage(
+            format!("{} = {}", a.param, num(*v)),
+            u64::from(setup.replicas),
+        )
+    });
+    let w = setup.run(&plan, |tick| {
         experiment::sweep(&a.param, &points, setup.replicas, setup.seed, tick)
     });
     let mut outputs = vec![writer::Output::new("sweep.csv", render::sweep_csv(&w))];
-    outputs.extend(chart_outputs("sweep", &render::sweep_chart(&s, &w))?);
+    outputs.extend(chart_outputs("sweep", &render::sweep_chart(&s, &w), None)?);
     println!("Chance that {}, by {}:", report::target_words(&s), a.param);
     for p in &w.points {
         println!(
@@ -283,13 +383,19 @@ pub(super) fn min_staff_command(a: &MinStaffArgs) -> Result<(), AppError> {
         step: a.step,
         max_extra,
     };
-    let m = setup.run("searching", |tick| {
+    let plan = Plan::new().min_staff(a.step, max_extra, setup.replicas);
+    let m = setup.run(&plan, |tick| {
         experiment::min_staff(&s, req, setup.replicas, setup.seed, tick)
     });
-    let outputs = vec![
+    let mut outputs = vec![
         writer::Output::new("min_staff.json", render::min_staff_json(&m)),
         writer::Output::new("min_staff.csv", render::min_staff_csv(&m)),
     ];
+    outputs.extend(chart_outputs(
+        "min_staff",
+        &render::min_staff_chart(&m),
+        None,
+    )?);
     let words = render::min_staff_words(&m);
     if m.answer.is_none() {
         setup.write(&outputs)?;
@@ -316,10 +422,11 @@ pub(super) fn sensitivity_command(a: &SensitivityArgs) -> Result<(), AppError> {
         )));
     }
     let setup = Setup::new(&a.scenario, &s, &a.sim)?;
-    let x = setup.run("varying", |tick| {
+    let plan = Plan::new().sensitivity(&s, setup.replicas);
+    let x = setup.run(&plan, |tick| {
         experiment::sensitivity(&s, a.delta, setup.replicas, setup.seed, tick)
     });
-    let outputs = sensitivity_outputs(&s, &x)?;
+    let outputs = sensitivity_outputs(&s, &x, None)?;
     println!(
         "Median backlog at the deadline {} in the base run; each input −{pct} / +{pct}, largest effect first:",
         num(x.base_backlog_p50),

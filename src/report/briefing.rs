@@ -6,6 +6,13 @@
 //! The page loads nothing: charts are inline SVG, styles are inline CSS, there are no scripts,
 //! no web fonts and no URLs, and it holds only aggregates across replicas (never a value of one
 //! replica or one person).
+//!
+//! The HTML is written with `write!` and one escaping function ([`esc`]) rather than a
+//! template crate (maud, askama): the page is one fixed document whose every dynamic value
+//! passes through `esc` (a test renders a scenario named `Test <force> & co` and checks that
+//! no raw markup comes through), the SVG is inlined verbatim, and a template crate would add
+//! a proc-macro build step without removing any of that logic. Run facts (replicas, seed,
+//! scenario hash, time, marking) come from one [`RunFacts`].
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -15,6 +22,7 @@ use crate::report::charts::{
     self, Band, Chart, ChartError, IntervalChart, IntervalRow, LineChart, Series, TornadoChart,
     TornadoRow, XAxis,
 };
+use crate::report::facts::RunFacts;
 use crate::report::params::{self, Group};
 use crate::report::writer::Output;
 use crate::report::{backlog_fan, num, percent, percent_range, verdict, VERSION};
@@ -30,6 +38,9 @@ pub struct Figure {
     pub chart: Chart,
     /// How to read it, in one or two plain sentences.
     pub caption: String,
+    /// The name of an output that already holds this chart as a PNG (e.g. `backlog_fan.png`):
+    /// no slide copy is written, the page names that file instead.
+    pub existing: Option<String>,
 }
 
 /// One option compared with the current plan (the current plan itself is not a row: the page
@@ -58,6 +69,8 @@ pub struct OptionsSection {
 pub struct DriverRow {
     /// Plain name of the assumption, e.g. "Productive hours per FTE-week".
     pub parameter: String,
+    /// Its key path in the scenario format, shown in small print (empty: none).
+    pub path: String,
     /// Change in the measure with the low value (e.g. −0.12 for 12 points less).
     pub low: f64,
     pub high: f64,
@@ -73,6 +86,13 @@ pub struct SensitivitySection {
     pub shares: bool,
     /// Every parameter tested, any order; the page shows the five with the largest effect.
     pub rows: Vec<DriverRow>,
+}
+
+/// What staffing it takes: the `min-staff` answer and its chart.
+pub struct StaffingSection {
+    /// The answer in plain words (see `report::compare::min_staff_words`).
+    pub words: String,
+    pub figure: Figure,
 }
 
 /// A property the test suite asserts, for the method and validation section.
@@ -173,6 +193,11 @@ impl Default for RunInfo {
 pub struct Briefing<'a> {
     pub scenario: &'a Scenario,
     pub result: &'a McResult,
+    /// Replicas, seed, version, scenario file and hash, generation time and marking: every
+    /// place of the page that shows one of them reads it here.
+    pub facts: RunFacts,
+    /// The `min-staff` answer, when asked for (`report --min-staff`).
+    pub staffing: Option<StaffingSection>,
     /// Keys the scenario file set (see [`params::declared_keys`]); marks built-in defaults in
     /// the assumptions table. `None`: not known, the column is left out.
     pub declared: Option<&'a BTreeSet<String>>,
@@ -189,6 +214,8 @@ impl<'a> Briefing<'a> {
         Briefing {
             scenario,
             result,
+            facts: RunFacts::new(&scenario.name, "", b"", result.replicas, result.seed),
+            staffing: None,
             declared: None,
             capacity: None,
             options: None,
@@ -275,11 +302,12 @@ pub fn time_to_target_chart(s: &Scenario, r: &McResult, rows: &[MetBy]) -> Chart
     let col = |f: fn(&Proportion) -> f64| pts.iter().map(|(_, p)| 100.0 * f(p)).collect();
     let title = match rows.iter().find(|m| m.is_deadline) {
         Some(m) => format!(
-            "By {}, {} of runs have met the target",
+            "By {}, {} of runs have reached the target at least once ({} are at or below it on the deadline)",
             m.date.long(),
-            percent(m.met.estimate)
+            percent(m.met.estimate),
+            percent(r.p_success().estimate)
         ),
-        None => "Share of runs that have met the target".into(),
+        None => "Share of runs that have reached the target at least once".into(),
     };
     Chart::Line(LineChart {
         title,
@@ -288,9 +316,9 @@ pub fn time_to_target_chart(s: &Scenario, r: &McResult, rows: &[MetBy]) -> Chart
             s.plan.target_backlog, r.replicas
         )),
         x_axis: XAxis::Dated { start: s.start },
-        y_label: "Runs that have met the target (%)".into(),
+        y_label: "Reached the target at least once (%)".into(),
         series: vec![Series {
-            name: "met the target".into(),
+            name: "reached the target at least once".into(),
             color: 2,
             x: pts.iter().map(|(t, _)| *t).collect(),
             line: col(|p| p.estimate),
@@ -319,6 +347,7 @@ enum Place {
     TimeToTarget,
     Capacity,
     Options,
+    Staffing,
     Drivers,
 }
 
@@ -417,9 +446,11 @@ fn figures<'b>(b: &'b Briefing) -> Vec<(Place, Fig<'b>)> {
             slug: "backlog_fan".into(),
             chart: backlog_fan(s, r),
             caption: format!(
-                "Overdue home visits week by week across {} simulated runs. The line is the middle run; the dark band holds half of the runs, the light band 90% of them. Dashed lines: the target of {} and the deadline of {}.",
-                r.replicas, s.plan.target_backlog, s.plan.deadline.long()
+                "Overdue home visits week by week across {} simulated runs. The line is the middle run; the dark band holds half of the runs, the light band 90% of them. Dashed lines: the target of {} and the deadline of {}.{}",
+                b.facts.replicas, s.plan.target_backlog, s.plan.deadline.long(),
+                after_deadline(s, r).map_or(String::new(), |a| format!(" {a}"))
             ),
+            existing: Some("backlog_fan.png".into()),
         })),
     )];
     let met = met_by_month(s, r);
@@ -428,7 +459,8 @@ fn figures<'b>(b: &'b Briefing) -> Vec<(Place, Fig<'b>)> {
         Fig::Own(Box::new(Figure {
             slug: "time_to_target".into(),
             chart: time_to_target_chart(s, r, &met),
-            caption: "Share of runs in which the backlog had reached the target at least once by each date (it can rise again later, so this is not the same as meeting it on the deadline). The shaded band is the 95% interval.".into(),
+            caption: "Share of runs in which the backlog had reached the target at least once by each date. It can rise again later, so this is more than the chance of meeting the plan, which counts only runs at or below the target at the end of the deadline day. The shaded band is the 95% interval.".into(),
+            existing: None,
         })),
     ));
     if let Some(f) = &b.capacity {
@@ -443,11 +475,15 @@ fn figures<'b>(b: &'b Briefing) -> Vec<(Place, Fig<'b>)> {
                     chart: options_chart(b, o),
                     caption: "Chance of meeting the plan under each option, with its 95% interval."
                         .into(),
+                    existing: None,
                 })),
             ));
         } else {
             out.extend(o.figures.iter().map(|f| (Place::Options, Fig::Given(f))));
         }
+    }
+    if let Some(st) = &b.staffing {
+        out.push((Place::Staffing, Fig::Given(&st.figure)));
     }
     if let Some(sens) = &b.sensitivity {
         if !sens.rows.is_empty() {
@@ -457,6 +493,7 @@ fn figures<'b>(b: &'b Briefing) -> Vec<(Place, Fig<'b>)> {
                     slug: "drivers".into(),
                     chart: tornado_chart(sens),
                     caption: "Each bar shows how far the result moves when one assumption is set to its low or high value, all else as in the scenario. The five largest effects are shown.".into(),
+                    existing: None,
                 })),
             ));
         }
@@ -466,18 +503,53 @@ fn figures<'b>(b: &'b Briefing) -> Vec<(Place, Fig<'b>)> {
 
 /// Every chart of the briefing as a 1600×900 PNG titled with its claim:
 /// `slide_1_backlog_fan.png`, `slide_2_time_to_target.png`, … in page order.
+/// Charts already written under another name (see [`Figure::existing`]) get no copy.
 pub fn render_slides(b: &Briefing) -> Result<Vec<Output>, ChartError> {
-    figures(b)
-        .iter()
-        .enumerate()
-        .map(|(i, (_, f))| {
-            let f = f.get();
-            Ok(Output::new(
-                &format!("slide_{}_{}.png", i + 1, f.slug),
-                charts::render_png(&f.chart)?,
-            ))
-        })
-        .collect()
+    let marking = b.facts.marking.as_deref();
+    let mut out = Vec::new();
+    for (i, (_, f)) in figures(b).iter().enumerate() {
+        let f = f.get();
+        if f.existing.is_none() {
+            out.push(Output::new(
+                &slide_name(i, f),
+                charts::render_png_marked(&f.chart, marking)?,
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The file that holds figure `i` as a slide: its own `slide_<n>_<slug>.png`, or the output
+/// it already is.
+fn slide_name(i: usize, f: &Figure) -> String {
+    f.existing
+        .clone()
+        .unwrap_or_else(|| format!("slide_{}_{}.png", i + 1, f.slug))
+}
+
+/// "After the deadline the backlog rises again: …" when the middle run ends the horizon
+/// clearly above where it stood on the deadline; `None` otherwise.
+pub fn after_deadline(s: &Scenario, r: &McResult) -> Option<String> {
+    use crate::observe::Metric;
+    let weeks = r.fan.bands.len();
+    let at = (((s.plan.deadline_day + 1) / 7).max(0) as usize).min(weeks.checked_sub(1)?);
+    let last = weeks - 1;
+    if last <= at {
+        return None;
+    }
+    let b = |w: usize| &r.fan.bands[w][Metric::Backlog.index()];
+    let (d, e) = (b(at).p50(), b(last).p50());
+    if e < d * 1.2 + 5.0 {
+        return None;
+    }
+    Some(format!(
+        "After the deadline the backlog rises again: the middle run goes from {} overdue on {} to {} by {} (95th percentile {}), so meeting the target on the deadline does not by itself keep it met.",
+        count(d),
+        s.date_of(7 * at as i32).long(),
+        count(e),
+        s.date_of(7 * last as i32).long(),
+        count(b(last).p95())
+    ))
 }
 
 /// `briefing.html` and the slide PNGs.
@@ -574,25 +646,49 @@ dl.stress dt { font-weight: 600; margin-top: .5rem; }
 dl.stress dd { margin: .1rem 0 .3rem 0; }
 ul.checks li { margin: .2rem 0; }
 code { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: .85em; }
+.runfacts { margin: 0 0 .4rem; color: #555; font-size: .8rem; }
+.marking { margin: 0 0 .3rem; text-align: center; font-weight: 700; color: #b00020; letter-spacing: .08em; }
+code.key { display: block; font-size: .68rem; color: #777; }
+.answer { font-weight: 600; }
+ul.refs { font-size: .78rem; padding-left: 1.1rem; }
+ul.refs li { margin: .1rem 0; }
 footer { margin-top: 2rem; padding-top: .5rem; border-top: 1px solid #ccc; font-size: .8rem; color: #555; }
+table.assumptions col.c-label { width: 36%; }
+table.assumptions col.c-value { width: 27%; }
+table.assumptions .unit { color: #555; }
+.default { display: inline-block; padding: 0 .3em; border: 1px solid #bbb; border-radius: 3px; color: #666; font-size: .9em; }
 @media print {
-  body { font-size: 10pt; }
+  body { font-size: 9pt; line-height: 1.35; }
   main { max-width: none; padding: 0; }
-  .verdict { background: none; }
-  h2 { margin-top: 1.2rem; }
+  .verdict { background: none; font-size: 1.15rem; padding: .4rem .8rem; }
+  h2 { margin-top: .9rem; font-size: 1.1rem; }
+  figure { margin: .4rem 0 .6rem; }
+  figure svg { width: auto; max-width: 100%; max-height: 72mm; margin: 0 auto; }
+  figcaption { font-size: 7.5pt; }
+  .glossary { padding: .3rem .7rem .4rem; }
+  dl.terms { grid-template-columns: max-content 1fr max-content 1fr; font-size: 7.5pt; gap: .1rem .6rem; }
+  table { font-size: 7.5pt; }
+  th, td { padding: .12rem .3rem; }
+  table.assumptions { font-size: 6.6pt; line-height: 1.25; }
+  table.assumptions code.key { display: none; }
+  tr.minor { display: none; }
+  dl.stress, ul.checks, ul.refs { font-size: 7.5pt; }
+  dl.stress dt { margin-top: .2rem; }
+  footer { margin-top: .8rem; }
 }
 "#;
 
 /// The section headings, in page order (the tests check them).
-pub const HEADINGS: [&str; 8] = [
+pub const HEADINGS: [&str; 9] = [
     "1. The verdict",
     "2. The backlog week by week",
-    "3. When the target is first met",
+    "3. When the target is first reached",
     "4. Capacity: hours needed and hours worked",
     "5. Options compared with the current plan",
-    "6. What drives the result",
-    "7. Assumptions",
-    "8. Method and validation",
+    "6. What staffing it takes",
+    "7. What drives the result",
+    "8. Assumptions",
+    "9. Method and validation",
 ];
 
 const GLOSSARY: [(&str, &str); 9] = [
@@ -606,6 +702,84 @@ const GLOSSARY: [(&str, &str); 9] = [
     ("FTE", "Full-time equivalent officers in post."),
     ("MOSOVO", "The police team that manages sexual and violent offenders in the community."),
 ];
+
+/// The run's facts under the title: scenario file, hash, runs, seed, version, date.
+fn run_facts_html(f: &RunFacts) -> String {
+    let mut parts = vec![
+        format!("{} runs", f.replicas),
+        format!("seed {}", f.seed),
+        format!("caseload {}", esc(f.version)),
+    ];
+    if !f.scenario_path.is_empty() {
+        parts.push(format!(
+            "scenario file <code>{}</code> (SHA-256 <code title=\"{}\">{}…</code>)",
+            esc(&f.scenario_path),
+            esc(&f.scenario_sha256),
+            esc(f.short_hash())
+        ));
+    }
+    if let Some(g) = &f.generated {
+        parts.push(format!("generated {}", esc(g)));
+    }
+    parts.join(" · ")
+}
+
+/// A CSS string literal: quotes, backslashes and control characters escaped.
+fn css_string(s: &str) -> String {
+    let mut o = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' | '\\' => {
+                o.push('\\');
+                o.push(c);
+            }
+            c if c.is_control() => o.push(' '),
+            '<' => o.push_str("\\3c "),
+            c => o.push(c),
+        }
+    }
+    o.push('"');
+    o
+}
+
+/// Page numbers and the protective marking in the print margins of every page.
+fn print_css(f: &RunFacts) -> String {
+    let mut css = String::from(
+        "@page { @bottom-right { content: \"Page \" counter(page) \" of \" counter(pages); font: 8pt sans-serif; color: #555; } ",
+    );
+    css.push_str(&format!(
+        "@bottom-left {{ content: {}; font: 8pt sans-serif; color: #555; }} ",
+        css_string(&format!(
+            "caseload {} · seed {} · {} runs",
+            f.version, f.seed, f.replicas
+        ))
+    ));
+    if let Some(m) = &f.marking {
+        let m = css_string(m);
+        css.push_str(&format!(
+            "@top-center {{ content: {m}; font: bold 9pt sans-serif; color: #b00020; }} @bottom-center {{ content: {m}; font: bold 9pt sans-serif; color: #b00020; }} "
+        ));
+    }
+    css.push_str("}\n");
+    if f.marking.is_some() {
+        css.push_str("@media print { .marking { display: none; } }\n");
+    }
+    css
+}
+
+/// Which file holds each chart as a slide.
+fn slides_list(html: &mut String, figs: &[(Place, Fig)]) {
+    let names: Vec<String> = figs
+        .iter()
+        .enumerate()
+        .map(|(i, (_, f))| format!("<code>{}</code>", esc(&slide_name(i, f.get()))))
+        .collect();
+    let _ = writeln!(
+        html,
+        "<p class=\"muted\">Every chart of this page is also a 1600×900 PNG for slides, in page order: {}.</p>",
+        names.join(", ")
+    );
+}
 
 fn h2(html: &mut String, id: &str, i: usize) {
     let _ = writeln!(html, "<h2 id=\"{id}\">{}</h2>", esc(HEADINGS[i]));
@@ -700,6 +874,9 @@ fn verdict_section(html: &mut String, b: &Briefing) {
             last_day(s).long()
         ));
     }
+    if let Some(a) = after_deadline(s, r) {
+        facts.push(a);
+    }
     let _ = writeln!(html, "<ul class=\"facts\">");
     for f in facts {
         let _ = writeln!(html, "<li>{}</li>", esc(&f));
@@ -707,13 +884,17 @@ fn verdict_section(html: &mut String, b: &Briefing) {
     let _ = writeln!(html, "</ul>");
     let _ = writeln!(
         html,
-        "<p class=\"muted\">The chance comes from {} simulated runs of the next {} years under the assumptions in section 7. It is only as good as those assumptions.</p>",
-        r.replicas,
+        "<p class=\"muted\">The chance comes from {} simulated runs of the next {} years under the assumptions in section 8. It is only as good as those assumptions. Terms such as RSO, ARMS and P(success) are explained in the glossary at the end.</p>",
+        b.facts.replicas,
         num((s.horizon_days as f64 / 365.25 * 10.0).round() / 10.0)
     );
+}
+
+/// The terms used in the page, at its end (so the verdict and its chart share page 1).
+fn glossary(html: &mut String) {
     let _ = writeln!(
         html,
-        "<aside class=\"glossary\"><h3>Glossary</h3>\n<dl class=\"terms\">"
+        "<aside class=\"glossary\"><h3 id=\"glossary\">Glossary</h3>\n<dl class=\"terms\">"
     );
     for (t, d) in GLOSSARY {
         let _ = writeln!(html, "<dt>{}</dt><dd>{}</dd>", esc(t), esc(d));
@@ -728,11 +909,20 @@ fn time_section(html: &mut String, b: &Briefing) {
         html,
         "<table class=\"met\"><thead><tr><th>By the end of</th><th class=\"num\">Runs that had met the target</th><th class=\"num\">95% interval</th></tr></thead><tbody>"
     );
-    for m in &met {
+    for (i, m) in met.iter().enumerate() {
+        // Print keeps quarter ends, the deadline and the last row; the screen shows all.
+        let quarter = m.date.ymd().1 % 3 == 0;
+        let class = if m.is_deadline {
+            " class=\"key\""
+        } else if !quarter && i + 1 != met.len() {
+            " class=\"minor\""
+        } else {
+            ""
+        };
         let _ = writeln!(
             html,
             "<tr{}><td>{}{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            if m.is_deadline { " class=\"key\"" } else { "" },
+            class,
             esc(&m.date.long()),
             if m.is_deadline { " (deadline)" } else { "" },
             percent(m.met.estimate),
@@ -811,9 +1001,14 @@ fn drivers_section(html: &mut String, s: &SensitivitySection) {
         m = esc(&s.measure)
     );
     for r in top_drivers(s) {
+        let path = if r.path.is_empty() {
+            String::new()
+        } else {
+            format!("<code class=\"key\">{}</code>", esc(&r.path))
+        };
         let _ = writeln!(
             html,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            "<tr><td>{}{path}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
             esc(&r.parameter),
             esc(&r.low_label),
             fmt(r.low),
@@ -833,35 +1028,28 @@ fn assumptions_section(html: &mut String, b: &Briefing, groups: &[Group]) {
     let s = b.scenario;
     let _ = writeln!(
         html,
-        "<p>Every parameter of the scenario, with the source and confidence note from the scenario file where it gives one (C cited, D derived from cited figures, E estimate).{}</p>",
+        "<p>Every parameter of the scenario, with the source and confidence note from the scenario file where it gives one (C cited, D derived from cited figures, E estimate). The same table, with each parameter's key in the scenario file, is in <code>parameters.csv</code>.{}</p>",
         if b.declared.is_some() {
             " Parameters marked <em>default</em> were not set in the scenario file: caseload used its built-in value, documented in <code>scenarios/default_force.toml</code>."
         } else {
             ""
         }
     );
-    let cols = if b.declared.is_some() { 5 } else { 4 };
     let _ = writeln!(
         html,
-        "<table class=\"assumptions\"><thead><tr><th>Parameter</th><th>Value</th><th>Unit</th>{}<th>Source and confidence</th></tr></thead><tbody>",
-        if b.declared.is_some() {
-            "<th>Set by</th>"
-        } else {
-            ""
-        }
+        "<table class=\"assumptions\"><colgroup><col class=\"c-label\"><col class=\"c-value\"><col></colgroup><thead><tr><th>Parameter</th><th>Value</th><th>Source and confidence</th></tr></thead><tbody>"
     );
     for g in groups {
         let _ = writeln!(
             html,
-            "<tr class=\"group\"><th colspan=\"{cols}\">{}</th></tr>",
+            "<tr class=\"group\"><th colspan=\"3\">{}</th></tr>",
             esc(g.title)
         );
         let mut last_note = None;
         for p in &g.params {
-            let set_by = match b.declared {
-                Some(d) if p.is_set_in(d) => "<td>scenario</td>",
-                Some(_) => "<td class=\"muted\">default</td>",
-                None => "",
+            let default = match b.declared {
+                Some(d) if !p.is_set_in(d) => "<span class=\"default\">default</span> ",
+                _ => "",
             };
             let note = match p.note(&s.sources) {
                 Some(n) if last_note == Some(n) => "<span class=\"muted\">as above</span>".into(),
@@ -869,12 +1057,16 @@ fn assumptions_section(html: &mut String, b: &Briefing, groups: &[Group]) {
                 None => "<span class=\"muted\">—</span>".into(),
             };
             last_note = p.note(&s.sources);
+            let unit = match p.unit {
+                "" | "—" | "–" => String::new(),
+                u => format!(" <span class=\"unit\">{}</span>", esc(u)),
+            };
             let _ = writeln!(
                 html,
-                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td>{set_by}<td>{note}</td></tr>",
+                "<tr><td>{}<code class=\"key\">{}</code></td><td>{}{unit}</td><td>{default}{note}</td></tr>",
+                esc(&p.label),
                 esc(&p.path).replace('.', ".<wbr>"),
                 esc(&p.value),
-                esc(p.unit)
             );
         }
     }
@@ -883,7 +1075,37 @@ fn assumptions_section(html: &mut String, b: &Briefing, groups: &[Group]) {
     if !other.is_empty() {
         let _ = writeln!(html, "<h3>Other source notes</h3>\n<ul class=\"notes\">");
         for (k, v) in other {
-            let _ = writeln!(html, "<li><code>{}</code>: {}</li>", esc(k), esc(v));
+            let _ = writeln!(
+                html,
+                "<li>{} <code class=\"key\">{}</code>: {}</li>",
+                esc(&crate::report::labels::label(k)),
+                esc(k),
+                esc(v)
+            );
+        }
+        let _ = writeln!(html, "</ul>");
+    }
+    let (refs, missing) =
+        crate::report::sources::references(s.sources.values().map(String::as_str));
+    if !refs.is_empty() || !missing.is_empty() {
+        let _ = writeln!(
+            html,
+            "<h3>References</h3>\n<p class=\"muted\">The source ids in the notes above (S19a is item (a) of S19). Addresses are given as text, without links.</p>\n<ul class=\"refs\">"
+        );
+        for r in &refs {
+            let _ = writeln!(
+                html,
+                "<li><strong>{}</strong> {}</li>",
+                esc(&r.id),
+                esc(&r.text)
+            );
+        }
+        for id in &missing {
+            let _ = writeln!(
+                html,
+                "<li><strong>{}</strong> <span class=\"muted\">not in the reference list (docs/SOURCES.md)</span></li>",
+                esc(id)
+            );
         }
         let _ = writeln!(html, "</ul>");
     }
@@ -919,14 +1141,14 @@ fn method_section(html: &mut String, b: &Briefing) {
         ),
         (
             "Data",
-            "Aggregate figures only (counts, rates, hours), listed with their sources in section 7. No personal or case-level data is used or shown.".to_string(),
+            "Aggregate figures only (counts, rates, hours), listed with their sources in section 8. No personal or case-level data is used or shown.".to_string(),
         ),
         (
             "Experimentation",
             format!(
                 "{} independent runs (replicas) from master seed {}, each over {} days, to the end of {}. P(success) is the share of runs meeting the target at the end of the deadline day, with a 95% Wilson score interval ({} to {}: ±{} points). Bands in the charts are quantiles across runs, week by week (type 7, linear interpolation: 5–95% and 25–75%). Shares in the time-to-target table have Wilson 95% intervals. The whole run repeats exactly with the same scenario and seed.",
-                r.replicas,
-                r.seed,
+                b.facts.replicas,
+                b.facts.seed,
                 s.horizon_days,
                 last_day(s).long(),
                 percent(p.lower),
@@ -980,7 +1202,7 @@ fn method_section(html: &mut String, b: &Briefing) {
 
 /// The whole page. Deterministic: the same briefing gives the same bytes.
 pub fn render_html(b: &Briefing) -> Result<String, ChartError> {
-    let (s, r) = (b.scenario, b.result);
+    let s = b.scenario;
     let figs = figures(b);
     let place = |html: &mut String, at: Place| -> Result<(), ChartError> {
         for (p, f) in &figs {
@@ -993,14 +1215,17 @@ pub fn render_html(b: &Briefing) -> Result<String, ChartError> {
     let mut html = String::with_capacity(256 * 1024);
     let _ = write!(
         html,
-        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Briefing: {}</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n",
+        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Briefing: {}</title>\n<style>{}{}</style>\n</head>\n<body>\n<main>\n",
         esc(&s.name),
-        CSS
+        CSS,
+        print_css(&b.facts)
     );
     let _ = writeln!(
         html,
-        "<header>\n<p class=\"kicker\">Briefing · RSO home-visit backlog</p>\n<h1>{}</h1>",
-        esc(&s.name)
+        "<header>\n{}<p class=\"kicker\">Briefing · RSO home-visit backlog</p>\n<h1>{}</h1>\n<p class=\"runfacts\">{}</p>",
+        b.facts.marking.as_ref().map_or(String::new(), |m| format!("<p class=\"marking\">{}</p>\n", esc(m))),
+        esc(&s.name),
+        run_facts_html(&b.facts)
     );
     if !s.description.is_empty() {
         let _ = writeln!(html, "<p class=\"desc\">{}</p>", esc(&s.description));
@@ -1039,7 +1264,19 @@ pub fn render_html(b: &Briefing) -> Result<String, ChartError> {
         ),
     }
     let _ = writeln!(html, "</section>\n<section>");
-    h2(&mut html, "drivers", 5);
+    h2(&mut html, "staffing", 5);
+    match &b.staffing {
+        Some(st) => {
+            let _ = writeln!(html, "<p class=\"answer\">{}</p>", esc(&st.words));
+            place(&mut html, Place::Staffing)?;
+        }
+        None => absent(
+            &mut html,
+            "Not run: use --min-staff to find the least extra staff that meets the plan with 90% confidence.",
+        ),
+    }
+    let _ = writeln!(html, "</section>\n<section>");
+    h2(&mut html, "drivers", 6);
     match &b.sensitivity {
         Some(sens) if !sens.rows.is_empty() => {
             place(&mut html, Place::Drivers)?;
@@ -1055,16 +1292,22 @@ pub fn render_html(b: &Briefing) -> Result<String, ChartError> {
         ),
     }
     let _ = writeln!(html, "</section>\n<section>");
-    h2(&mut html, "assumptions", 6);
-    assumptions_section(&mut html, b, &params::parameters(s));
+    h2(&mut html, "assumptions", 7);
+    assumptions_section(
+        &mut html,
+        b,
+        &params::parameters_of_run(s, b.facts.replicas, b.facts.seed),
+    );
     let _ = writeln!(html, "</section>\n<section>");
-    h2(&mut html, "method", 7);
+    h2(&mut html, "method", 8);
     method_section(&mut html, b);
+    slides_list(&mut html, &figs);
+    glossary(&mut html);
     let _ = writeln!(html, "</section>");
     let _ = writeln!(
         html,
-        "<footer>caseload {} · {} runs · seed {}. This page is self-contained: it loads nothing and contains no personal data. The same scenario and seed reproduce it exactly.</footer>\n</main>\n</body>\n</html>",
-        b.run.version, r.replicas, r.seed
+        "<footer>{}. This page is self-contained: it loads nothing and contains no personal data. The same scenario file and seed reproduce it exactly.</footer>\n</main>\n</body>\n</html>",
+        esc(&b.facts.line())
     );
     Ok(html)
 }
@@ -1180,6 +1423,7 @@ target_backlog = 5
     fn hand_built_sensitivity() -> SensitivitySection {
         let row = |name: &str, low, high| DriverRow {
             parameter: name.into(),
+            path: String::new(),
             low,
             high,
             low_label: format!("{name} low"),
@@ -1210,15 +1454,16 @@ target_backlog = 5
             &html,
             &[
                 &esc(&verdict(&s, &r)),
-                "<h3>Glossary</h3>",
                 "<svg viewBox=\"0 0 1600 900\"",
                 "<svg viewBox=\"0 0 1600 900\"",
                 "is not produced by this version",
                 "This scenario declares no options",
+                "Not run: use --min-staff",
                 "Sensitivity not run: use --sensitivity",
                 "made up for a test (E)",
                 "STRESS-DES",
                 "Little&#39;s law",
+                "<h3 id=\"glossary\">Glossary</h3>",
             ],
         );
         for term in ["RSO", "ARMS", "AP", "Backlog", "P(success)", "Interval"] {
@@ -1243,6 +1488,7 @@ target_backlog = 5
             slug: "capacity".into(),
             chart: backlog_fan(&s, &r),
             caption: "Capacity caption".into(),
+            existing: None,
         });
         b.options = Some(hand_built_options());
         b.sensitivity = Some(hand_built_sensitivity());
@@ -1282,10 +1528,10 @@ target_backlog = 5
         // Every chart is also a slide, in page order.
         let slides = render_slides(&b).unwrap();
         let names: Vec<&str> = slides.iter().map(|o| o.name.as_str()).collect();
+        // The backlog fan is already backlog_fan.png: no copy.
         assert_eq!(
             names,
             [
-                "slide_1_backlog_fan.png",
                 "slide_2_time_to_target.png",
                 "slide_3_capacity.png",
                 "slide_4_options.png",
@@ -1302,7 +1548,8 @@ target_backlog = 5
         }
     }
 
-    /// Numbers outside the charts: every run of digits in the page text.
+    /// Numbers outside the charts: every number (digits, possibly with a decimal point) in
+    /// the page text.
     fn numbers_outside_charts(html: &str) -> usize {
         let mut text = String::new();
         let mut rest = html;
@@ -1313,8 +1560,9 @@ target_backlog = 5
                 .map_or("", |(_, after)| after);
         }
         text.push_str(rest);
-        text.split(|c: char| !c.is_ascii_digit())
-            .filter(|t| !t.is_empty())
+        // A decimal ("0.6%") is one number, like "6%": rounding may add a decimal place.
+        text.split(|c: char| !c.is_ascii_digit() && c != '.')
+            .filter(|t| t.chars().any(|c| c.is_ascii_digit()))
             .count()
     }
 
@@ -1363,7 +1611,9 @@ target_backlog = 5
         // one-year horizon is 365 days, and the last check is at the end of 30 December.
         assert_eq!(m.last().unwrap().date.long(), "30 November 2024");
         let html = render_html(&Briefing::new(&s, &r)).unwrap();
-        assert!(html.contains("By 30 September 2024, 80% of runs have met the target"));
+        assert!(html.contains(
+            "By 30 September 2024, 80% of runs have reached the target at least once (80% are at or below it on the deadline)"
+        ));
         assert!(html.contains("<td>Never, by 30 December 2024</td><td class=\"num\">20%</td>"));
     }
 
@@ -1383,16 +1633,16 @@ target_backlog = 5
         let mut b = Briefing::new(&s, &r);
         b.declared = Some(&declared);
         let html = render_html(&b).unwrap();
-        assert!(html.contains("<th>Set by</th>"));
+        // Plain label first, the key path in small print, the unit beside the value.
         assert_in_order(
             &html,
             &[
-                "<code>caseload.<wbr>very_high</code></td><td>0</td><td>RSOs</td><td class=\"muted\">default</td><td>made up for a test (E)</td>",
-                "<code>caseload.<wbr>high</code></td><td>30</td><td>RSOs</td><td>scenario</td><td><span class=\"muted\">as above</span>",
-                "<code>visits.<wbr>medium.<wbr>hours</code></td><td>3</td><td>staff-hours per officer</td><td class=\"muted\">default</td>",
+                "<td>Very-high risk: RSOs in the community at the start<code class=\"key\">caseload.<wbr>very_high</code></td><td>0 <span class=\"unit\">RSOs</span></td><td><span class=\"default\">default</span> made up for a test (E)</td>",
+                "<td>High risk: RSOs in the community at the start<code class=\"key\">caseload.<wbr>high</code></td><td>30 <span class=\"unit\">RSOs</span></td><td><span class=\"muted\">as above</span>",
+                "<td>Medium risk: staff time per visit<code class=\"key\">visits.<wbr>medium.<wbr>hours</code></td><td>3 <span class=\"unit\">staff-hours per officer</span></td><td><span class=\"default\">default</span> ",
             ],
         );
         let plain = render_html(&Briefing::new(&s, &r)).unwrap();
-        assert!(!plain.contains("<th>Set by</th>"));
+        assert!(!plain.contains("class=\"default\""));
     }
 }

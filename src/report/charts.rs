@@ -137,12 +137,25 @@ pub fn render_svg(chart: &Chart) -> Result<String, ChartError> {
 
 /// Renders the chart as a `WIDTH`×`HEIGHT` PNG image (8-bit RGB).
 pub fn render_png(chart: &Chart) -> Result<Vec<u8>, ChartError> {
+    render_png_marked(chart, None)
+}
+
+/// [`render_png`] with a protective marking (e.g. `OFFICIAL-SENSITIVE`) printed in the top
+/// right-hand corner, above the title, so a slide carries it wherever it is pasted.
+pub fn render_png_marked(chart: &Chart, marking: Option<&str>) -> Result<Vec<u8>, ChartError> {
     ensure_font()?;
     let mut rgb = vec![255u8; (WIDTH * HEIGHT * 3) as usize];
     guarded(|| {
         let backend = Raster(BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)));
         let root = backend.into_drawing_area();
         draw_chart(&root, chart)?;
+        if let Some(m) = marking.map(str::trim).filter(|m| !m.is_empty()) {
+            let max_w = WIDTH as i32 - 2 * MARGIN;
+            let text = truncate_to(m, MARKING_SIZE, max_w);
+            let style = text_style(MARKING_SIZE, MARKING, HPos::Right, VPos::Top);
+            root.draw_text(&text, &style, (WIDTH as i32 - MARGIN, 4))
+                .map_err(render_err)?;
+        }
         root.present().map_err(render_err)
     })?;
     encode_png(&rgb)
@@ -176,6 +189,9 @@ const AXIS_DESC_SIZE: f64 = 35.0;
 const TICK_SIZE: f64 = 30.0;
 const LABEL_SIZE: f64 = 30.0;
 const MARGIN: i32 = 40;
+/// Font size and colour of a protective marking.
+const MARKING_SIZE: f64 = 22.0;
+const MARKING: RGBColor = RGBColor(0xB0, 0x00, 0x20);
 const LINE_WIDTH: u32 = 3;
 
 const INK: RGBColor = RGBColor(0x22, 0x22, 0x22);
@@ -492,6 +508,35 @@ fn truncate_to(text: &str, size: f64, max_w: i32) -> String {
     String::new()
 }
 
+/// Greedy word wrap into lines that fit `max_w` (a word wider than the line is cut only
+/// when more than `max_lines` lines would be needed).
+fn wrap(text: &str, size: f64, max_w: i32, max_lines: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for w in text.split_whitespace() {
+        let cand = if cur.is_empty() {
+            w.to_string()
+        } else {
+            format!("{cur} {w}")
+        };
+        if cur.is_empty() || text_width(&cand, size) <= max_w {
+            cur = cand;
+        } else {
+            lines.push(std::mem::take(&mut cur));
+            cur = w.to_string();
+        }
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    if lines.len() > max_lines {
+        let rest = lines[max_lines - 1..].join(" ");
+        lines.truncate(max_lines - 1);
+        lines.push(truncate_to(&rest, size, max_w));
+    }
+    lines
+}
+
 /// Splits the title into at most two lines that fit `max_w`, shrinking the font if needed.
 fn layout_title(title: &str, max_w: i32) -> (Vec<String>, f64) {
     let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -559,11 +604,18 @@ fn draw_header<DB: DrawingBackend>(
         }
     }
     if let Some(sub) = subtitle.filter(|s| !s.trim().is_empty()) {
-        let sub = truncate_to(sub.trim(), SUBTITLE_SIZE, max_w);
-        let style = text_style(SUBTITLE_SIZE, MUTED, HPos::Left, VPos::Top);
-        root.draw_text(&sub, &style, (MARGIN, y + 2))
-            .map_err(render_err)?;
-        y += (SUBTITLE_SIZE * 1.2) as i32 + 2;
+        // Wrapped, never cut: a smaller size first, then up to three lines.
+        let size = if text_width(sub.trim(), SUBTITLE_SIZE) <= max_w {
+            SUBTITLE_SIZE
+        } else {
+            SUBTITLE_SIZE - 5.0
+        };
+        let style = text_style(size, MUTED, HPos::Left, VPos::Top);
+        for line in wrap(sub.trim(), size, max_w, 3) {
+            root.draw_text(&line, &style, (MARGIN, y + 2))
+                .map_err(render_err)?;
+            y += (size * 1.2) as i32 + 2;
+        }
     }
     y += 16;
     let (_, body) = root.split_vertically(y);

@@ -8,22 +8,12 @@ use crate::scenario::Scenario;
 use super::charts::{
     self, Chart, IntervalChart, IntervalRow, LineChart, Series, TornadoChart, TornadoRow, XAxis,
 };
+use super::tables::csv_rows;
 use super::{num, percent, percent_range};
 
 /// Pretty JSON with a final newline.
 fn json<T: serde::Serialize>(value: &T) -> String {
-    let mut out = serde_json::to_string_pretty(value).unwrap_or_else(|_| "{}".into());
-    out.push('\n');
-    out
-}
-
-/// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
+    super::json_text(value)
 }
 
 /// A share with four decimals (enough for 1 in 10,000 replicas).
@@ -52,23 +42,22 @@ pub fn comparison_json(c: &Comparison) -> String {
 /// `comparison.csv`: one row per option (the base first); the `*_diff_*` columns are the
 /// option minus the base, paired replica by replica (empty for the base).
 pub fn comparison_csv(c: &Comparison) -> String {
-    let mut out = String::from(
-        "option,is_base,description,p_success,p_success_lower,p_success_upper,\
+    let head = "option,is_base,description,p_success,p_success_lower,p_success_upper,\
          backlog_mean,backlog_p05,backlog_p50,backlog_p95,\
          days_to_target_p10,days_to_target_p50,days_to_target_p90,never_met_share,\
          hours_delivered_to_deadline,\
          backlog_diff_mean,backlog_diff_lower,backlog_diff_upper,\
          backlog_diff_unpaired_lower,backlog_diff_unpaired_upper,\
          p_success_diff,p_success_diff_lower,p_success_diff_upper,\
-         replicas_only_option_met,replicas_only_base_met,overrides\n",
-    );
+         replicas_only_option_met,replicas_only_base_met,overrides";
+    let mut rows: Vec<Vec<String>> = vec![head.split(',').map(String::from).collect()];
     for o in &c.options {
         let b = &o.backlog_at_deadline;
         let t = &o.time_to_target_days;
         let mut row = vec![
-            field(&o.name),
+            o.name.clone(),
             o.is_base.to_string(),
-            field(&o.description),
+            o.description.clone(),
             share(o.p_success.estimate),
             share(o.p_success.lower),
             share(o.p_success.upper),
@@ -97,11 +86,10 @@ pub fn comparison_csv(c: &Comparison) -> String {
             ]),
             None => row.extend(std::iter::repeat(String::new()).take(10)),
         }
-        row.push(field(&o.overrides.join("; ")));
-        out.push_str(&row.join(","));
-        out.push('\n');
+        row.push(o.overrides.join("; "));
+        rows.push(row);
     }
-    out
+    csv_rows(rows)
 }
 
 /// `compare_fan`: the median and 25–75% band of the backlog of every option on one dated
@@ -122,23 +110,28 @@ pub fn compare_fan(s: &Scenario, run: &CompareRun) -> Chart {
                 color: i,
                 x: (0..r.fan.bands.len()).map(|w| 7.0 * w as f64).collect(),
                 line: col(|b| b.p50()),
-                bands: vec![charts::Band {
-                    lower: col(|b| b.p25()),
-                    upper: col(|b| b.p75()),
-                    label: None,
-                }],
+                // Only the base keeps its band: five translucent bands blend to mud.
+                bands: if o.is_base {
+                    vec![charts::Band {
+                        lower: col(|b| b.p25()),
+                        upper: col(|b| b.p75()),
+                        label: Some("base plan: middle half of runs".into()),
+                    }]
+                } else {
+                    vec![]
+                },
                 dashed: o.is_base,
             }
         })
         .collect();
     Chart::Line(LineChart {
         title: format!(
-            "Overdue visits under each option: median and middle half of replicas (target ≤ {} by {})",
+            "Overdue visits under each option: the middle run of each (target ≤ {} by {})",
             s.plan.target_backlog,
             s.plan.deadline.long()
         ),
         subtitle: Some(format!(
-            "{} replicas per option, common random numbers, seed {} · in brackets: chance of meeting the plan",
+            "{} runs per option on the same random demand, seed {} · shaded: middle half of the base plan's runs · in brackets: chance of meeting the plan",
             c.replicas, c.seed
         )),
         x_axis: XAxis::Dated { start: s.start },
@@ -189,14 +182,19 @@ pub fn compare_success(s: &Scenario, c: &Comparison) -> Chart {
 
 /// `sweep.csv`.
 pub fn sweep_csv(w: &Sweep) -> String {
-    let mut out = format!(
-        "{},p_success,p_success_lower,p_success_upper,backlog_mean,backlog_p05,backlog_p50,backlog_p95\n",
-        field(&w.param)
-    );
+    let mut rows = vec![vec![
+        w.param.clone(),
+        "p_success".into(),
+        "p_success_lower".into(),
+        "p_success_upper".into(),
+        "backlog_mean".into(),
+        "backlog_p05".into(),
+        "backlog_p50".into(),
+        "backlog_p95".into(),
+    ]];
     for p in &w.points {
         let b = &p.backlog_at_deadline;
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{},{}\n",
+        rows.push(vec![
             num(p.value),
             share(p.p_success.estimate),
             share(p.p_success.lower),
@@ -204,10 +202,10 @@ pub fn sweep_csv(w: &Sweep) -> String {
             num(b.mean),
             num(b.p05),
             num(b.p50),
-            num(b.p95)
-        ));
+            num(b.p95),
+        ]);
     }
-    out
+    csv_rows(rows)
 }
 
 /// `sweep` chart: P(success) (%) with its 95% band against the parameter.
@@ -255,22 +253,20 @@ pub fn min_staff_json(m: &MinStaff) -> String {
 
 /// `min_staff.csv`: every value simulated.
 pub fn min_staff_csv(m: &MinStaff) -> String {
-    let mut out = String::from(
-        "extra_fte,establishment_at_from,p_success,p_success_lower,p_success_upper,meets,backlog_p50\n",
-    );
+    let head = "extra_fte,establishment_at_from,p_success,p_success_lower,p_success_upper,meets,backlog_p50";
+    let mut rows: Vec<Vec<String>> = vec![head.split(',').map(String::from).collect()];
     for e in &m.evaluations {
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{}\n",
+        rows.push(vec![
             num(e.extra_fte),
             num(m.establishment_at_from + e.extra_fte),
             share(e.p_success.estimate),
             share(e.p_success.lower),
             share(e.p_success.upper),
-            e.meets,
-            num(e.backlog_at_deadline_p50)
-        ));
+            e.meets.to_string(),
+            num(e.backlog_at_deadline_p50),
+        ]);
     }
-    out
+    csv_rows(rows)
 }
 
 /// The min-staff answer in plain words (one paragraph).
@@ -317,15 +313,57 @@ pub fn min_staff_words(m: &MinStaff) -> String {
     }
 }
 
+/// The min-staff chart: the chance of meeting the plan (95% interval) at every extra FTE
+/// simulated, against the required confidence.
+pub fn min_staff_chart(m: &MinStaff) -> Chart {
+    let mut ev: Vec<_> = m.evaluations.iter().collect();
+    ev.sort_by(|a, b| a.extra_fte.total_cmp(&b.extra_fte));
+    let title = match m.answer {
+        Some(0.0) => "No extra staff needed to meet the plan with the confidence asked".to_string(),
+        Some(a) => format!(
+            "+{} FTE from {} is the least that meets the plan with {} confidence",
+            num(a),
+            m.from_long(),
+            percent(m.confidence)
+        ),
+        None => format!(
+            "Even +{} FTE does not meet the plan with {} confidence",
+            num(m.max_extra),
+            percent(m.confidence)
+        ),
+    };
+    Chart::Interval(IntervalChart {
+        title,
+        x_label: format!(
+            "Chance of meeting the plan (95% interval; enough when the lower end is at least {})",
+            percent(m.confidence)
+        ),
+        rows: ev
+            .iter()
+            .map(|e| IntervalRow {
+                label: format!(
+                    "+{} FTE ({} funded)",
+                    num(e.extra_fte),
+                    num(m.establishment_at_from + e.extra_fte)
+                ),
+                estimate: e.p_success.estimate,
+                lower: e.p_success.lower,
+                upper: e.p_success.upper,
+                color: if Some(e.extra_fte) == m.answer { 2 } else { 0 },
+            })
+            .collect(),
+        percent: true,
+        reference: Some((m.confidence, format!("{} required", percent(m.confidence)))),
+    })
+}
+
 /// `sensitivity.csv`: largest effect first.
 pub fn sensitivity_csv(x: &Sensitivity) -> String {
-    let mut out = String::from(
-        "parameter,base_value,low_value,high_value,backlog_p50_low,backlog_p50_high,change_low,change_high,p_success_low,p_success_high,base_backlog_p50\n",
-    );
+    let head = "parameter,base_value,low_value,high_value,backlog_p50_low,backlog_p50_high,change_low,change_high,p_success_low,p_success_high,base_backlog_p50,label";
+    let mut rows: Vec<Vec<String>> = vec![head.split(',').map(String::from).collect()];
     for r in &x.rows {
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{}\n",
-            field(&r.parameter),
+        rows.push(vec![
+            r.parameter.clone(),
             num(r.base_value),
             num(r.low_value),
             num(r.high_value),
@@ -335,10 +373,11 @@ pub fn sensitivity_csv(x: &Sensitivity) -> String {
             num(r.change_high),
             share(r.p_success_low),
             share(r.p_success_high),
-            num(x.base_backlog_p50)
-        ));
+            num(x.base_backlog_p50),
+            super::labels::label(&r.parameter),
+        ]);
     }
-    out
+    csv_rows(rows)
 }
 
 /// Rows drawn in the tornado chart (the CSV keeps every row).
@@ -366,19 +405,22 @@ pub fn tornado(s: &Scenario, x: &Sensitivity) -> Chart {
             .iter()
             .map(|r| {
                 let still = r.change_low == 0.0 && r.change_high == 0.0;
+                let (label, unit) = super::labels::describe(&r.parameter);
+                let u = super::labels::short_unit(unit);
+                let v = |x: f64| format!("{}{u}", super::labels::rounded(x));
                 TornadoRow {
-                    label: r.parameter.clone(),
+                    label,
                     low: r.change_low,
                     high: r.change_high,
                     low_label: if still {
                         String::new()
                     } else {
-                        format!("−{pct}: {}", num(r.low_value))
+                        format!("−{pct}: {}", v(r.low_value))
                     },
                     high_label: if still {
-                        format!("no change ({} to {})", num(r.low_value), num(r.high_value))
+                        format!("no change ({} to {})", v(r.low_value), v(r.high_value))
                     } else {
-                        format!("+{pct}: {}", num(r.high_value))
+                        format!("+{pct}: {}", v(r.high_value))
                     },
                 }
             })
@@ -392,9 +434,10 @@ mod tests {
 
     #[test]
     fn quotes_csv_fields_only_when_needed() {
-        assert_eq!(field("plain"), "plain");
-        assert_eq!(field("a, b"), "\"a, b\"");
-        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(
+            csv_rows([["plain", "a, b", "say \"hi\""]]),
+            "plain,\"a, b\",\"say \"\"hi\"\"\"\n"
+        );
         assert_eq!(share(0.25), "0.25");
         assert_eq!(share(1.0 / 3.0), "0.3333");
         assert_eq!(share(-0.00001), "0");

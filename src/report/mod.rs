@@ -5,7 +5,11 @@
 pub mod briefing;
 pub mod charts;
 pub mod compare;
+pub mod facts;
+pub mod labels;
 pub mod params;
+pub mod sources;
+pub mod tables;
 pub mod writer;
 
 use serde::Serialize;
@@ -153,9 +157,21 @@ struct TimeJson {
     replicas_met: usize,
 }
 
+/// One condition of the plan and the share of runs that met it at the end of the deadline
+/// day (the plan succeeds in a run when every condition holds).
+#[derive(Serialize)]
+struct ConditionJson {
+    condition: String,
+    met_share: f64,
+}
+
 #[derive(Serialize)]
 struct SummaryJson {
     scenario: String,
+    scenario_file: String,
+    scenario_sha256: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    generated: Option<String>,
     version: &'static str,
     seed: u64,
     replicas: u32,
@@ -169,6 +185,9 @@ struct SummaryJson {
     backlog_at_deadline: DistJson,
     time_to_target_days: TimeJson,
     never_met_share: f64,
+    conditions: Vec<ConditionJson>,
+    /// The condition met in the fewest runs, when the plan fails in at least half of them.
+    failed_condition: Option<String>,
     verdict: String,
 }
 
@@ -177,19 +196,86 @@ fn round(x: f64, digits: i32) -> f64 {
     (x * k).round() / k
 }
 
-/// `summary.json`: the plan verdict and its distributions.
-pub fn summary_json(s: &Scenario, r: &McResult) -> String {
+/// Rounds every float of a JSON value to at most 4 decimals (no `2.900000000000002`);
+/// integers are left as they are.
+pub fn round_json(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Number(n) if !(n.is_i64() || n.is_u64()) => {
+            if let Some(x) = n.as_f64() {
+                let y = round(x, 4);
+                *v = if y.fract() == 0.0 && y.abs() < 1e15 {
+                    serde_json::Value::from(y as i64)
+                } else {
+                    serde_json::Number::from_f64(y).map_or(serde_json::Value::Null, Into::into)
+                };
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(round_json),
+        serde_json::Value::Object(o) => o.values_mut().for_each(round_json),
+        _ => {}
+    }
+}
+
+/// Pretty JSON with floats rounded (see [`round_json`]) and a final newline.
+pub fn json_text<T: Serialize>(value: &T) -> String {
+    let mut v = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+    round_json(&mut v);
+    let mut out = serde_json::to_string_pretty(&v).unwrap_or_else(|_| "{}".into());
+    out.push('\n');
+    out
+}
+
+/// The plan's conditions with the share of runs meeting each on the deadline.
+fn conditions(s: &Scenario, r: &McResult) -> Vec<ConditionJson> {
+    let n = r.outcomes.len().max(1) as f64;
+    let share = |f: &dyn Fn(&crate::observe::Outcome) -> bool| {
+        r.outcomes.iter().filter(|o| f(o)).count() as f64 / n
+    };
+    let mut c = vec![ConditionJson {
+        condition: format!(
+            "backlog at or below {} at the end of {}",
+            s.plan.target_backlog,
+            s.plan.deadline.long()
+        ),
+        met_share: share(&|o| o.backlog_at_deadline <= s.plan.target_backlog),
+    }];
+    if s.plan.no_very_high_overdue {
+        c.push(ConditionJson {
+            condition: format!(
+                "no very-high-risk visit overdue at the end of {}",
+                s.plan.deadline.long()
+            ),
+            met_share: share(&|o| o.very_high_at_deadline == 0),
+        });
+    }
+    c
+}
+
+/// `summary.json`: the plan verdict and its distributions, with the run's facts.
+pub fn summary_json(s: &Scenario, r: &McResult, f: &facts::RunFacts) -> String {
     let p = r.p_success();
     let b = r.backlog_at_deadline();
     let bq = stats::quantiles(&b);
     let t = r.days_to_target();
     let tq = stats::quantiles(&t);
     let some = |x: f64| (!x.is_nan()).then_some(x);
+    let conds = conditions(s, r);
+    let failed_condition = (p.estimate < 0.5)
+        .then(|| {
+            conds
+                .iter()
+                .min_by(|a, b| a.met_share.total_cmp(&b.met_share))
+                .map(|c| c.condition.clone())
+        })
+        .flatten();
     let j = SummaryJson {
         scenario: s.name.clone(),
-        version: VERSION,
-        seed: r.seed,
-        replicas: r.replicas,
+        scenario_file: f.scenario_path.clone(),
+        scenario_sha256: f.scenario_sha256.clone(),
+        generated: f.generated.clone(),
+        version: f.version,
+        seed: f.seed,
+        replicas: f.replicas,
         start: s.start.to_string(),
         horizon_days: s.horizon_days,
         policy: s.policy.key(),
@@ -219,11 +305,11 @@ pub fn summary_json(s: &Scenario, r: &McResult) -> String {
             replicas_met: t.len(),
         },
         never_met_share: r.never_met_share(),
+        conditions: conds,
+        failed_condition,
         verdict: verdict(s, r),
     };
-    let mut out = serde_json::to_string_pretty(&j).unwrap_or_else(|_| "{}".into());
-    out.push('\n');
-    out
+    json_text(&j)
 }
 
 /// Formats a number with at most three decimals and no trailing zeros.
@@ -246,21 +332,28 @@ pub fn num(x: f64) -> String {
 
 /// `weekly.csv`: one row per week and metric (tidy), mean and quantiles across replicas.
 pub fn weekly_csv(s: &Scenario, r: &McResult) -> String {
-    let mut out = String::with_capacity(r.fan.bands.len() * Metric::ALL.len() * 60);
-    out.push_str("week,date,metric,mean,p05,p10,p25,p50,p75,p90,p95\n");
+    let mut rows: Vec<Vec<String>> = Vec::with_capacity(r.fan.bands.len() * Metric::ALL.len() + 1);
+    rows.push(
+        "week,date,metric,mean,p05,p10,p25,p50,p75,p90,p95"
+            .split(',')
+            .map(String::from)
+            .collect(),
+    );
     for (w, row) in r.fan.bands.iter().enumerate() {
-        let date = s.date_of(7 * w as i32);
+        let date = s.date_of(7 * w as i32).to_string();
         for m in Metric::ALL {
             let b = &row[m.index()];
-            out.push_str(&format!("{w},{date},{},{}", m.name(), num(b.mean)));
-            for q in b.q {
-                out.push(',');
-                out.push_str(&num(q));
-            }
-            out.push('\n');
+            let mut cells = vec![
+                w.to_string(),
+                date.clone(),
+                m.name().to_string(),
+                num(b.mean),
+            ];
+            cells.extend(b.q.iter().map(|&q| num(q)));
+            rows.push(cells);
         }
     }
-    out
+    tables::csv_rows(rows)
 }
 
 /// The backlog fan chart: 5–95 and 25–75 bands, median, target and deadline.
@@ -279,7 +372,7 @@ pub fn backlog_fan(s: &Scenario, r: &McResult) -> Chart {
             s.plan.deadline.long()
         ),
         subtitle: Some(format!(
-            "{} · {} replicas · seed {} · overdue home visits, weekly",
+            "{} · {} runs · seed {} · overdue home visits, weekly",
             s.name, r.replicas, r.seed
         )),
         x_axis: XAxis::Dated { start: s.start },
@@ -366,9 +459,17 @@ pub fn capacity_chart(s: &Scenario, r: &McResult) -> Chart {
         .series(Metric::StaffEffectiveFte)
         .nth(last)
         .map_or(0.0, |b| b.p50());
-    let title = if dem > 0.0 {
+    let title = if dem > 0.0 && del >= dem && r.p_success().estimate < 0.5 {
+        // Delivered ≥ demanded and still failing: new work is covered, the arrears are not.
         format!(
-            "In the quarter to {} the team delivers {} of the hours demanded ({} effective FTE)",
+            "In the quarter to {} the team delivers {} of the hours falling due ({} effective FTE): too little spare time to clear the backlog",
+            s.plan.deadline.long(),
+            percent(del / dem),
+            num((eff * 10.0).round() / 10.0)
+        )
+    } else if dem > 0.0 {
+        format!(
+            "In the quarter to {} the team delivers {} of the hours falling due ({} effective FTE)",
             s.plan.deadline.long(),
             percent(del / dem),
             num((eff * 10.0).round() / 10.0)
@@ -379,7 +480,7 @@ pub fn capacity_chart(s: &Scenario, r: &McResult) -> Chart {
     Chart::Line(LineChart {
         title,
         subtitle: Some(format!(
-            "{} · {} replicas · medians with 25–75% bands (FTE: 5–95%) · {} h per FTE-week",
+            "{} · {} runs · medians with 25–75% bands (FTE: 5–95%) · {} h per FTE-week",
             s.name,
             r.replicas,
             num((php * 10.0).round() / 10.0)

@@ -13,6 +13,9 @@ use crate::scenario::{Disposal, DriverKind, Lag, PerTier, Scenario, Schedule, St
 /// One parameter row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {
+    /// Plain-English name, e.g. "Productive hours per officer per week" (see
+    /// [`crate::report::labels`]).
+    pub label: String,
     /// Key path in the scenario format, e.g. `visits.medium.cadence_days`.
     pub path: String,
     /// The value in words and numbers, e.g. `27 from 17 January 2024; 29 from 1 April 2024`.
@@ -49,6 +52,7 @@ impl Rows {
         let mut keys = vec![path.to_string()];
         keys.extend(others.iter().map(|k| k.to_string()));
         self.0.push(Param {
+            label: crate::report::labels::label(path),
             path: path.to_string(),
             value,
             unit,
@@ -490,6 +494,33 @@ fn calendar_plan_group(s: &Scenario) -> Group {
         title: "Calendar, work order and plan",
         params: r.0,
     }
+}
+
+/// Every parameter of a run: [`parameters`] with the replicas and seed the run actually used
+/// (flags override the scenario's `replicas` and `seed`), so the table agrees with the rest
+/// of the outputs. Returns the groups and whether the command line set replicas or seed.
+pub fn parameters_of_run(s: &Scenario, replicas: u32, seed: u64) -> Vec<Group> {
+    let mut groups = parameters(s);
+    for g in &mut groups {
+        for p in &mut g.params {
+            match p.path.as_str() {
+                "replicas" if replicas != s.replicas => {
+                    p.value = format!(
+                        "{replicas} (set on the command line; the scenario says {})",
+                        s.replicas
+                    );
+                }
+                "seed" if seed != s.seed => {
+                    p.value = format!(
+                        "{seed} (set on the command line; the scenario says {})",
+                        s.seed
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+    groups
 }
 
 /// Every parameter of the scenario, by section, in the order of the scenario format.

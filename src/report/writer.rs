@@ -23,24 +23,29 @@ impl Output {
     }
 }
 
-/// Writes one file atomically: temp file in the same folder, flush + sync, rename.
+/// Writes one file atomically: a named temporary file in the same folder (`tempfile`), flush
+/// and sync, then `persist` renames it into place. On failure the temporary file is removed
+/// (it is deleted when dropped) and any earlier file at `path` is left as it was.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "output".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+    let prefix = format!(".{name}.");
+    let mut b = tempfile::Builder::new();
+    b.prefix(&prefix).suffix(".tmp");
+    // Temporary files are private (0600); outputs are ordinary files others may read.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(fs::Permissions::from_mode(0o644));
     }
-    result
+    let mut f = b.tempfile_in(dir)?;
+    f.write_all(bytes)?;
+    f.as_file().sync_all()?;
+    f.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 /// Creates `dir` (and parents) and writes every output into it; returns the paths written.

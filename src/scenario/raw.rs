@@ -115,7 +115,7 @@ pub type VStr = Option<Val<String>>;
 pub type VDate = Option<Val<RawDate>>;
 pub type VSched = Option<Val<RawSchedule>>;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct RawScenario {
     pub name: VStr,
     pub description: VStr,
@@ -151,11 +151,12 @@ pub struct RawScenario {
     #[serde(default)]
     pub sources: Option<Val<std::collections::BTreeMap<String, String>>>,
     /// Named variants of this scenario, checked by `scenario::options`.
+    #[schemars(schema_with = "crate::schema::options_schema")]
     pub options: Option<toml::Value>,
 }
 
 /// A number per risk tier.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, schemars::JsonSchema)]
 pub struct RawTiers {
     pub very_high: VNum,
     pub high: VNum,
@@ -165,7 +166,7 @@ pub struct RawTiers {
 }
 
 /// The starting caseload: community RSOs per tier and the history behind them.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, schemars::JsonSchema)]
 pub struct RawCaseload {
     pub very_high: VNum,
     pub high: VNum,
@@ -188,7 +189,7 @@ impl RawCaseload {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct RawBacklog {
     pub overdue: VInt,
     pub max_days_overdue: VInt,
@@ -196,7 +197,7 @@ pub struct RawBacklog {
     pub overdue_arms: VInt,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct RawRegistrations {
     pub tier_mix: Option<RawTiers>,
     pub rasso: Option<RawRasso>,
@@ -206,13 +207,13 @@ pub struct RawRegistrations {
 }
 
 /// A delay distribution: gamma with this mean and standard deviation (sd 0: fixed).
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, schemars::JsonSchema)]
 pub struct RawLag {
     pub mean_days: VNum,
     pub sd_days: VNum,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct RawRasso {
     pub reports_per_month: VSched,
     pub charge_rate: VSched,
@@ -221,7 +222,7 @@ pub struct RawRasso {
     pub tier_mix: Option<RawTiers>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct RawOnline {
     pub detections_per_month: VSched,
     pub growth_per_year: VNum,
@@ -230,20 +231,20 @@ pub struct RawOnline {
     pub tier_mix: Option<RawTiers>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct RawOther {
     pub per_month: VSched,
     pub trend_per_year: VNum,
     pub tier_mix: Option<RawTiers>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct RawTransfers {
     pub per_month: VSched,
     pub tier_mix: Option<RawTiers>,
 }
 
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, schemars::JsonSchema)]
 pub struct RawTierVisit {
     pub cadence_days: VNum,
     pub hours: VNum,
@@ -252,7 +253,7 @@ pub struct RawTierVisit {
     pub window_days: VNum,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct RawVisits {
     pub next_due_from: VStr,
     pub effort_cv: VNum,
@@ -265,7 +266,7 @@ pub struct RawVisits {
     pub low_active: Option<RawTierVisit>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct RawArms {
     pub enabled: VBool,
     pub interval_days: VNum,
@@ -278,7 +279,7 @@ pub struct RawArms {
     pub transition: Option<Val<Vec<Vec<Num>>>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct RawDisposals {
     pub indefinite: VNum,
     pub ten_years: VNum,
@@ -288,7 +289,7 @@ pub struct RawDisposals {
     pub conditional_discharge: VNum,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct RawExits {
     pub disposal_mix: Option<RawDisposals>,
     pub conditional_discharge_years: VNum,
@@ -302,7 +303,7 @@ pub struct RawExits {
     pub move_out_rate_per_year: VNum,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct RawPool {
     pub hours_per_week: VSched,
     pub backlog_threshold: VInt,
@@ -310,14 +311,14 @@ pub struct RawPool {
     pub lead_days: VNum,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct RawOvertime {
     pub from: VDate,
     pub to: VDate,
     pub hours_per_week: VNum,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct RawStaff {
     pub establishment: Option<Val<RawSchedule>>,
     pub productive_hours_per_week: VNum,
@@ -327,7 +328,7 @@ pub struct RawStaff {
     pub workforce: Option<RawWorkforce>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct RawWorkforce {
     pub recruitment_lag: Option<RawLag>,
     pub ramp_up_months: VNum,
@@ -338,13 +339,13 @@ pub struct RawWorkforce {
 }
 
 /// A sentence length distribution (gamma) in months.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, schemars::JsonSchema)]
 pub struct RawSentence {
     pub mean_months: VNum,
     pub sd_months: VNum,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct RawSentences {
     pub indefinite: Option<RawSentence>,
     pub ten_years: Option<RawSentence>,
@@ -354,7 +355,7 @@ pub struct RawSentences {
     pub conditional_discharge: Option<RawSentence>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct RawEarlyRelease {
     pub name: VStr,
     pub from: VDate,
@@ -363,7 +364,7 @@ pub struct RawEarlyRelease {
     pub applies_to_sex_offences: VBool,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct RawCustody {
     pub custodial_share: Option<RawDisposals>,
     pub sentence: Option<RawSentences>,
@@ -372,7 +373,7 @@ pub struct RawCustody {
     pub in_custody_at_start: VInt,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct RawAp {
     pub beds: VSched,
     pub referral_share: Option<RawTiers>,
@@ -383,24 +384,24 @@ pub struct RawAp {
     pub residents_at_start: VInt,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct RawRecall {
     pub rate_per_year: Option<RawTiers>,
     pub duration: Option<RawLag>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct RawCalendar {
     pub working_days: Option<Val<Vec<String>>>,
     pub bank_holidays: Option<Val<Vec<RawDate>>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct RawPolicy {
     pub priority: VStr,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct RawPlan {
     pub deadline: VDate,
     pub target_backlog: VInt,

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use predicates::prelude::*;
 
+mod outputs;
 mod report;
+mod tools;
 
 fn caseload() -> Command {
     Command::cargo_bin("caseload").unwrap()
@@ -161,6 +163,7 @@ fn outputs_are_identical_whatever_the_thread_count() {
                 "--threads",
                 t,
                 "-q",
+                "--reproducible",
                 "--out",
                 out.to_str().unwrap(),
             ])

@@ -7,15 +7,16 @@ use super::{caseload, repo, write_scenario, SMALL};
 
 /// The section headings the issue asks for, in its order (written out here, not taken from
 /// the renderer, so that the test states the requirement).
-const SECTIONS: [&str; 8] = [
+const SECTIONS: [&str; 9] = [
     "1. The verdict",
     "2. The backlog week by week",
-    "3. When the target is first met",
+    "3. When the target is first reached",
     "4. Capacity: hours needed and hours worked",
     "5. Options compared with the current plan",
-    "6. What drives the result",
-    "7. Assumptions",
-    "8. Method and validation",
+    "6. What staffing it takes",
+    "7. What drives the result",
+    "8. Assumptions",
+    "9. Method and validation",
 ];
 
 /// Runs `caseload report` quietly into `out` and returns the folder.
@@ -84,7 +85,7 @@ fn report_writes_a_self_contained_briefing_with_every_section_in_order() {
             .unwrap_or_else(|| panic!("section {s:?} missing or out of order"));
         from += at;
     }
-    assert!(html.contains("<h3>Glossary</h3>"));
+    assert!(html.contains("<h3 id=\"glossary\">Glossary</h3>"));
     // Charts are inline SVG, scaled by the page.
     assert_eq!(html.matches("<svg viewBox=").count(), 3);
     // The run's outputs sit beside the page, and every chart is a 1600×900 slide.
@@ -98,10 +99,13 @@ fn report_writes_a_self_contained_briefing_with_every_section_in_order() {
     ] {
         assert!(out.join(f).exists(), "{f}");
     }
+    // Charts already written (backlog_fan.png, capacity.png) get no slide copy.
+    assert!(!out.join("slide_1_backlog_fan.png").exists());
+    assert!(html.contains("<code>backlog_fan.png</code>, <code>slide_2_time_to_target.png</code>, <code>capacity.png</code>"));
     for f in [
-        "slide_1_backlog_fan.png",
+        "backlog_fan.png",
         "slide_2_time_to_target.png",
-        "slide_3_capacity.png",
+        "capacity.png",
     ] {
         let png = fs::read(out.join(f)).unwrap();
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{f}");
@@ -171,19 +175,42 @@ fn every_number_in_the_headline_matches_summary_json() {
     assert!(headline.contains(&format!("at or below {target} by {deadline}")));
     assert_eq!(summary["replicas"], 40);
     assert!(html.contains("40 independent runs (replicas) from master seed 11,"));
-    // The assumptions table carries the scenario's source notes.
+    // The assumptions table carries the scenario's source notes and their references.
     assert!(html.contains("273 overdue visits, PCC board Jan 2024 (S19a, C)"));
+    assert!(html.contains("<li><strong>S19</strong> (a) BBC"));
+    assert!(html.contains("<li><strong>DOMAIN §9</strong>"));
+    // One set of run facts everywhere: header, assumptions table, footer, summary.json.
+    let facts = "40 runs · seed 11 · caseload ";
+    assert!(between(&html, "<p class=\"runfacts\">", "</p>").starts_with(facts));
+    assert!(between(&html, "<footer>", "</footer>").starts_with(facts));
+    assert!(html.contains("<td>40 (set on the command line; the scenario says"));
+    assert!(html.contains("<td>11 (set on the command line; the scenario says"));
+    assert_eq!(summary["seed"], 11);
+    let sha = summary["scenario_sha256"].as_str().unwrap();
+    assert_eq!(sha.len(), 64);
+    assert!(html.contains(&format!("title=\"{sha}\"")));
+    assert!(summary["scenario_file"]
+        .as_str()
+        .unwrap()
+        .ends_with("avon_somerset_2024.toml"));
+    assert!(summary["generated"].as_str().unwrap().ends_with('Z'));
+    assert!(summary["conditions"].as_array().unwrap().len() == 2);
+    // No raw key path as a table's first column or a chart title.
+    assert!(!html.contains("<tr><td><code>"));
+    assert!(!html.contains("moves the result most\">staff."));
 }
 
 #[test]
 fn briefing_and_slides_are_identical_whatever_the_thread_count() {
     let dir = tempfile::tempdir().unwrap();
     let sc = write_scenario(dir.path(), "small.toml", SMALL);
-    let a = report(&sc, &dir.path().join("a"), &["-n", "30", "--threads", "1"]);
-    let b = report(&sc, &dir.path().join("b"), &["-n", "30", "--threads", "2"]);
+    let flags = |t| ["-n", "30", "--threads", t, "--reproducible"];
+    let a = report(&sc, &dir.path().join("a"), &flags("1"));
+    let b = report(&sc, &dir.path().join("b"), &flags("2"));
     for f in [
         "briefing.html",
-        "slide_1_backlog_fan.png",
+        "summary.json",
+        "backlog_fan.png",
         "slide_2_time_to_target.png",
     ] {
         assert_eq!(
@@ -200,7 +227,7 @@ fn sensitivity_flag_adds_the_drivers_chart_and_the_sensitivity_files() {
     let sc = write_scenario(dir.path(), "small.toml", SMALL);
     let out = report(&sc, &dir.path().join("out"), &["-n", "10", "--sensitivity"]);
     let html = fs::read_to_string(out.join("briefing.html")).unwrap();
-    let drivers = between(&html, ">6. What drives the result</h2>", "</section>");
+    let drivers = between(&html, ">7. What drives the result</h2>", "</section>");
     assert!(drivers.contains("<svg"), "{drivers}");
     for f in ["sensitivity.csv", "tornado.svg", "tornado.png"] {
         assert!(out.join(f).exists(), "{f}");
@@ -252,4 +279,42 @@ fn report_of_a_missing_scenario_exits_2() {
         .assert()
         .code(2);
     assert!(!dir.path().join("briefing.html").exists());
+}
+
+#[test]
+fn marking_min_staff_and_reproducible_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = write_scenario(dir.path(), "small.toml", SMALL);
+    let out = report(
+        &sc,
+        &dir.path().join("out"),
+        &[
+            "-n",
+            "20",
+            "--reproducible",
+            "--min-staff",
+            "--marking",
+            "OFFICIAL-SENSITIVE",
+        ],
+    );
+    let html = fs::read_to_string(out.join("briefing.html")).unwrap();
+    assert!(html.contains("@top-center { content: \"OFFICIAL-SENSITIVE\""));
+    assert!(html.contains("counter(page)"));
+    assert!(html.contains("<p class=\"marking\">OFFICIAL-SENSITIVE</p>"));
+    let staffing = between(&html, ">6. What staffing it takes</h2>", "</section>");
+    assert!(staffing.contains("<svg"), "{staffing}");
+    assert!(out.join("min_staff.json").exists());
+    let summary = fs::read_to_string(out.join("summary.json")).unwrap();
+    assert!(!summary.contains("\"generated\""), "{summary}");
+    assert!(!html.contains("generated 20"));
+    // The marking is drawn on the slides too: the same chart differs from an unmarked run.
+    let plain = report(
+        &sc,
+        &dir.path().join("plain"),
+        &["-n", "20", "--reproducible"],
+    );
+    assert_ne!(
+        fs::read(out.join("slide_2_time_to_target.png")).unwrap(),
+        fs::read(plain.join("slide_2_time_to_target.png")).unwrap()
+    );
 }
