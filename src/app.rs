@@ -4,6 +4,7 @@
 //! `report::writer`; the simulation core below it stays pure.
 
 mod experiments;
+mod scale;
 
 use std::path::{Path, PathBuf};
 
@@ -54,6 +55,7 @@ pub fn run(cli: Cli) -> Result<(), AppError> {
         Command::Sweep(a) => experiments::sweep_command(&a),
         Command::MinStaff(a) => experiments::min_staff_command(&a),
         Command::Sensitivity(a) => experiments::sensitivity_command(&a),
+        Command::Merge(a) => scale::merge_command(&a),
     }
 }
 
@@ -148,6 +150,9 @@ pub fn render_run(s: &Scenario, r: &McResult) -> anyhow::Result<Vec<writer::Outp
 
 fn run_command(a: &RunArgs) -> Result<(), AppError> {
     let s = load(&a.scenario)?;
+    if a.scale.is_set() || (s.precision.is_some() && a.sim.replicas.is_none()) {
+        return scale::run_command(a, s);
+    }
     let replicas = a.sim.replicas.unwrap_or(s.replicas);
     let seed = a.sim.seed.unwrap_or(s.seed);
     let pool = thread_pool(a.sim.threads)?;
@@ -199,6 +204,7 @@ fn write_and_tell(
 fn report_command(a: &ReportArgs) -> Result<(), AppError> {
     use crate::experiment::{self, Tick};
     let args = &a.run;
+    scale::refuse_in_report(&args.scale)?;
     let s = load(&args.scenario)?;
     // The file was just read and validated; its keys mark built-in defaults in the briefing.
     let text = std::fs::read_to_string(&args.scenario).unwrap_or_default();

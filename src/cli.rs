@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+mod scale;
+pub use scale::{MergeArgs, ScaleArgs};
+
 /// Simulate the workload of police teams that manage registered sex offenders (RSOs):
 /// will the backlog of overdue home visits reach the plan's target by its deadline?
 #[derive(Debug, Parser)]
@@ -61,6 +64,11 @@ pub enum Command {
         after_help = "Example:\n  caseload sensitivity scenarios/avon_somerset_2024.toml --replicas 500 --delta 0.2\n\nRuns 2 simulations per input (one at a time, common random numbers). Writes\nsensitivity.csv, tornado.svg and tornado.png."
     )]
     Sensitivity(SensitivityArgs),
+    /// Merge the partial aggregates of `run --shard I/N` into the outputs of a one-machine run.
+    #[command(
+        after_help = "Example:\n  caseload run scenarios/default_force.toml -n 1000 --shard 1/2 --out part_1\n  caseload run scenarios/default_force.toml -n 1000 --shard 2/2 --out part_2\n  caseload merge part_* --out output/default_force\n\nWrites the files of `run` (summary.json, weekly.csv, charts), byte-identical to\n`caseload run scenarios/default_force.toml -n 1000`. Refuses missing or duplicate\nshards and parts of different runs (scenario, seed, replicas, version)."
+    )]
+    Merge(MergeArgs),
 }
 
 /// Flags shared by the commands that run many simulations.
@@ -148,6 +156,8 @@ pub struct RunArgs {
     pub scenario: PathBuf,
     #[command(flatten)]
     pub sim: SimArgs,
+    #[command(flatten)]
+    pub scale: ScaleArgs,
 }
 
 #[derive(Debug, Args)]

@@ -34,6 +34,7 @@
 //! assert_eq!(outcome.population_end as u64, 200 - outcome.exits);
 //! ```
 
+pub mod aggregate;
 pub mod app;
 pub mod cli;
 pub mod engine;
@@ -41,6 +42,8 @@ pub mod experiment;
 pub mod model;
 pub mod montecarlo;
 pub mod observe;
+pub mod partial;
+pub mod precision;
 pub mod report;
 pub mod scenario;
 pub mod stats;

@@ -170,6 +170,9 @@ struct SummaryJson {
     time_to_target_days: TimeJson,
     never_met_share: f64,
     verdict: String,
+    /// Only for runs whose replica count a precision target chose.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    precision: Option<crate::precision::StoppingJson>,
 }
 
 fn round(x: f64, digits: i32) -> f64 {
@@ -220,6 +223,7 @@ pub fn summary_json(s: &Scenario, r: &McResult) -> String {
         },
         never_met_share: r.never_met_share(),
         verdict: verdict(s, r),
+        precision: r.stopping.as_ref().map(crate::precision::Stopping::json),
     };
     let mut out = serde_json::to_string_pretty(&j).unwrap_or_else(|_| "{}".into());
     out.push('\n');
