@@ -171,7 +171,7 @@ impl Accumulator {
             }
         }
         self.n += values.len() as u64;
-        self.bins = merge_bins(&self.bins, &batch);
+        merge_into(&mut self.bins, &batch);
         self.coarsen_to_fit();
     }
 
@@ -191,7 +191,7 @@ impl Accumulator {
         } else {
             &other.bins
         };
-        self.bins = merge_bins(&self.bins, other_bins);
+        merge_into(&mut self.bins, other_bins);
         self.n += other.n;
         self.sum += other.sum;
         self.frac += other.frac;
@@ -204,7 +204,7 @@ impl Accumulator {
 
     fn coarsen_to(&mut self, level: u8) {
         if level > self.level {
-            self.bins = coarsened(&self.bins, level - self.level);
+            coarsen_in_place(&mut self.bins, level - self.level);
             self.level = level;
         }
     }
@@ -212,7 +212,7 @@ impl Accumulator {
     fn coarsen_to_fit(&mut self) {
         if self.kind == Kind::Continuous {
             while self.bins.len() > CONTINUOUS_BINS && self.level < 32 {
-                self.bins = coarsened(&self.bins, 1);
+                coarsen_in_place(&mut self.bins, 1);
                 self.level += 1;
             }
         }
@@ -338,46 +338,67 @@ fn shr(k: u32, by: u8) -> u32 {
     k.checked_shr(u32::from(by)).unwrap_or(0)
 }
 
-/// Merges two sorted bin lists, adding the counts of equal keys.
-fn merge_bins(a: &[(u32, u32)], b: &[(u32, u32)]) -> Vec<(u32, u32)> {
+/// Merges the sorted bins `b` into the sorted bins `a` in place, adding the counts of equal
+/// keys. `a` grows only by the keys it lacks (exactly: no reallocation churn, no slack that
+/// would make memory depend on the replica count).
+fn merge_into(a: &mut Vec<(u32, u32)>, b: &[(u32, u32)]) {
     if b.is_empty() {
-        return a.to_vec();
+        return;
     }
-    if a.is_empty() {
-        return b.to_vec();
-    }
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        let (ka, ca) = a[i];
-        let (kb, cb) = b[j];
-        if ka < kb {
-            out.push((ka, ca));
+    // Count b's keys missing from a, adding the counts of those present.
+    let (mut i, mut missing) = (0, 0);
+    for &(kb, cb) in b {
+        while i < a.len() && a[i].0 < kb {
             i += 1;
-        } else if kb < ka {
-            out.push((kb, cb));
-            j += 1;
+        }
+        if i < a.len() && a[i].0 == kb {
+            a[i].1 += cb;
         } else {
-            out.push((ka, ca + cb));
-            i += 1;
-            j += 1;
+            missing += 1;
         }
     }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
+    if missing == 0 {
+        return;
+    }
+    // Merge the missing keys in from the back.
+    let old = a.len();
+    a.reserve_exact(missing);
+    a.resize(old + missing, (0, 0));
+    let (mut r, mut w) = (old, old + missing);
+    for &(kb, cb) in b.iter().rev() {
+        while r > 0 && a[r - 1].0 > kb {
+            a[w - 1] = a[r - 1];
+            r -= 1;
+            w -= 1;
+        }
+        if r > 0 && a[r - 1].0 == kb {
+            continue; // already added above
+        }
+        a[w - 1] = (kb, cb);
+        w -= 1;
+    }
 }
 
-/// Drops `by` more low key bits, adding the counts of bins that fall together.
-fn coarsened(bins: &[(u32, u32)], by: u8) -> Vec<(u32, u32)> {
-    let mut out: Vec<(u32, u32)> = Vec::with_capacity(bins.len());
-    for &(k, c) in bins {
+/// Drops `by` more low key bits in place, adding the counts of bins that fall together.
+fn coarsen_in_place(bins: &mut Vec<(u32, u32)>, by: u8) {
+    let mut w = 0;
+    for r in 0..bins.len() {
+        let (k, c) = bins[r];
         let k = shr(k, by);
-        match out.last_mut() {
-            Some((lk, lc)) if *lk == k => *lc += c,
-            _ => out.push((k, c)),
+        if w > 0 && bins[w - 1].0 == k {
+            bins[w - 1].1 += c;
+        } else {
+            bins[w] = (k, c);
+            w += 1;
         }
     }
+    bins.truncate(w);
+}
+
+/// A copy of `bins` with `by` more low key bits dropped.
+fn coarsened(bins: &[(u32, u32)], by: u8) -> Vec<(u32, u32)> {
+    let mut out = bins.to_vec();
+    coarsen_in_place(&mut out, by);
     out
 }
 

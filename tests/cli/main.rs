@@ -9,6 +9,7 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 
 mod report;
+mod shards;
 
 fn caseload() -> Command {
     Command::cargo_bin("caseload").unwrap()
