@@ -56,6 +56,13 @@ pub fn value_of(k: u32) -> f32 {
     f32::from_bits(b)
 }
 
+/// Reusable temporaries of [`Accumulator::extend_with`].
+#[derive(Debug, Default)]
+pub struct Scratch {
+    keys: Vec<u32>,
+    batch: Vec<(u32, u32)>,
+}
+
 /// How finely a metric is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -152,26 +159,31 @@ impl Accumulator {
 
     /// Folds a batch of values (any order; the result is the same as one at a time).
     pub fn extend(&mut self, values: &[f64]) {
-        if values.is_empty() {
+        self.extend_with(values.iter().copied(), &mut Scratch::default());
+    }
+
+    /// Folds a batch of values using `scratch` for the temporaries (reused across calls, so
+    /// folding allocates nothing once the bins have grown).
+    pub fn extend_with(&mut self, values: impl Iterator<Item = f64>, scratch: &mut Scratch) {
+        let Scratch { keys, batch } = scratch;
+        keys.clear();
+        batch.clear();
+        for x in values {
+            self.add_to_sum(x);
+            keys.push(shr(key_of(x as f32), self.level));
+        }
+        if keys.is_empty() {
             return;
         }
-        let mut keys: Vec<u32> = values
-            .iter()
-            .map(|&x| {
-                self.add_to_sum(x);
-                shr(key_of(x as f32), self.level)
-            })
-            .collect();
         keys.sort_unstable();
-        let mut batch: Vec<(u32, u32)> = Vec::with_capacity(keys.len());
-        for k in keys {
+        for &k in keys.iter() {
             match batch.last_mut() {
                 Some((lk, c)) if *lk == k => *c += 1,
                 _ => batch.push((k, 1)),
             }
         }
-        self.n += values.len() as u64;
-        merge_into(&mut self.bins, &batch);
+        self.n += keys.len() as u64;
+        merge_into(&mut self.bins, batch, self.kind);
         self.coarsen_to_fit();
     }
 
@@ -191,7 +203,7 @@ impl Accumulator {
         } else {
             &other.bins
         };
-        merge_into(&mut self.bins, other_bins);
+        merge_into(&mut self.bins, other_bins, self.kind);
         self.n += other.n;
         self.sum += other.sum;
         self.frac += other.frac;
@@ -341,7 +353,7 @@ fn shr(k: u32, by: u8) -> u32 {
 /// Merges the sorted bins `b` into the sorted bins `a` in place, adding the counts of equal
 /// keys. `a` grows only by the keys it lacks (exactly: no reallocation churn, no slack that
 /// would make memory depend on the replica count).
-fn merge_into(a: &mut Vec<(u32, u32)>, b: &[(u32, u32)]) {
+fn merge_into(a: &mut Vec<(u32, u32)>, b: &[(u32, u32)], kind: Kind) {
     if b.is_empty() {
         return;
     }
@@ -362,7 +374,16 @@ fn merge_into(a: &mut Vec<(u32, u32)>, b: &[(u32, u32)]) {
     }
     // Merge the missing keys in from the back.
     let old = a.len();
-    a.reserve_exact(missing);
+    if old + missing > a.capacity() {
+        // A continuous accumulator past half its bins will reach the limit: take the room for
+        // it (plus a batch) once, rather than growing, moving and fragmenting batch by batch.
+        let want = if kind == Kind::Continuous && old + missing > CONTINUOUS_BINS / 2 {
+            (old + missing).max(CONTINUOUS_BINS + 128)
+        } else {
+            old + missing
+        };
+        a.reserve_exact(want - old);
+    }
     a.resize(old + missing, (0, 0));
     let (mut r, mut w) = (old, old + missing);
     for &(kb, cb) in b.iter().rev() {

@@ -7,7 +7,7 @@
 
 use rayon::prelude::*;
 
-use crate::aggregate::{Accumulator, Kind};
+use crate::aggregate::{Accumulator, Kind, Scratch};
 use crate::engine::rng::replica_seed;
 use crate::model::{simulate, Prepared};
 use crate::observe::{Metric, Outcome, WeeklySeries, N_METRICS};
@@ -148,14 +148,14 @@ impl Aggregate {
     /// Folds a chunk of replicas' series; accumulators are independent, so they are updated
     /// in parallel without the result depending on the thread count.
     fn fold(&mut self, chunk: &[WeeklySeries]) {
-        self.acc.par_iter_mut().enumerate().for_each(|(i, a)| {
-            let (w, m) = (i / N_METRICS, i % N_METRICS);
-            let values: Vec<f64> = chunk
-                .iter()
-                .filter_map(|s| s.rows.get(w).map(|row| row[m]))
-                .collect();
-            a.extend(&values);
-        });
+        self.acc
+            .par_iter_mut()
+            .enumerate()
+            .for_each_init(Scratch::default, |scratch, (i, a)| {
+                let (w, m) = (i / N_METRICS, i % N_METRICS);
+                let values = chunk.iter().filter_map(|s| s.rows.get(w).map(|row| row[m]));
+                a.extend_with(values, scratch);
+            });
     }
 
     /// Adds the replicas `other` has folded (same number of weeks).
