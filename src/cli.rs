@@ -95,6 +95,10 @@ pub struct SimArgs {
 pub struct CompareArgs {
     /// Scenario file (TOML) with [[options]].
     pub scenario: PathBuf,
+    /// Choose the replicas by precision, as `run --precision H` does, for every option at once
+    /// (same replicas for all; up to -n [default cap: 100000]).
+    #[arg(long, value_name = "H")]
+    pub precision: Option<f64>,
     #[command(flatten)]
     pub sim: SimArgs,
 }

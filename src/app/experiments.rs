@@ -139,9 +139,17 @@ pub(super) fn compare_command(a: &CompareArgs) -> Result<(), AppError> {
         )));
     }
     let setup = Setup::new(&a.scenario, &s, &a.sim)?;
-    let run = setup.run("comparing", |tick| {
-        experiment::compare(&s, setup.replicas, setup.seed, tick)
-    });
+    let run = match super::scale::compare_target(a, &s)? {
+        Some((h, cap)) => setup.run("comparing", |tick| {
+            experiment::compare_to_precision(&s, setup.seed, h, cap, tick)
+        }),
+        None => setup.run("comparing", |tick| {
+            experiment::compare(&s, setup.replicas, setup.seed, tick)
+        }),
+    };
+    if let Some(st) = run.results.first().and_then(|r| r.stopping.as_ref()) {
+        println!("{}", super::scale::stopping_line(st, run.results.len()));
+    }
     let c = &run.comparison;
     let outputs = compare_outputs(
         c,

@@ -81,6 +81,37 @@ pub(super) fn run_command(a: &RunArgs, s: Scenario) -> Result<(), AppError> {
     write_and_tell(a, &s, &r, &outputs)
 }
 
+/// `compare --precision H` (or the scenario's `precision` without `-n`): the target and cap.
+pub(super) fn compare_target(
+    a: &crate::cli::CompareArgs,
+    s: &Scenario,
+) -> Result<Option<(f64, u32)>, AppError> {
+    let h = match a.precision {
+        Some(h) if !(h > 0.0 && h <= 0.5) => {
+            return Err(input(format!(
+                "`--precision` must be a half-width above 0 and at most 0.5, e.g. 0.01 for ±1 point (got `{h}`)"
+            )))
+        }
+        Some(h) => Some(h),
+        None if a.sim.replicas.is_none() => s.precision,
+        None => None,
+    };
+    Ok(h.map(|h| (h, a.sim.replicas.unwrap_or(precision::DEFAULT_CAP))))
+}
+
+/// The console line of an experiment whose replicas a precision target chose.
+pub(super) fn stopping_line(st: &precision::Stopping, variants: usize) -> String {
+    let (n, h) = (
+        precision::thousands(u64::from(st.replicas)),
+        st.target * 100.0,
+    );
+    if st.met {
+        format!("Stopped at {n} replicas per option: every option's P(success) within ±{h:.1} points and its median backlog known to ±5% ({variants} options).")
+    } else {
+        format!("Stopped at the cap of {n} replicas per option before every option reached ±{h:.1} points; raise -n to go further.")
+    }
+}
+
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {

@@ -318,3 +318,37 @@ fn absurd_replica_counts_and_precisions_are_refused() {
         .code(2)
         .stderr(predicate::str::contains("replicas"));
 }
+
+#[test]
+fn compare_chooses_replicas_by_precision_for_every_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{SMALL}\n[[options]]\nname = \"+2 FTE\"\nset = {{ \"staff.establishment\" = [[2024-01-01, 7]] }}\n"
+    );
+    let sc = write_scenario(dir.path(), "opts.toml", &text);
+    let out = dir.path().join("cmp");
+    caseload()
+        .args([
+            "compare",
+            sc.to_str().unwrap(),
+            "--precision",
+            "0.05",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Stopped at ").and(predicate::str::contains("per option")),
+        );
+    let j: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("comparison.json")).unwrap()).unwrap();
+    let n = j["replicas"].as_u64().unwrap();
+    assert_eq!(n % 256, 0, "{n}");
+    for o in j["options"].as_array().unwrap() {
+        let p = &o["p_success"];
+        let hw = (p["upper"].as_f64().unwrap() - p["lower"].as_f64().unwrap()) / 2.0;
+        assert!(hw <= 0.05 + 1e-6, "{o}");
+    }
+}
