@@ -349,95 +349,151 @@ pub fn from_json(text: &str, what: &str) -> Result<ShardResult, String> {
     })
 }
 
+/// Merges the shards of one run, fed one at a time in any order: histograms are merged as
+/// each shard arrives (their merge is order-free), only the few numbers per replica are kept
+/// until the end, so memory stays near one shard's aggregate whatever the number of shards.
+pub struct Merger {
+    first: Option<(RunId, String)>,
+    count: u32,
+    /// Per shard index: the file that gave it and its outcomes.
+    slots: Vec<Option<(String, u32, Vec<Outcome>)>>,
+    agg: Option<Aggregate>,
+}
+
+impl Default for Merger {
+    fn default() -> Merger {
+        Merger::new()
+    }
+}
+
+impl Merger {
+    pub fn new() -> Merger {
+        Merger {
+            first: None,
+            count: 0,
+            slots: Vec::new(),
+            agg: None,
+        }
+    }
+
+    /// Adds one shard; `name` names it in messages.
+    pub fn add(&mut self, p: ShardResult, name: &str) -> Result<(), String> {
+        match &self.first {
+            None => {
+                self.first = Some((p.run.clone(), name.to_string()));
+                self.count = p.shard.count;
+                self.slots = vec![None; p.shard.count as usize];
+            }
+            Some((run, first_name)) => {
+                let differs = if p.run.scenario_text != run.scenario_text {
+                    Some(format!(
+                        "scenario {} (hash {}) differs from {} (hash {})",
+                        p.run.scenario_file,
+                        fingerprint(&p.run.scenario_text),
+                        run.scenario_file,
+                        fingerprint(&run.scenario_text)
+                    ))
+                } else if p.run.seed != run.seed {
+                    Some(format!(
+                        "seed {} differs from seed {}",
+                        p.run.seed, run.seed
+                    ))
+                } else if p.run.replicas != run.replicas {
+                    Some(format!(
+                        "{} replicas differ from {} replicas",
+                        p.run.replicas, run.replicas
+                    ))
+                } else if p.shard.count != self.count {
+                    Some(format!(
+                        "it is one of {} shards, not of {}",
+                        p.shard.count, self.count
+                    ))
+                } else {
+                    None
+                };
+                if let Some(d) = differs {
+                    return Err(format!(
+                        "{name} is not from the same run as {first_name}: {d}"
+                    ));
+                }
+            }
+        }
+        let slot = &mut self.slots[(p.shard.index - 1) as usize];
+        if let Some((other, _, _)) = slot {
+            return Err(format!(
+                "shard {} is given twice: {other} and {name}",
+                p.shard
+            ));
+        }
+        match &mut self.agg {
+            None => self.agg = Some(p.part.agg),
+            Some(a) => {
+                if a.weeks() != p.part.agg.weeks() {
+                    return Err(format!("{name} holds a different number of weeks"));
+                }
+                a.merge(&p.part.agg);
+            }
+        }
+        *slot = Some((name.to_string(), p.part.first, p.part.outcomes));
+        Ok(())
+    }
+
+    /// The whole run, once every shard has been added exactly once.
+    pub fn finish(self) -> Result<(RunId, Partial), String> {
+        let (Some((run, _)), Some(agg)) = (self.first, self.agg) else {
+            return Err("nothing to merge: give the shards' folders or partial.json files".into());
+        };
+        let count = self.count;
+        let missing: Vec<String> = self
+            .slots
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.is_none())
+            .map(|(i, _)| format!("{}/{count}", i + 1))
+            .collect();
+        if !missing.is_empty() {
+            return Err(format!(
+                "missing shard{} {} of {count} (got {} of {count})",
+                if missing.len() == 1 { "" } else { "s" },
+                missing.join(", "),
+                count as usize - missing.len()
+            ));
+        }
+        let mut outcomes = Vec::with_capacity(run.replicas as usize);
+        for (name, first, o) in self.slots.into_iter().flatten() {
+            if first as usize != outcomes.len() {
+                return Err(format!(
+                    "{name} does not continue the run at replica {}",
+                    outcomes.len()
+                ));
+            }
+            outcomes.extend(o);
+        }
+        let seed = run.seed;
+        Ok((
+            run,
+            Partial {
+                seed,
+                first: 0,
+                outcomes,
+                agg,
+            },
+        ))
+    }
+}
+
 /// Merges the shards of one run (in any order, each exactly once) into the whole run's
 /// partial; `names[i]` names `parts[i]` in messages.
 pub fn merge(parts: Vec<ShardResult>, names: &[String]) -> Result<(RunId, Partial), String> {
-    let Some(first) = parts.first() else {
-        return Err("nothing to merge: give the shards' folders or partial.json files".into());
-    };
-    let run = first.run.clone();
-    let count = first.shard.count;
-    let name = |i: usize| {
-        names
+    let mut m = Merger::new();
+    for (i, p) in parts.into_iter().enumerate() {
+        let name = names
             .get(i)
             .cloned()
-            .unwrap_or_else(|| format!("part {}", i + 1))
-    };
-    for (i, p) in parts.iter().enumerate().skip(1) {
-        let differs = if p.run.scenario_text != run.scenario_text {
-            Some(format!(
-                "scenario {} (hash {}) differs from {} (hash {})",
-                p.run.scenario_file,
-                fingerprint(&p.run.scenario_text),
-                run.scenario_file,
-                fingerprint(&run.scenario_text)
-            ))
-        } else if p.run.seed != run.seed {
-            Some(format!(
-                "seed {} differs from seed {}",
-                p.run.seed, run.seed
-            ))
-        } else if p.run.replicas != run.replicas {
-            Some(format!(
-                "{} replicas differ from {} replicas",
-                p.run.replicas, run.replicas
-            ))
-        } else if p.shard.count != count {
-            Some(format!(
-                "it is one of {} shards, not of {count}",
-                p.shard.count
-            ))
-        } else {
-            None
-        };
-        if let Some(d) = differs {
-            return Err(format!(
-                "{} is not from the same run as {}: {d}",
-                name(i),
-                name(0)
-            ));
-        }
+            .unwrap_or_else(|| format!("part {}", i + 1));
+        m.add(p, &name)?;
     }
-    let mut by_index: Vec<Option<usize>> = vec![None; count as usize];
-    for (i, p) in parts.iter().enumerate() {
-        let slot = &mut by_index[(p.shard.index - 1) as usize];
-        if let Some(j) = *slot {
-            return Err(format!(
-                "shard {} is given twice: {} and {}",
-                p.shard,
-                name(j),
-                name(i)
-            ));
-        }
-        *slot = Some(i);
-    }
-    let missing: Vec<String> = by_index
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.is_none())
-        .map(|(i, _)| format!("{}/{count}", i + 1))
-        .collect();
-    if !missing.is_empty() {
-        return Err(format!(
-            "missing shard{} {} of {count} (got {} of {count})",
-            if missing.len() == 1 { "" } else { "s" },
-            missing.join(", "),
-            parts.len()
-        ));
-    }
-    let mut slots: Vec<Option<ShardResult>> = parts.into_iter().map(Some).collect();
-    let mut whole: Option<Partial> = None;
-    for i in by_index.into_iter().flatten() {
-        let Some(p) = slots[i].take() else { continue };
-        match &mut whole {
-            None => whole = Some(p.part),
-            Some(w) => w
-                .append(p.part)
-                .map_err(|e| format!("{} does not continue the run: {e}", name(i)))?,
-        }
-    }
-    let whole = whole.ok_or("nothing to merge")?;
-    Ok((run, whole))
+    m.finish()
 }
 
 #[cfg(test)]

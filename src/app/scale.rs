@@ -200,8 +200,8 @@ fn partial_path(p: &Path) -> PathBuf {
 }
 
 pub(super) fn merge_command(a: &MergeArgs) -> Result<(), AppError> {
-    let mut parts = Vec::with_capacity(a.parts.len());
-    let mut names = Vec::with_capacity(a.parts.len());
+    // One shard in memory at a time: histograms merge as they arrive.
+    let mut merger = partial::Merger::new();
     for p in &a.parts {
         let path = partial_path(p);
         let name = path.display().to_string();
@@ -210,10 +210,11 @@ pub(super) fn merge_command(a: &MergeArgs) -> Result<(), AppError> {
                 "cannot read {name}: {e} (give the folders written by `run --shard` or their partial.json)"
             ))
         })?;
-        parts.push(partial::from_json(&text, &name).map_err(input)?);
-        names.push(name);
+        let part = partial::from_json(&text, &name).map_err(input)?;
+        drop(text);
+        merger.add(part, &name).map_err(input)?;
     }
-    let (run, whole) = partial::merge(parts, &names).map_err(input)?;
+    let (run, whole) = merger.finish().map_err(input)?;
     if run.replicas > MAX_REPLICAS {
         return Err(input(format!(
             "the shards add up to {} replicas, above the limit of {MAX_REPLICAS}",
