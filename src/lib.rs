@@ -3,7 +3,9 @@
 //!
 //! The pipeline: a TOML scenario is loaded and validated ([`scenario`]), prepared once
 //! ([`model::Prepared`]), simulated replica by replica ([`model::simulate`], pure: no I/O),
-//! aggregated over replicas in parallel ([`montecarlo`]), and reported ([`report`]).
+//! aggregated over replicas in parallel ([`montecarlo`], into mergeable histograms:
+//! [`aggregate`]), and reported ([`report`]). [`precision`] chooses the replica count from the
+//! results; [`partial`] splits a run into cluster shards whose merge equals the one-machine run.
 //! Experiments ([`experiment`]) run variants of one scenario (its `[[options]]`, a parameter
 //! sweep, a staffing search, a sensitivity analysis) on common random numbers.
 //!
