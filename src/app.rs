@@ -6,6 +6,7 @@
 mod central;
 mod check;
 mod experiments;
+mod scale;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -61,6 +62,7 @@ pub fn run(cli: Cli) -> Result<(), AppError> {
         Command::Completions { shell } => tools::completions(shell),
         Command::Man => tools::man(),
         Command::Schema => tools::schema(),
+        Command::Merge(a) => scale::merge_command(&a),
     }
 }
 
@@ -186,6 +188,9 @@ fn declared_keys(path: &Path) -> std::collections::BTreeSet<String> {
 
 fn run_command(a: &RunArgs) -> Result<(), AppError> {
     let s = load(&a.scenario)?;
+    if a.scale.is_set() || (s.precision.is_some() && a.sim.replicas.is_none()) {
+        return scale::run_command(a, s);
+    }
     let replicas = a.sim.replicas.unwrap_or(s.replicas);
     let seed = a.sim.seed.unwrap_or(s.seed);
     let pool = thread_pool(a.sim.threads)?;
@@ -205,7 +210,7 @@ fn run_command(a: &RunArgs) -> Result<(), AppError> {
 }
 
 /// Adds the uncertain inputs and the central-value verdict to `summary.json`.
-fn annotate(outputs: &mut [writer::Output], s: &Scenario, central: &McResult) {
+fn annotate(outputs: &mut [writer::Output], s: &Scenario, central: &[crate::observe::Outcome]) {
     for o in outputs.iter_mut().filter(|o| o.name == "summary.json") {
         let text = String::from_utf8_lossy(&o.bytes).into_owned();
         o.bytes = central::annotate_summary(&text, s, central).into_bytes();
@@ -261,6 +266,7 @@ fn write_and_tell(
 fn report_command(a: &ReportArgs) -> Result<(), AppError> {
     use crate::experiment::{self, Tick};
     let args = &a.run;
+    scale::refuse_in_report(&args.scale)?;
     let s = load(&args.scenario)?;
     // The file was just read and validated; its keys mark built-in defaults in the briefing.
     let declared = declared_keys(&args.scenario);
@@ -286,7 +292,10 @@ fn report_command(a: &ReportArgs) -> Result<(), AppError> {
     if let Some(q) = &staff_req {
         plan = plan.min_staff(q.step, q.max_extra, replicas);
     }
-    let (r, compared, sens, staffing) = setup.run(&plan, |tick| {
+    if !s.uncertain.is_empty() {
+        plan = plan.stage("central values", u64::from(replicas));
+    }
+    let (r, compared, sens, staffing, central) = setup.run(&plan, |tick| {
         let (r, compared) = if s.options.is_empty() {
             tick(Tick::Planned(u64::from(replicas)));
             (experiment::simulate(&s, replicas, seed, tick), None)
@@ -298,10 +307,26 @@ fn report_command(a: &ReportArgs) -> Result<(), AppError> {
             .sensitivity
             .then(|| experiment::sensitivity(&s, 0.2, replicas, seed, tick));
         let staffing = staff_req.map(|q| experiment::min_staff(&s, q, replicas, seed, tick));
-        (r, compared, sens, staffing)
+        let central = (!s.uncertain.is_empty()).then(|| {
+            tick(Tick::Planned(u64::from(replicas)));
+            experiment::simulate(&s.central(), replicas, seed, tick).outcomes
+        });
+        (r, compared, sens, staffing, central)
     });
     let mut outputs = render_run(&s, &r, &facts, Some(&declared)).map_err(AppError::Run)?;
     let mut b = briefing::Briefing::new(&s, &r);
+    if let Some(c) = &central {
+        annotate(&mut outputs, &s, c);
+        b.notes.push(central::sentence(&s, &r, c));
+    }
+    let bal = crate::model::balance::balance(&s);
+    let assessed = crate::model::balance::assess(&s, &bal);
+    b.notes.push(format!(
+        "Consistency check (expected values, no simulation): {}.",
+        check::one_line(&assessed)
+    ));
+    b.notes
+        .extend(assessed.warnings.iter().map(|w| format!("Warning: {w}")));
     b.facts = facts.clone();
     b.declared = Some(&declared);
     b.run.sensitivity_requested = a.sensitivity;

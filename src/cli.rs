@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+mod scale;
+pub use scale::{MergeArgs, ScaleArgs};
+
 /// Simulate the workload of police teams that manage registered sex offenders (RSOs):
 /// will the backlog of overdue home visits reach the plan's target by its deadline?
 #[derive(Debug, Parser)]
@@ -89,6 +92,11 @@ pub enum Command {
         after_help = "Example:\n  caseload schema > caseload.schema.json\n\nThe bundled scenarios start with `#:schema ../schema/caseload.schema.json`, so an\neditor with Taplo completes and checks their keys."
     )]
     Schema,
+    /// Merge the partial aggregates of `run --shard I/N` into the outputs of a one-machine run.
+    #[command(
+        after_help = "Example:\n  caseload run scenarios/default_force.toml -n 1000 --shard 1/2 --out part_1\n  caseload run scenarios/default_force.toml -n 1000 --shard 2/2 --out part_2\n  caseload merge part_* --out output/default_force\n\nWrites the files of `run` (summary.json, weekly.csv, charts), byte-identical to\n`caseload run scenarios/default_force.toml -n 1000`. Refuses missing or duplicate\nshards and parts of different runs (scenario, seed, replicas, version)."
+    )]
+    Merge(MergeArgs),
 }
 
 /// Flags shared by the commands that run many simulations.
@@ -119,6 +127,10 @@ pub struct SimArgs {
 pub struct CompareArgs {
     /// Scenario file (TOML) with [[options]].
     pub scenario: PathBuf,
+    /// Choose the replicas by precision, as `run --precision H` does, for every option at once
+    /// (same replicas for all; up to -n [default cap: 100000]).
+    #[arg(long, value_name = "H")]
+    pub precision: Option<f64>,
     #[command(flatten)]
     pub sim: SimArgs,
 }
@@ -180,6 +192,8 @@ pub struct RunArgs {
     pub scenario: PathBuf,
     #[command(flatten)]
     pub sim: SimArgs,
+    #[command(flatten)]
+    pub scale: ScaleArgs,
 }
 
 #[derive(Debug, Args)]

@@ -3,7 +3,9 @@
 //!
 //! The pipeline: a TOML scenario is loaded and validated ([`scenario`]), prepared once
 //! ([`model::Prepared`]), simulated replica by replica ([`model::simulate`], pure: no I/O),
-//! aggregated over replicas in parallel ([`montecarlo`]), and reported ([`report`]).
+//! aggregated over replicas in parallel ([`montecarlo`], into mergeable histograms:
+//! [`aggregate`]), and reported ([`report`]). [`precision`] chooses the replica count from the
+//! results; [`partial`] splits a run into cluster shards whose merge equals the one-machine run.
 //! Experiments ([`experiment`]) run variants of one scenario (its `[[options]]`, a parameter
 //! sweep, a staffing search, a sensitivity analysis) on common random numbers.
 //!
@@ -34,6 +36,7 @@
 //! assert_eq!(outcome.population_end as u64, 200 - outcome.exits);
 //! ```
 
+pub mod aggregate;
 pub mod app;
 pub mod calibrate;
 pub mod cli;
@@ -42,6 +45,8 @@ pub mod experiment;
 pub mod model;
 pub mod montecarlo;
 pub mod observe;
+pub mod partial;
+pub mod precision;
 pub mod report;
 pub mod scenario;
 pub mod schema;

@@ -7,9 +7,11 @@
 
 use rayon::prelude::*;
 
+use crate::aggregate::{Accumulator, Kind, Scratch};
 use crate::engine::rng::replica_seed;
 use crate::model::{simulate, Prepared};
 use crate::observe::{Metric, Outcome, WeeklySeries, N_METRICS};
+use crate::precision::Stopping;
 use crate::stats::{self, Proportion, Z95};
 
 /// Replicas per chunk between ordered folds.
@@ -61,6 +63,8 @@ pub struct McResult {
     /// Per replica, in index order.
     pub outcomes: Vec<Outcome>,
     pub fan: Fan,
+    /// How the replica count was chosen, when a precision target chose it.
+    pub stopping: Option<Stopping>,
 }
 
 impl McResult {
@@ -94,50 +98,82 @@ impl McResult {
     }
 }
 
-/// Streams weekly values into per-(week, metric) columns, in replica order.
-struct Aggregator {
+/// The most replicas one run may ask for (`-n`, the scenario's `replicas`, a precision cap, a
+/// merge of shards). Memory no longer grows with it, but time does: a million replicas of a
+/// force-sized scenario already take hours on a laptop.
+pub const MAX_REPLICAS: u32 = 1_000_000;
+
+/// The fan's accumulators, one per (week, metric): `acc[week * N_METRICS + metric]`. Folding
+/// replicas in any order or merging aggregates of disjoint replica sets gives the same value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aggregate {
     weeks: usize,
-    /// `cols[week * N + metric]`: one value per replica folded so far.
-    cols: Vec<Vec<f32>>,
-    sums: Vec<f64>,
+    acc: Vec<Accumulator>,
 }
 
-impl Aggregator {
-    fn new(weeks: usize, replicas: usize) -> Aggregator {
-        Aggregator {
-            weeks,
-            cols: (0..weeks * N_METRICS)
-                .map(|_| Vec::with_capacity(replicas))
-                .collect(),
-            sums: vec![0.0; weeks * N_METRICS],
-        }
+impl Aggregate {
+    pub fn new(weeks: usize) -> Aggregate {
+        let acc = (0..weeks)
+            .flat_map(|_| Metric::ALL)
+            .map(|m| {
+                Accumulator::new(if m.is_count() {
+                    Kind::Count
+                } else {
+                    Kind::Continuous
+                })
+            })
+            .collect();
+        Aggregate { weeks, acc }
     }
 
-    fn fold(&mut self, series: &WeeklySeries) {
-        for (w, row) in series.rows.iter().enumerate().take(self.weeks) {
-            for (m, &x) in row.iter().enumerate() {
-                let i = w * N_METRICS + m;
-                self.cols[i].push(x as f32);
-                self.sums[i] += x;
-            }
-        }
+    /// Rebuilds an aggregate from its accumulators (week-major); `None` when the count does
+    /// not match `weeks` or a metric's kind differs.
+    pub fn from_accumulators(weeks: usize, acc: Vec<Accumulator>) -> Option<Aggregate> {
+        let kinds_ok = acc.iter().enumerate().all(|(i, a)| {
+            let want = Aggregate::new(1).acc[i % N_METRICS].to_parts().continuous;
+            a.to_parts().continuous == want
+        });
+        (acc.len() == weeks * N_METRICS && kinds_ok).then_some(Aggregate { weeks, acc })
     }
 
-    /// Sorts each column (in parallel: columns are independent, so the result does not
-    /// depend on the thread count) and reads off the mean and quantiles.
-    fn finish(self) -> Fan {
-        let n = self.cols.first().map_or(0, Vec::len).max(1) as f64;
+    pub fn weeks(&self) -> usize {
+        self.weeks
+    }
+
+    /// Week-major, metric-minor.
+    pub fn accumulators(&self) -> &[Accumulator] {
+        &self.acc
+    }
+
+    /// Folds a chunk of replicas' series; accumulators are independent, so they are updated
+    /// in parallel without the result depending on the thread count.
+    fn fold(&mut self, chunk: &[WeeklySeries]) {
+        self.acc
+            .par_iter_mut()
+            .enumerate()
+            .for_each_init(Scratch::default, |scratch, (i, a)| {
+                let (w, m) = (i / N_METRICS, i % N_METRICS);
+                let values = chunk.iter().filter_map(|s| s.rows.get(w).map(|row| row[m]));
+                a.extend_with(values, scratch);
+            });
+    }
+
+    /// Adds the replicas `other` has folded (same number of weeks).
+    pub fn merge(&mut self, other: &Aggregate) {
+        self.acc
+            .par_iter_mut()
+            .zip(other.acc.par_iter())
+            .for_each(|(a, b)| a.merge(b));
+    }
+
+    /// The mean and quantiles of every (week, metric).
+    pub fn fan(&self) -> Fan {
         let stats: Vec<Band> = self
-            .cols
-            .into_par_iter()
-            .zip(self.sums.into_par_iter())
-            .map(|(col, sum)| {
-                let mut v: Vec<f64> = col.into_iter().map(f64::from).collect();
-                v.sort_unstable_by(f64::total_cmp);
-                Band {
-                    mean: sum / n,
-                    q: stats::LEVELS.map(|p| stats::quantile_sorted(&v, p)),
-                }
+            .acc
+            .par_iter()
+            .map(|a| Band {
+                mean: a.mean(),
+                q: a.quantiles(),
             })
             .collect();
         let bands = stats
@@ -148,16 +184,89 @@ impl Aggregator {
     }
 }
 
-/// Runs `replicas` replicas on the current rayon pool. `progress(n)` is called after each
-/// chunk with the number of replicas just finished (from the calling thread).
-pub fn run(p: &Prepared, replicas: u32, seed: u64, progress: &mut dyn FnMut(u64)) -> McResult {
+/// Replicas `first..first + outcomes.len()` of a run, folded: what a batch, a precision step
+/// or a cluster shard produces. Partials of adjacent ranges [`append`](Partial::append) into
+/// the partial of their union, equal to running that union at once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partial {
+    pub seed: u64,
+    pub first: u32,
+    /// Per replica, in index order.
+    pub outcomes: Vec<Outcome>,
+    pub agg: Aggregate,
+}
+
+impl Partial {
+    /// An empty range starting at `first`.
+    pub fn empty(seed: u64, first: u32, weeks: usize) -> Partial {
+        Partial {
+            seed,
+            first,
+            outcomes: Vec::new(),
+            agg: Aggregate::new(weeks),
+        }
+    }
+
+    /// One past the last replica index.
+    pub fn end(&self) -> u32 {
+        self.first + self.outcomes.len() as u32
+    }
+
+    /// Adds the next range (it must start where this one ends, with the same seed and weeks).
+    pub fn append(&mut self, next: Partial) -> Result<(), String> {
+        if next.seed != self.seed {
+            return Err(format!(
+                "seed {} differs from seed {}",
+                next.seed, self.seed
+            ));
+        }
+        if next.first != self.end() {
+            return Err(format!(
+                "replicas from {} do not follow replicas {}..{}",
+                next.first,
+                self.first,
+                self.end()
+            ));
+        }
+        if next.agg.weeks != self.agg.weeks {
+            return Err(format!(
+                "{} weeks differ from {} weeks",
+                next.agg.weeks, self.agg.weeks
+            ));
+        }
+        self.outcomes.extend(next.outcomes);
+        self.agg.merge(&next.agg);
+        Ok(())
+    }
+
+    /// The run's result (replica count: the range's length).
+    pub fn result(&self) -> McResult {
+        McResult {
+            replicas: self.outcomes.len() as u32,
+            seed: self.seed,
+            outcomes: self.outcomes.clone(),
+            fan: self.agg.fan(),
+            stopping: None,
+        }
+    }
+}
+
+/// Runs replicas `first..end` (global indices) on the current rayon pool. `progress(n)` is
+/// called after each chunk with the number of replicas just finished (from the calling thread).
+pub fn run_range(
+    p: &Prepared,
+    first: u32,
+    end: u32,
+    seed: u64,
+    progress: &mut dyn FnMut(u64),
+) -> Partial {
     let weeks = p.scenario.weeks();
-    let mut agg = Aggregator::new(weeks, replicas as usize);
-    let mut outcomes = Vec::with_capacity(replicas as usize);
-    let mut start = 0;
-    while start < replicas {
-        let end = (start + CHUNK).min(replicas);
-        let chunk: Vec<(Outcome, WeeklySeries)> = (start..end)
+    let mut part = Partial::empty(seed, first, weeks);
+    part.outcomes.reserve(end.saturating_sub(first) as usize);
+    let mut start = first;
+    while start < end {
+        let stop = (start + CHUNK).min(end);
+        let (outcomes, series): (Vec<Outcome>, Vec<WeeklySeries>) = (start..stop)
             .into_par_iter()
             .map(|i| {
                 let mut rec = WeeklySeries {
@@ -166,18 +275,17 @@ pub fn run(p: &Prepared, replicas: u32, seed: u64, progress: &mut dyn FnMut(u64)
                 let o = simulate(p, replica_seed(seed, u64::from(i)), &mut rec);
                 (o, rec)
             })
-            .collect();
-        for (o, rec) in &chunk {
-            outcomes.push(*o);
-            agg.fold(rec);
-        }
-        progress(u64::from(end - start));
-        start = end;
+            .unzip();
+        part.outcomes.extend(outcomes);
+        part.agg.fold(&series);
+        progress(u64::from(stop - start));
+        start = stop;
     }
-    McResult {
-        replicas,
-        seed,
-        outcomes,
-        fan: agg.finish(),
-    }
+    part
+}
+
+/// Runs `replicas` replicas on the current rayon pool. `progress(n)` is called after each
+/// chunk with the number of replicas just finished (from the calling thread).
+pub fn run(p: &Prepared, replicas: u32, seed: u64, progress: &mut dyn FnMut(u64)) -> McResult {
+    run_range(p, 0, replicas, seed, progress).result()
 }

@@ -71,6 +71,24 @@ impl Metric {
         self as usize
     }
 
+    /// Whether the metric counts things (integer values: exact histograms across replicas);
+    /// otherwise it is continuous (hours, FTE, days, ratios) and kept at the resolution that
+    /// [`crate::aggregate`] documents.
+    pub fn is_count(self) -> bool {
+        !matches!(
+            self,
+            Metric::MeanDaysOverdue
+                | Metric::Fte
+                | Metric::HoursDemanded
+                | Metric::HoursDelivered
+                | Metric::CaseloadPerFte
+                | Metric::ApOccupancy
+                | Metric::StaffInPost
+                | Metric::StaffEffectiveFte
+                | Metric::Vacancies
+        )
+    }
+
     /// The name used in `weekly.csv`.
     pub fn name(self) -> &'static str {
         match self {

@@ -3,19 +3,20 @@
 
 use crate::model::Prepared;
 use crate::montecarlo::{self, McResult};
+use crate::observe::Outcome;
 use crate::report;
 use crate::scenario::Scenario;
-use crate::stats;
+use crate::stats::{self, Proportion};
 
 /// Runs the scenario with its ranges at their central values (same replicas and seed, so the
-/// dice are the same); `None` when it has no uncertain inputs.
+/// dice are the same) and keeps the replicas' outcomes; `None` when it has no uncertain inputs.
 pub fn run_central(
     s: &Scenario,
     replicas: u32,
     seed: u64,
     pool: &rayon::ThreadPool,
     quiet: bool,
-) -> Option<McResult> {
+) -> Option<Vec<Outcome>> {
     if s.uncertain.is_empty() {
         return None;
     }
@@ -23,18 +24,24 @@ pub fn run_central(
     let pb = super::progress_bar(u64::from(replicas), quiet, "central values");
     let r = pool.install(|| montecarlo::run(&p, replicas, seed, &mut |n| pb.inc(n)));
     pb.finish_and_clear();
-    Some(r)
+    Some(r.outcomes)
 }
 
-fn band(r: &McResult) -> (f64, f64, f64) {
-    let q = stats::quantiles(&r.backlog_at_deadline());
+fn band(o: &[Outcome]) -> (f64, f64, f64) {
+    let b: Vec<f64> = o.iter().map(|x| f64::from(x.backlog_at_deadline)).collect();
+    let q = stats::quantiles(&b);
     (q[0], q[3], q[6])
 }
 
+fn p_success(o: &[Outcome]) -> Proportion {
+    let k = o.iter().filter(|x| x.success).count() as u64;
+    stats::wilson(k, o.len() as u64, stats::Z95)
+}
+
 /// One sentence for people: the two verdicts and the two bands.
-pub fn sentence(s: &Scenario, r: &McResult, central: &McResult) -> String {
-    let (p, c) = (r.p_success(), central.p_success());
-    let (b, bc) = (band(r), band(central));
+pub fn sentence(s: &Scenario, r: &McResult, central: &[Outcome]) -> String {
+    let (p, c) = (r.p_success(), p_success(central));
+    let (b, bc) = (band(&r.outcomes), band(central));
     format!(
         "With the {} uncertain input{} at their central values the chance would be {} ({}) and 90% of replicas would end between {:.0} and {:.0} overdue visits; with the ranges it is {} ({}), between {:.0} and {:.0}: the difference is doubt about the inputs, not chance.",
         s.uncertain.len(),
@@ -55,7 +62,7 @@ fn r6(x: f64) -> f64 {
 }
 
 /// `summary.json` with the uncertain inputs and the central-value verdict added.
-pub fn annotate_summary(summary: &str, s: &Scenario, central: &McResult) -> String {
+pub fn annotate_summary(summary: &str, s: &Scenario, central: &[Outcome]) -> String {
     let Ok(serde_json::Value::Object(mut j)) = serde_json::from_str::<serde_json::Value>(summary)
     else {
         return summary.to_string();
@@ -74,7 +81,7 @@ pub fn annotate_summary(summary: &str, s: &Scenario, central: &McResult) -> Stri
             })
         })
         .collect();
-    let p = central.p_success();
+    let p = p_success(central);
     let (lo, mid, hi) = band(central);
     j.insert("uncertain_inputs".into(), serde_json::Value::Array(inputs));
     j.insert(
@@ -82,7 +89,12 @@ pub fn annotate_summary(summary: &str, s: &Scenario, central: &McResult) -> Stri
         serde_json::json!({
             "p_success": { "estimate": p.estimate, "lower": r6(p.lower), "upper": r6(p.upper) },
             "backlog_at_deadline": { "p05": lo, "p50": mid, "p95": hi },
-            "verdict": report::verdict(s, central),
+            "verdict": format!(
+                "With every uncertain input at its central value there would be {} ({}) that {}.",
+                report::chance(p.estimate),
+                report::percent_range(&p),
+                report::target_words(s)
+            ),
         }),
     );
     let mut out = serde_json::to_string_pretty(&serde_json::Value::Object(j)).unwrap_or_default();

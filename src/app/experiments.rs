@@ -227,10 +227,23 @@ pub(super) fn compare_command(a: &CompareArgs) -> Result<(), AppError> {
         )));
     }
     let setup = Setup::new(&a.scenario, &s, &a.sim)?;
-    let plan = Plan::new().compare(&s, setup.replicas);
-    let run = setup.run(&plan, |tick| {
-        experiment::compare(&s, setup.replicas, setup.seed, tick)
-    });
+    let run = match super::scale::compare_target(a, &s)? {
+        Some((h, cap)) => {
+            let plan = Plan::new().compare(&s, cap);
+            setup.run(&plan, |tick| {
+                experiment::compare_to_precision(&s, setup.seed, h, cap, tick)
+            })
+        }
+        None => {
+            let plan = Plan::new().compare(&s, setup.replicas);
+            setup.run(&plan, |tick| {
+                experiment::compare(&s, setup.replicas, setup.seed, tick)
+            })
+        }
+    };
+    if let Some(st) = run.results.first().and_then(|r| r.stopping.as_ref()) {
+        println!("{}", super::scale::stopping_line(st, run.results.len()));
+    }
     let c = &run.comparison;
     let mut outputs = compare_outputs(
         c,

@@ -23,6 +23,11 @@ pub(super) fn run_facts(
     if sim.reproducible {
         return f;
     }
+    stamp(f)
+}
+
+/// The facts with the time they were made.
+pub(super) fn stamp(f: RunFacts) -> RunFacts {
     match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
         Ok(d) => f.generated_at(d.as_secs()),
         Err(_) => f,

@@ -72,6 +72,36 @@ pub fn compare(
     seed: u64,
     progress: &mut dyn FnMut(Tick),
 ) -> CompareRun {
+    compare_with(s, seed, progress, |variants, progress| {
+        progress(Tick::Planned(u64::from(replicas) * variants.len() as u64));
+        variants
+            .iter()
+            .map(|v| simulate(v, replicas, seed, progress))
+            .collect()
+    })
+}
+
+/// Like [`compare`], with the replica count chosen by precision: batches until every option's
+/// P(success) interval has half-width ≤ `target` and its median backlog is known (see
+/// [`crate::precision`]), or `cap` replicas; every option runs the same replicas.
+pub fn compare_to_precision(
+    s: &Scenario,
+    seed: u64,
+    target: f64,
+    cap: u32,
+    progress: &mut dyn FnMut(Tick),
+) -> CompareRun {
+    compare_with(s, seed, progress, |variants, progress| {
+        super::simulate_to_precision(variants, seed, target, cap, progress)
+    })
+}
+
+fn compare_with(
+    s: &Scenario,
+    seed: u64,
+    progress: &mut dyn FnMut(Tick),
+    run: impl FnOnce(&[&Scenario], &mut dyn FnMut(Tick)) -> Vec<McResult>,
+) -> CompareRun {
     let mut variants: Vec<(String, String, Vec<String>, &Scenario)> =
         vec![(BASE_NAME.to_string(), s.description.clone(), Vec::new(), s)];
     for o in &s.options {
@@ -87,11 +117,9 @@ pub fn compare(
             &o.scenario,
         ));
     }
-    progress(Tick::Planned(u64::from(replicas) * variants.len() as u64));
-    let results: Vec<McResult> = variants
-        .iter()
-        .map(|(_, _, _, v)| simulate(v, replicas, seed, progress))
-        .collect();
+    let scenarios: Vec<&Scenario> = variants.iter().map(|v| v.3).collect();
+    let results = run(&scenarios, progress);
+    let replicas = results[0].replicas;
     let base = &results[0];
     let options = variants
         .into_iter()

@@ -15,7 +15,7 @@ pub mod sweep;
 
 use serde::Serialize;
 
-pub use compare::{compare, CompareRun, Comparison, OptionResult, VsBase};
+pub use compare::{compare, compare_to_precision, CompareRun, Comparison, OptionResult, VsBase};
 pub use minstaff::{min_staff, Evaluation, MinStaff, MinStaffRequest};
 pub use sensitivity::{sensitivity, Sensitivity, SensitivityRow};
 pub use sweep::{sweep, Sweep, SweepPoint};
@@ -45,6 +45,59 @@ pub fn simulate(
     s.options.clear();
     let p = Prepared::new(s);
     montecarlo::run(&p, replicas, seed, &mut |n| progress(Tick::Done(n)))
+}
+
+/// Runs every variant in batches of [`crate::precision::BATCH`] replicas (the same replica
+/// indices and master `seed` for each: common random numbers) until the precision rule holds
+/// for every variant, or `cap` replicas. Each result records its [`crate::precision::Stopping`].
+pub fn simulate_to_precision(
+    variants: &[&Scenario],
+    seed: u64,
+    target: f64,
+    cap: u32,
+    progress: &mut dyn FnMut(Tick),
+) -> Vec<McResult> {
+    use crate::precision::{Stopping, BATCH};
+    let prepared: Vec<Prepared> = variants
+        .iter()
+        .map(|v| {
+            let mut v = (*v).clone();
+            v.options.clear();
+            Prepared::new(v)
+        })
+        .collect();
+    let mut parts: Vec<montecarlo::Partial> = prepared
+        .iter()
+        .map(|p| montecarlo::Partial::empty(seed, 0, p.scenario.weeks()))
+        .collect();
+    let mut start: u32 = 0;
+    loop {
+        let end = start.saturating_add(BATCH).min(cap);
+        progress(Tick::Planned(
+            u64::from(end - start) * prepared.len() as u64,
+        ));
+        for (p, part) in prepared.iter().zip(parts.iter_mut()) {
+            let next = montecarlo::run_range(p, start, end, seed, &mut |n| progress(Tick::Done(n)));
+            if part.append(next).is_err() {
+                break; // unreachable: the batch starts where the run ends
+            }
+        }
+        start = end;
+        let go_on = parts
+            .iter()
+            .any(|p| Stopping::of(&p.outcomes, target, cap).go_on());
+        if !go_on || start >= cap {
+            break;
+        }
+    }
+    parts
+        .iter()
+        .map(|p| {
+            let mut r = p.result();
+            r.stopping = Some(Stopping::of(&p.outcomes, target, cap));
+            r
+        })
+        .collect()
 }
 
 /// An estimate with a 95% interval.

@@ -206,6 +206,9 @@ pub struct Briefing<'a> {
     pub options: Option<OptionsSection>,
     pub sensitivity: Option<SensitivitySection>,
     pub run: RunInfo,
+    /// Further supporting sentences under the verdict, made by the caller (e.g. what doubt
+    /// about the inputs adds, and the consistency check).
+    pub notes: Vec<String>,
 }
 
 impl<'a> Briefing<'a> {
@@ -221,6 +224,7 @@ impl<'a> Briefing<'a> {
             options: None,
             sensitivity: None,
             run: RunInfo::default(),
+            notes: Vec::new(),
         }
     }
 }
@@ -877,6 +881,7 @@ fn verdict_section(html: &mut String, b: &Briefing) {
     if let Some(a) = after_deadline(s, r) {
         facts.push(a);
     }
+    facts.extend(b.notes.iter().cloned());
     let _ = writeln!(html, "<ul class=\"facts\">");
     for f in facts {
         let _ = writeln!(html, "<li>{}</li>", esc(&f));

@@ -242,7 +242,13 @@ fn encode_png(rgb: &[u8]) -> Result<Vec<u8>, ChartError> {
         let mut enc = png::Encoder::new(&mut out, WIDTH, HEIGHT);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
-        enc.set_compression(png::Compression::Default);
+        // Fast deflate (fdeflate) with a per-row adaptive filter: two charts of `run -n 50` cost
+        // 237 M instructions instead of 707 M with zlib level 6 (callgrind), for files about
+        // 1.5× larger (~190–250 KB instead of ~125–160 KB). Without the adaptive filter
+        // (Sub only): 179 M, but 2.3× larger.
+        enc.set_compression(png::Compression::Fast);
+        enc.set_filter(png::FilterType::Sub);
+        enc.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
         let mut writer = enc.write_header().map_err(render_err)?;
         writer.write_image_data(rgb).map_err(render_err)?;
         writer.finish().map_err(render_err)?;

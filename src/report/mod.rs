@@ -189,6 +189,9 @@ struct SummaryJson {
     /// The condition met in the fewest runs, when the plan fails in at least half of them.
     failed_condition: Option<String>,
     verdict: String,
+    /// Only for runs whose replica count a precision target chose.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    precision: Option<crate::precision::StoppingJson>,
 }
 
 fn round(x: f64, digits: i32) -> f64 {
@@ -308,6 +311,7 @@ pub fn summary_json(s: &Scenario, r: &McResult, f: &facts::RunFacts) -> String {
         conditions: conds,
         failed_condition,
         verdict: verdict(s, r),
+        precision: r.stopping.as_ref().map(crate::precision::Stopping::json),
     };
     json_text(&j)
 }

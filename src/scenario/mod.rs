@@ -88,6 +88,8 @@ pub struct Scenario {
     pub horizon_days: i32,
     pub seed: u64,
     pub replicas: u32,
+    /// Half-width of P(success) at which `run` stops adding replicas (`precision = H`).
+    pub precision: Option<f64>,
     pub initial: Initial,
     pub registrations: Registrations,
     pub visits: Visits,

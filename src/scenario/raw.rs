@@ -124,6 +124,8 @@ pub struct RawScenario {
     pub horizon_days: VInt,
     pub seed: VInt,
     pub replicas: VInt,
+    /// Half-width of P(success) that chooses the replica count (see `crate::precision`).
+    pub precision: VNum,
     #[serde(default)]
     pub caseload: RawCaseload,
     #[serde(default)]

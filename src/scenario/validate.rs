@@ -608,6 +608,16 @@ impl Validator {
         let seed = self.int(&r.seed, &root.key("seed"), Some(1), 0, i64::MAX) as u64;
         let replicas =
             self.int(&r.replicas, &root.key("replicas"), Some(1000), 1, 1_000_000) as u32;
+        let precision = r.precision.is_some().then(|| {
+            let what = "a half-width of P(success) above 0 and at most 0.5, e.g. 0.01 (±1 point)";
+            let range = Range {
+                lo: 0.0,
+                hi: 0.5,
+                lo_open: true,
+                what,
+            };
+            self.num(&r.precision, &root.key("precision"), Some(0.01), range)
+        });
 
         let initial = self.initial(r);
         let registrations = self.registrations(&r.registrations);
@@ -649,6 +659,7 @@ impl Validator {
             horizon_days,
             seed,
             replicas,
+            precision,
             initial,
             registrations,
             visits,

@@ -10,6 +10,7 @@ use predicates::prelude::*;
 
 mod outputs;
 mod report;
+mod shards;
 mod tools;
 
 fn caseload() -> Command {

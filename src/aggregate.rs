@@ -1,0 +1,525 @@
+//! Streaming, mergeable accumulators for one weekly metric across replicas.
+//!
+//! An [`Accumulator`] holds a histogram of the values seen (sorted `(key, count)` bins) and an
+//! exact sum, never the values themselves, so memory does not grow with the replica count, and
+//! two accumulators [`merge`](Accumulator::merge) into the one that folding both sets of values
+//! would give, **whatever the order** (threads, chunks, cluster shards). It owns no I/O.
+//!
+//! # Resolution
+//! - Every value is first stored as an `f32` (as the fan always was): counts below 2^24 are
+//!   exact, so for count metrics (backlog, population, visits, entries…) the histogram *is* the
+//!   sample and the quantiles equal [`stats::quantile_sorted`] of the sorted values, bit for bit.
+//! - Count metrics keep every distinct value (their range, not the replica count, bounds the
+//!   bins). Continuous metrics (hours, FTE, days overdue, caseload per FTE, occupancy) also keep
+//!   the exact `f32` value while they have at most [`CONTINUOUS_BINS`] distinct values; beyond
+//!   that the accumulator drops the fewest low mantissa bits (level `L`) that bring it back to at
+//!   most [`CONTINUOUS_BINS`] bins, i.e. a relative resolution of `2^-(23-L)`, and a bin then
+//!   stands for the midpoint of its range. The level is a function of the *set* of values (the
+//!   smallest level with few enough bins; coarser levels nest), so it too is merge-order free.
+//! - The mean comes from an exact sum: each finite `f64` value is split into its integer part
+//!   and its fraction (both exact), summed as integers: the integer parts in an `i128`, the
+//!   fractions in units of 2^-100 (exact for every value of magnitude ≥ 2^-48; finite values
+//!   are clamped to ±2^100). Integer addition is associative, so the mean does not depend on
+//!   the order; it is the exact mean rounded (twice) to `f64`. A plain left-to-right `f64` sum,
+//!   as before, could differ from it in the last bits, which shows only when the exact mean is
+//!   a tie at the printed third decimal (e.g. 8.7655 printed as 8.766 instead of 8.765).
+//!
+//! [`stats::quantile_sorted`]: crate::stats::quantile_sorted
+
+use crate::stats;
+
+/// Most bins a continuous metric keeps before coarsening (see the module docs).
+pub const CONTINUOUS_BINS: usize = 1024;
+
+/// Fixed-point scale of the fractions in the exact sum: multiples of 2^-100.
+const FRAC_SHIFT: i32 = 100;
+/// Largest finite magnitude summed (larger values are clamped to it): 2^100.
+const SUM_LIMIT: f64 = 1_267_650_600_228_229_401_496_703_205_376.0;
+
+/// Monotone key of an `f32`: unsigned order equals `f32::total_cmp` order.
+pub fn key_of(x: f32) -> u32 {
+    let b = x.to_bits();
+    if b & 0x8000_0000 != 0 {
+        !b
+    } else {
+        b | 0x8000_0000
+    }
+}
+
+/// The `f32` of a key (inverse of [`key_of`]).
+pub fn value_of(k: u32) -> f32 {
+    let b = if k & 0x8000_0000 != 0 {
+        k & 0x7fff_ffff
+    } else {
+        !k
+    };
+    f32::from_bits(b)
+}
+
+/// Reusable temporaries of [`Accumulator::extend_with`].
+#[derive(Debug, Default)]
+pub struct Scratch {
+    keys: Vec<u32>,
+    batch: Vec<(u32, u32)>,
+}
+
+/// How finely a metric is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Integer-valued: every distinct value is kept (exact quantiles).
+    Count,
+    /// Real-valued: exact `f32` up to [`CONTINUOUS_BINS`] bins, then binary-coarsened.
+    Continuous,
+}
+
+/// The histogram and exact sum of one metric in one week.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accumulator {
+    kind: Kind,
+    /// Low key bits dropped (0: exact `f32` values).
+    level: u8,
+    /// `(key >> level, count)`, keys strictly increasing.
+    bins: Vec<(u32, u32)>,
+    n: u64,
+    /// Sum of the finite values: `sum + frac · 2^-100`, `0 ≤ frac < 2^100`.
+    sum: i128,
+    frac: i128,
+    /// Non-finite values seen: NaN, +inf, -inf (they make the mean NaN or infinite).
+    nan: u64,
+    pos_inf: u64,
+    neg_inf: u64,
+}
+
+/// The serialisable content of an [`Accumulator`] (partial aggregates of sharded runs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parts {
+    pub continuous: bool,
+    pub level: u8,
+    pub bins: Vec<(u32, u32)>,
+    pub n: u64,
+    pub sum: i128,
+    pub frac: i128,
+    pub nan: u64,
+    pub pos_inf: u64,
+    pub neg_inf: u64,
+}
+
+impl Accumulator {
+    pub fn new(kind: Kind) -> Accumulator {
+        Accumulator {
+            kind,
+            level: 0,
+            bins: Vec::new(),
+            n: 0,
+            sum: 0,
+            frac: 0,
+            nan: 0,
+            pos_inf: 0,
+            neg_inf: 0,
+        }
+    }
+
+    /// Values folded so far.
+    pub fn count(&self) -> u64 {
+        self.n
+    }
+
+    /// Low mantissa bits dropped so far (0: every value kept exactly as an `f32`).
+    pub fn level(&self) -> u8 {
+        self.level
+    }
+
+    /// Bins held (the memory used, in units of 8 bytes).
+    pub fn bins(&self) -> usize {
+        self.bins.len()
+    }
+
+    fn add_to_sum(&mut self, x: f64) {
+        if x.is_nan() {
+            self.nan += 1;
+        } else if x == f64::INFINITY {
+            self.pos_inf += 1;
+        } else if x == f64::NEG_INFINITY {
+            self.neg_inf += 1;
+        } else {
+            let c = x.clamp(-SUM_LIMIT, SUM_LIMIT);
+            let whole = c.trunc();
+            self.sum += whole as i128;
+            self.frac += ((c - whole) * 2f64.powi(FRAC_SHIFT)).round() as i128;
+            self.carry();
+        }
+    }
+
+    /// Moves whole units from `frac` into `sum`, leaving `0 ≤ frac < 2^100`.
+    fn carry(&mut self) {
+        let units = self.frac >> FRAC_SHIFT;
+        self.sum += units;
+        self.frac -= units << FRAC_SHIFT;
+    }
+
+    /// Folds a batch of values (any order; the result is the same as one at a time).
+    pub fn extend(&mut self, values: &[f64]) {
+        self.extend_with(values.iter().copied(), &mut Scratch::default());
+    }
+
+    /// Folds a batch of values using `scratch` for the temporaries (reused across calls, so
+    /// folding allocates nothing once the bins have grown).
+    pub fn extend_with(&mut self, values: impl Iterator<Item = f64>, scratch: &mut Scratch) {
+        let Scratch { keys, batch } = scratch;
+        keys.clear();
+        batch.clear();
+        for x in values {
+            self.add_to_sum(x);
+            keys.push(shr(key_of(x as f32), self.level));
+        }
+        if keys.is_empty() {
+            return;
+        }
+        keys.sort_unstable();
+        for &k in keys.iter() {
+            match batch.last_mut() {
+                Some((lk, c)) if *lk == k => *c += 1,
+                _ => batch.push((k, 1)),
+            }
+        }
+        self.n += keys.len() as u64;
+        merge_into(&mut self.bins, batch, self.kind);
+        self.coarsen_to_fit();
+    }
+
+    /// Folds one value.
+    pub fn push(&mut self, x: f64) {
+        self.extend(&[x]);
+    }
+
+    /// Adds every value `other` has seen.
+    pub fn merge(&mut self, other: &Accumulator) {
+        let level = self.level.max(other.level);
+        self.coarsen_to(level);
+        let theirs: Vec<(u32, u32)>;
+        let other_bins = if other.level < level {
+            theirs = coarsened(&other.bins, level - other.level);
+            &theirs
+        } else {
+            &other.bins
+        };
+        merge_into(&mut self.bins, other_bins, self.kind);
+        self.n += other.n;
+        self.sum += other.sum;
+        self.frac += other.frac;
+        self.carry();
+        self.nan += other.nan;
+        self.pos_inf += other.pos_inf;
+        self.neg_inf += other.neg_inf;
+        self.coarsen_to_fit();
+    }
+
+    fn coarsen_to(&mut self, level: u8) {
+        if level > self.level {
+            coarsen_in_place(&mut self.bins, level - self.level);
+            self.level = level;
+        }
+    }
+
+    fn coarsen_to_fit(&mut self) {
+        if self.kind == Kind::Continuous {
+            while self.bins.len() > CONTINUOUS_BINS && self.level < 32 {
+                coarsen_in_place(&mut self.bins, 1);
+                self.level += 1;
+            }
+        }
+    }
+
+    /// The value a bin stands for: the exact `f32` at level 0, else the midpoint of its range.
+    fn bin_value(&self, k: u32) -> f64 {
+        if self.level == 0 {
+            return f64::from(value_of(k));
+        }
+        let lo = u64::from(k) << self.level;
+        let hi = lo + (1u64 << self.level) - 1;
+        let (a, b) = (
+            f64::from(value_of(lo as u32)),
+            f64::from(value_of(hi.min(u64::from(u32::MAX)) as u32)),
+        );
+        if a.is_finite() && b.is_finite() {
+            a + (b - a) / 2.0
+        } else {
+            a
+        }
+    }
+
+    /// The `j`-th smallest value (0-based), as a bin value.
+    fn order_statistic(&self, j: u64) -> f64 {
+        let mut seen = 0u64;
+        for &(k, c) in &self.bins {
+            seen += u64::from(c);
+            if j < seen {
+                return self.bin_value(k);
+            }
+        }
+        f64::NAN
+    }
+
+    /// Quantile `p`, interpolated exactly as [`stats::quantile_sorted`] does on the sorted
+    /// sample (`NaN` when empty).
+    pub fn quantile(&self, p: f64) -> f64 {
+        let n = self.n;
+        if n == 0 {
+            return f64::NAN;
+        }
+        let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
+        let lo = h.floor() as u64;
+        let hi = (lo + 1).min(n - 1);
+        let a = self.order_statistic(lo);
+        let b = if hi == lo {
+            a
+        } else {
+            self.order_statistic(hi)
+        };
+        a + (h - lo as f64) * (b - a)
+    }
+
+    /// The quantiles at [`stats::LEVELS`].
+    pub fn quantiles(&self) -> [f64; 7] {
+        stats::LEVELS.map(|p| self.quantile(p))
+    }
+
+    /// The mean of the values folded (`NaN` when empty).
+    pub fn mean(&self) -> f64 {
+        if self.n == 0 || self.nan > 0 || (self.pos_inf > 0 && self.neg_inf > 0) {
+            return f64::NAN;
+        }
+        if self.pos_inf > 0 {
+            return f64::INFINITY;
+        }
+        if self.neg_inf > 0 {
+            return f64::NEG_INFINITY;
+        }
+        (self.sum as f64 + self.frac as f64 * 2f64.powi(-FRAC_SHIFT)) / self.n as f64
+    }
+
+    pub fn to_parts(&self) -> Parts {
+        Parts {
+            continuous: self.kind == Kind::Continuous,
+            level: self.level,
+            bins: self.bins.clone(),
+            n: self.n,
+            sum: self.sum,
+            frac: self.frac,
+            nan: self.nan,
+            pos_inf: self.pos_inf,
+            neg_inf: self.neg_inf,
+        }
+    }
+
+    /// Rebuilds an accumulator; `None` when the parts are inconsistent (keys not increasing,
+    /// counts not adding up, or too many bins for the level).
+    pub fn from_parts(p: Parts) -> Option<Accumulator> {
+        let increasing = p.bins.windows(2).all(|w| w[0].0 < w[1].0);
+        let total: u64 = p.bins.iter().map(|&(_, c)| u64::from(c)).sum();
+        let kind = if p.continuous {
+            Kind::Continuous
+        } else {
+            Kind::Count
+        };
+        let fits = kind == Kind::Count || p.bins.len() <= CONTINUOUS_BINS;
+        let level_ok = p.level <= 32 && (p.level == 0 || kind == Kind::Continuous);
+        let keys_ok = p.level == 0
+            || p.bins
+                .iter()
+                .all(|&(k, _)| u64::from(k) >> (32 - u32::from(p.level)) == 0);
+        let frac_ok = p.frac >= 0 && p.frac >> FRAC_SHIFT == 0;
+        (increasing && total == p.n && fits && level_ok && keys_ok && frac_ok).then_some(
+            Accumulator {
+                kind,
+                level: p.level,
+                bins: p.bins,
+                n: p.n,
+                sum: p.sum,
+                frac: p.frac,
+                nan: p.nan,
+                pos_inf: p.pos_inf,
+                neg_inf: p.neg_inf,
+            },
+        )
+    }
+}
+
+/// `k >> by`, 0 when every bit is dropped.
+fn shr(k: u32, by: u8) -> u32 {
+    k.checked_shr(u32::from(by)).unwrap_or(0)
+}
+
+/// Merges the sorted bins `b` into the sorted bins `a` in place, adding the counts of equal
+/// keys. `a` grows only by the keys it lacks (exactly: no reallocation churn, no slack that
+/// would make memory depend on the replica count).
+fn merge_into(a: &mut Vec<(u32, u32)>, b: &[(u32, u32)], kind: Kind) {
+    if b.is_empty() {
+        return;
+    }
+    // Count b's keys missing from a, adding the counts of those present.
+    let (mut i, mut missing) = (0, 0);
+    for &(kb, cb) in b {
+        while i < a.len() && a[i].0 < kb {
+            i += 1;
+        }
+        if i < a.len() && a[i].0 == kb {
+            a[i].1 += cb;
+        } else {
+            missing += 1;
+        }
+    }
+    if missing == 0 {
+        return;
+    }
+    // Merge the missing keys in from the back.
+    let old = a.len();
+    if old + missing > a.capacity() {
+        // A continuous accumulator past half its bins will reach the limit: take the room for
+        // it (plus a batch) once, rather than growing, moving and fragmenting batch by batch.
+        let want = if kind == Kind::Continuous && old + missing > CONTINUOUS_BINS / 2 {
+            (old + missing).max(CONTINUOUS_BINS + 128)
+        } else {
+            old + missing
+        };
+        a.reserve_exact(want - old);
+    }
+    a.resize(old + missing, (0, 0));
+    let (mut r, mut w) = (old, old + missing);
+    for &(kb, cb) in b.iter().rev() {
+        while r > 0 && a[r - 1].0 > kb {
+            a[w - 1] = a[r - 1];
+            r -= 1;
+            w -= 1;
+        }
+        if r > 0 && a[r - 1].0 == kb {
+            continue; // already added above
+        }
+        a[w - 1] = (kb, cb);
+        w -= 1;
+    }
+}
+
+/// Drops `by` more low key bits in place, adding the counts of bins that fall together.
+fn coarsen_in_place(bins: &mut Vec<(u32, u32)>, by: u8) {
+    let mut w = 0;
+    for r in 0..bins.len() {
+        let (k, c) = bins[r];
+        let k = shr(k, by);
+        if w > 0 && bins[w - 1].0 == k {
+            bins[w - 1].1 += c;
+        } else {
+            bins[w] = (k, c);
+            w += 1;
+        }
+    }
+    bins.truncate(w);
+}
+
+/// A copy of `bins` with `by` more low key bits dropped.
+fn coarsened(bins: &[(u32, u32)], by: u8) -> Vec<(u32, u32)> {
+    let mut out = bins.to_vec();
+    coarsen_in_place(&mut out, by);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn sorted_quantiles(values: &[f64]) -> [f64; 7] {
+        let mut v: Vec<f64> = values.iter().map(|&x| f64::from(x as f32)).collect();
+        v.sort_by(f64::total_cmp);
+        stats::LEVELS.map(|p| stats::quantile_sorted(&v, p))
+    }
+
+    #[test]
+    fn keys_order_like_total_cmp() {
+        let xs = [-3.5f32, -0.0, 0.0, 1e-30, 1.0, 2.5, 1e30, f32::INFINITY];
+        for w in xs.windows(2) {
+            assert!(key_of(w[0]) < key_of(w[1]), "{w:?}");
+            assert_eq!(value_of(key_of(w[0])).to_bits(), w[0].to_bits());
+        }
+    }
+
+    #[test]
+    fn an_empty_accumulator_has_no_statistics() {
+        let a = Accumulator::new(Kind::Count);
+        assert!(a.mean().is_nan());
+        assert!(a.quantile(0.5).is_nan());
+    }
+
+    #[test]
+    fn continuous_values_coarsen_beyond_the_bin_limit_but_stay_close() {
+        let values: Vec<f64> = (0..5000).map(|i| 1000.0 + f64::from(i) * 0.0137).collect();
+        let mut a = Accumulator::new(Kind::Continuous);
+        for c in values.chunks(128) {
+            a.extend(c);
+        }
+        assert!(a.bins() <= CONTINUOUS_BINS && a.level() > 0);
+        let exact = sorted_quantiles(&values);
+        for (q, e) in a.quantiles().iter().zip(exact) {
+            // Relative resolution 2^-(23 - level).
+            assert!(
+                (q - e).abs() <= e * 2f64.powi(-(23 - i32::from(a.level()))),
+                "{q} {e}"
+            );
+        }
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        assert!((a.mean() - mean).abs() < 1e-9);
+    }
+
+    proptest! {
+        #[test]
+        fn histogram_quantiles_equal_sorted_sample_quantiles(
+            values in prop::collection::vec(0u32..300, 1..400),
+            chunk in 1usize..64,
+        ) {
+            let values: Vec<f64> = values.into_iter().map(f64::from).collect();
+            let mut a = Accumulator::new(Kind::Count);
+            for c in values.chunks(chunk) {
+                a.extend(c);
+            }
+            let q = a.quantiles();
+            let e = sorted_quantiles(&values);
+            prop_assert_eq!(q.map(f64::to_bits), e.map(f64::to_bits));
+            let mean = values.iter().sum::<f64>() / values.len() as f64;
+            prop_assert_eq!(a.mean(), mean);
+        }
+
+        #[test]
+        fn continuous_quantiles_are_exact_below_the_bin_limit(
+            values in prop::collection::vec(-1e6f64..1e6, 1..300),
+        ) {
+            let mut a = Accumulator::new(Kind::Continuous);
+            a.extend(&values);
+            prop_assert_eq!(a.level(), 0);
+            prop_assert_eq!(a.quantiles().map(f64::to_bits), sorted_quantiles(&values).map(f64::to_bits));
+        }
+
+        #[test]
+        fn merging_in_any_order_gives_the_same_accumulator(
+            values in prop::collection::vec(0f64..50.0, 1..3000),
+            cut in 0usize..3000,
+            chunk in 1usize..300,
+        ) {
+            let cut = cut.min(values.len());
+            let whole = {
+                let mut a = Accumulator::new(Kind::Continuous);
+                for c in values.chunks(chunk) { a.extend(c); }
+                a
+            };
+            let mut left = Accumulator::new(Kind::Continuous);
+            left.extend(&values[..cut]);
+            let mut right = Accumulator::new(Kind::Continuous);
+            for c in values[cut..].chunks(7) { right.extend(c); }
+            let mut rl = right.clone();
+            rl.merge(&left);
+            left.merge(&right);
+            prop_assert_eq!(&left, &whole);
+            prop_assert_eq!(&rl, &whole);
+            prop_assert_eq!(Accumulator::from_parts(whole.to_parts()), Some(whole));
+        }
+    }
+}
