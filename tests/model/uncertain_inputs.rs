@@ -15,39 +15,14 @@ use caseload::montecarlo;
 use caseload::scenario::load_str;
 use caseload::stats;
 
-use crate::NO_EXITS;
-
-const QUEUE: &str = r#"
-name = "one queue, uncertain hours"
-start = 2024-01-01
-horizon_days = 120
-seed = 11
-[caseload]
-medium = 130
-[backlog]
-overdue = 60
-max_days_overdue = 30
-[visits]
-effort_cv = 0
-[visits.medium]
-hours = 1.0
-double_crewed_share = 0
-no_access_share = 0
-[arms]
-enabled = false
-[staff]
-establishment = 0.3
-other_casework_hours_per_rso_year = 0
-productive_hours_per_week = HOURS
-[policy]
-priority = "earliest-due"
-[plan]
-deadline = 2024-04-01
-target_backlog = 5
-"#;
-
+/// The one-queue scenario of `experiments.rs` at 0.3 FTE, with `hours` per FTE-week and the
+/// earliest-due order the Lindley argument needs.
 fn text(hours: &str) -> String {
-    format!("{}{NO_EXITS}", QUEUE.replace("HOURS", hours))
+    let q = crate::experiments::queue().replace(
+        "establishment = 0\n",
+        &format!("establishment = 0.3\nproductive_hours_per_week = {hours}\n"),
+    );
+    format!("{q}\n[policy]\npriority = \"earliest-due\"\n")
 }
 
 fn band(text: &str) -> (f64, f64) {
