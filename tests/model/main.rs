@@ -1,4 +1,4 @@
-//! Model-level integration tests: the properties of `/work/shared/MODEL.md`, section
+//! Model-level integration tests: the properties of `docs/MODEL.md`, section
 //! "Validation the tests must hold", checked on whole replicas through the public API.
 //!
 //! Every scenario is written out as TOML here so that each test states exactly which parts of
