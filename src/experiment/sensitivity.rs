@@ -48,12 +48,21 @@ pub struct SensitivityRow {
     pub change_high: f64,
     pub p_success_low: f64,
     pub p_success_high: f64,
+    /// The low and high values are the ends of a range declared in the scenario (not ±delta).
+    pub from_range: bool,
 }
 
 impl SensitivityRow {
     /// A row from the (value, median backlog, P(success)) at the low and high ends.
-    fn new(parameter: String, base_value: f64, ends: [(f64, f64, f64); 2], base_p50: f64) -> Self {
+    fn new(
+        parameter: String,
+        base_value: f64,
+        ends: [(f64, f64, f64); 2],
+        base_p50: f64,
+        from_range: bool,
+    ) -> Self {
         SensitivityRow {
+            from_range,
             parameter,
             base_value,
             low_value: ends[0].0,
@@ -446,7 +455,13 @@ pub fn sensitivity(
                 let (m, ps) = median(&v, progress);
                 ends[j] = (value, m, ps.estimate);
             }
-            SensitivityRow::new(p.path.clone(), (p.value)(s, p.index), ends, base_p50)
+            SensitivityRow::new(
+                p.path.clone(),
+                (p.value)(s, p.index),
+                ends,
+                base_p50,
+                declared.is_some(),
+            )
         })
         .collect();
     for u in s
@@ -463,7 +478,13 @@ pub fn sensitivity(
                 ends[j] = (x, base_p50, base_p.estimate);
             }
         }
-        rows.push(SensitivityRow::new(u.key(), u.central(), ends, base_p50));
+        rows.push(SensitivityRow::new(
+            u.key(),
+            u.central(),
+            ends,
+            base_p50,
+            true,
+        ));
     }
     let size = |r: &SensitivityRow| r.change_low.abs().max(r.change_high.abs());
     rows.sort_by(|a, b| {

@@ -1835,7 +1835,8 @@ fn draw_tornado_chart<DB: DrawingBackend>(
         let y = row_y(i, n);
         let (_, py) = cc.backend_coord(&(0.0, y));
         // Opposite sides share the full row height; the same side splits it in two.
-        let same_side = r.low.is_finite() && r.high.is_finite() && r.low * r.high > 0.0;
+        // A zero bar counts as on the other's side, so the two labels never share a line.
+        let same_side = r.low.is_finite() && r.high.is_finite() && r.low * r.high >= 0.0;
         let bars = [
             (
                 r.low,

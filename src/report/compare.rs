@@ -392,10 +392,16 @@ pub fn tornado(s: &Scenario, x: &Sensitivity) -> Chart {
     } else {
         String::new()
     };
+    let ranged = x.rows[..shown].iter().any(|r| r.from_range);
     Chart::Tornado(TornadoChart {
         title: format!(
-            "What moves the backlog on {}: each input −{pct} and +{pct}{of}",
-            s.plan.deadline.long()
+            "What moves the backlog on {}: each input −{pct} and +{pct}{}{of}",
+            s.plan.deadline.long(),
+            if ranged {
+                " or to the ends of its range"
+            } else {
+                ""
+            }
         ),
         x_label: format!(
             "Change in the median backlog at the deadline (base median {})",
@@ -408,6 +414,11 @@ pub fn tornado(s: &Scenario, x: &Sensitivity) -> Chart {
                 let (label, unit) = super::labels::describe(&r.parameter);
                 let u = super::labels::short_unit(unit);
                 let v = |x: f64| format!("{}{u}", super::labels::rounded(x));
+                let (down, up) = if r.from_range {
+                    ("low end".to_string(), "high end".to_string())
+                } else {
+                    (format!("−{pct}"), format!("+{pct}"))
+                };
                 TornadoRow {
                     label,
                     low: r.change_low,
@@ -415,12 +426,12 @@ pub fn tornado(s: &Scenario, x: &Sensitivity) -> Chart {
                     low_label: if still {
                         String::new()
                     } else {
-                        format!("−{pct}: {}", v(r.low_value))
+                        format!("{down}: {}", v(r.low_value))
                     },
                     high_label: if still {
                         format!("no change ({} to {})", v(r.low_value), v(r.high_value))
                     } else {
-                        format!("+{pct}: {}", v(r.high_value))
+                        format!("{up}: {}", v(r.high_value))
                     },
                 }
             })
