@@ -7,6 +7,7 @@
 pub mod extract;
 pub mod locate;
 pub mod options;
+pub mod posterior;
 pub mod raw;
 pub mod schedule;
 pub mod uncertain;
@@ -115,6 +116,13 @@ pub struct Scenario {
     pub tree: Option<std::sync::Arc<toml::Value>>,
     /// Changes an experiment made to this typed scenario, applied again to each draw.
     pub edits: Vec<Edit>,
+    /// `[history] file`, as written (relative to the scenario file).
+    pub history_file: Option<String>,
+    /// `[calibration] posterior`, as written (relative to the scenario file).
+    pub posterior_file: Option<String>,
+    /// The posterior draws, read by [`load_file`]: when set, each replica takes its uncertain
+    /// inputs from one posterior draw (see [`uncertain::realise`]).
+    pub posterior: Option<std::sync::Arc<crate::calibrate::abc::PosteriorSample>>,
 }
 
 impl Scenario {
@@ -150,6 +158,7 @@ impl Scenario {
         for e in &self.edits {
             (e.0)(&mut v);
         }
+        v.posterior = self.posterior.clone();
         v.uncertain = inputs;
         v.tree = (!v.uncertain.is_empty()).then(|| std::sync::Arc::new(t));
         v.edits = if v.uncertain.is_empty() {
