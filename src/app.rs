@@ -3,6 +3,7 @@
 //! This layer owns the terminal (progress, messages) and delegates file writing to
 //! `report::writer`; the simulation core below it stays pure.
 
+mod backtest;
 mod calibrate;
 mod central;
 mod check;
@@ -60,6 +61,8 @@ pub fn run(cli: Cli) -> Result<(), AppError> {
         Command::MinStaff(a) => experiments::min_staff_command(&a),
         Command::Sensitivity(a) => experiments::sensitivity_command(&a),
         Command::Calibrate(a) => calibrate::calibrate_command(&a),
+        Command::Backtest(a) => backtest::backtest_command(&a),
+        Command::Score(a) => backtest::score_command(&a),
         Command::Completions { shell } => tools::completions(shell),
         Command::Man => tools::man(),
         Command::Schema => tools::schema(),

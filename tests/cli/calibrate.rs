@@ -213,3 +213,60 @@ fn a_posterior_column_that_is_not_an_input_is_refused_at_load() {
         ))
         .stderr(predicates::str::contains("c.toml:"));
 }
+
+#[test]
+fn backtest_writes_its_scores_and_score_rates_a_saved_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = history_from_run(dir.path());
+    let cal = calibrated_scenario(dir.path(), &history);
+    let out = dir.path().join("bt");
+    caseload()
+        .args([
+            "backtest",
+            "--until",
+            "2024-05-31",
+            "--budget",
+            "600",
+            "-n",
+            "100",
+            "-q",
+            "-o",
+        ])
+        .arg(&out)
+        .arg(&cal)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("calibrated on 2 observations"));
+    let json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("backtest.json")).unwrap()).unwrap();
+    assert_eq!(json["held_back"], 2);
+    assert_eq!(json["scores"]["coverage"].as_array().unwrap().len(), 3);
+    assert!(out.join("backtest.svg").exists() && out.join("backtest.png").exists());
+    // The truth run's own forecast, scored against the history drawn from its medians.
+    caseload()
+        .args(["score"])
+        .arg(dir.path().join("truth"))
+        .arg("--history")
+        .arg(dir.path().join("history.csv"))
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("Scored 4 observations"));
+    let score: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("truth/score.json")).unwrap())
+            .unwrap();
+    assert_eq!(score["coverage"][2]["inside"], 4);
+}
+
+#[test]
+fn backtest_refuses_a_cut_off_that_leaves_nothing_to_forecast() {
+    let dir = tempfile::tempdir().unwrap();
+    let cal = calibrated_scenario(dir.path(), "date,metric,value\n2024-03-11,backlog,74\n");
+    caseload()
+        .args(["backtest", "--until", "2024-12-31", "-q"])
+        .arg(&cal)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "leaves 1 observation to calibrate on and 0 to forecast",
+        ));
+}
