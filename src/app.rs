@@ -7,6 +7,7 @@ mod backtest;
 mod calibrate;
 mod central;
 mod check;
+mod data;
 mod experiments;
 mod tools;
 
@@ -63,6 +64,8 @@ pub fn run(cli: Cli) -> Result<(), AppError> {
         Command::Calibrate(a) => calibrate::calibrate_command(&a),
         Command::Backtest(a) => backtest::backtest_command(&a),
         Command::Score(a) => backtest::score_command(&a),
+        Command::Template { kind } => data::template(kind),
+        Command::SummariseExtract(a) => data::summarise_extract(&a),
         Command::Completions { shell } => tools::completions(shell),
         Command::Man => tools::man(),
         Command::Schema => tools::schema(),

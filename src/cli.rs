@@ -90,6 +90,22 @@ pub enum Command {
         after_help = "Example:\n  caseload score output/avon_somerset_2024 --history new_observations.csv\n\nFor each stock observation (backlog, population, ...) within the run's weeks: its\nposition in the fan, whether it fell inside the 50/80/90% bands, and the CRPS from the\nsaved quantiles. Writes score.json into the run folder (or --out)."
     )]
     Score(ScoreArgs),
+    /// Print a commented template of a data file: a caseload extract or an observed history.
+    #[command(
+        after_help = "Examples:\n  caseload template history > history.csv\n  caseload template extract > extract.csv\n\nEach template has a comment per column, the header and two example rows."
+    )]
+    Template {
+        /// Which file.
+        #[arg(value_enum)]
+        kind: TemplateKind,
+    },
+    /// Print the [caseload] and [backlog] tables that an anonymised caseload extract (one row
+    /// per RSO) implies, for a force that may not share row-level data.
+    #[command(
+        name = "summarise-extract",
+        after_help = "Example:\n  caseload summarise-extract extract.csv --start 2024-01-17\n\nEvery row is checked (file:row:column); a column that is not in the extract format is\nrefused by name, so no identifying data can slip in. No row is ever repeated."
+    )]
+    SummariseExtract(SummariseArgs),
     /// Print a shell completion script for bash, zsh, fish, elvish or powershell.
     #[command(
         after_help = "Examples:\n  caseload completions bash > ~/.local/share/bash-completion/completions/caseload\n  caseload completions zsh > ~/.zfunc/_caseload\n  caseload completions fish > ~/.config/fish/completions/caseload.fish"
@@ -194,6 +210,24 @@ pub struct ScoreArgs {
     /// Folder for score.json [default: the run folder].
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
+}
+
+/// The data file templates.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum TemplateKind {
+    /// The anonymised caseload extract (one row per RSO).
+    Extract,
+    /// The observed history (date,metric,value).
+    History,
+}
+
+#[derive(Debug, Args)]
+pub struct SummariseArgs {
+    /// The extract (CSV).
+    pub file: std::path::PathBuf,
+    /// The date the extract describes (the scenario's start), e.g. 2024-01-17.
+    #[arg(long, value_name = "DATE")]
+    pub start: String,
 }
 
 #[derive(Debug, Args)]

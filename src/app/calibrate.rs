@@ -335,7 +335,14 @@ fn calibrated_outputs(scenario_path: &Path, setup: &Setup) -> anyhow::Result<Vec
     if written != base {
         text = text.replace(&format!("\"{written}\""), &format!("\"{base}\""));
     }
-    let mut toml = format!(
+    // An editor's `#:schema` line must stay the first line.
+    let mut toml = String::new();
+    if let Some(rest) = text.strip_prefix("#:schema ") {
+        let (line, body) = rest.split_once('\n').unwrap_or((rest, ""));
+        toml.push_str(&format!("#:schema {line}\n"));
+        text = body.to_string();
+    }
+    toml += &format!(
         "# Calibrated by `caseload calibrate {}`: each replica draws the scenario's uncertain\n\
          # inputs from posterior.csv (beside this file) instead of their ranges. Calibrate the\n\
          # original again when the history grows; do not edit the posterior by hand.\n",

@@ -270,3 +270,21 @@ fn backtest_refuses_a_cut_off_that_leaves_nothing_to_forecast() {
             "leaves 1 observation to calibrate on and 0 to forecast",
         ));
 }
+
+#[test]
+fn templates_print_their_headers_and_the_extract_template_summarises() {
+    let h = caseload().args(["template", "history"]).assert().success();
+    let h = String::from_utf8(h.get_output().stdout.clone()).unwrap();
+    assert!(h.lines().any(|l| l == "date,metric,value"), "{h}");
+    let e = caseload().args(["template", "extract"]).assert().success();
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("extract.csv");
+    fs::write(&p, &e.get_output().stdout).unwrap();
+    caseload()
+        .args(["summarise-extract"])
+        .arg(&p)
+        .args(["--start", "2024-01-17"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("[caseload]"));
+}
