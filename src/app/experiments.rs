@@ -313,6 +313,12 @@ pub(super) fn sweep_command(a: &SweepArgs) -> Result<(), AppError> {
                 ))
             },
         )?;
+        // A calibrated scenario's sweep points draw from its posterior too (the swept key,
+        // now fixed, is left out of the draw).
+        let sc = scenario::Scenario {
+            posterior: s.posterior.clone(),
+            ..sc
+        };
         points.push((v, sc));
     }
     let setup = Setup::new(&a.scenario, &s, &a.sim)?;

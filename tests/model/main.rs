@@ -17,6 +17,7 @@ mod fluid_limit;
 mod littles_law;
 mod plan_verdict;
 mod policies;
+mod posterior_replicas;
 mod register_history;
 mod uncertain_inputs;
 mod visits_on_schedule;
