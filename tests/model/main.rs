@@ -7,6 +7,7 @@
 //! discreteness), never copied from the program's output.
 
 mod approved_premises;
+mod calibration_coverage;
 mod conservation;
 mod consistency_check;
 mod custody;
