@@ -3,8 +3,11 @@
 //! This layer owns the terminal (progress, messages) and delegates file writing to
 //! `report::writer`; the simulation core below it stays pure.
 
+mod backtest;
+mod calibrate;
 mod central;
 mod check;
+mod data;
 mod experiments;
 mod scale;
 mod tools;
@@ -59,6 +62,11 @@ pub fn run(cli: Cli) -> Result<(), AppError> {
         Command::Sweep(a) => experiments::sweep_command(&a),
         Command::MinStaff(a) => experiments::min_staff_command(&a),
         Command::Sensitivity(a) => experiments::sensitivity_command(&a),
+        Command::Calibrate(a) => calibrate::calibrate_command(&a),
+        Command::Backtest(a) => backtest::backtest_command(&a),
+        Command::Score(a) => backtest::score_command(&a),
+        Command::Template { kind } => data::template(kind),
+        Command::SummariseExtract(a) => data::summarise_extract(&a),
         Command::Completions { shell } => tools::completions(shell),
         Command::Man => tools::man(),
         Command::Schema => tools::schema(),

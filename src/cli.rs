@@ -75,6 +75,40 @@ pub enum Command {
         after_help = "Example:\n  caseload sensitivity scenarios/avon_somerset_2024.toml --replicas 500 --delta 0.2\n\nRuns 2 simulations per input (one at a time, common random numbers). Writes\nsensitivity.csv, tornado.svg and tornado.png."
     )]
     Sensitivity(SensitivityArgs),
+    /// Fit the scenario's uncertain inputs (its ranges) to the force's observed history
+    /// (`[history] file`), and write a calibrated scenario whose runs draw from the posterior.
+    #[command(
+        after_help = "Example:\n  caseload calibrate scenarios/avon_somerset_2022.toml --budget 4000\n\nThe ranges in the scenario ({ low, high } or { low, mode, high }) are the priors; the\nhistory (a tidy date,metric,value CSV; `caseload template history`) is the data. Each of\n--budget draws of the inputs runs one replica through the history; the draws whose\nsimulated history is nearest the observed one are kept and adjusted by regression (ABC,\nBeaumont et al. 2002). The same seed gives the same posterior at any --threads.\n\nWrites posterior.csv, calibration.json, fit.svg/png and <name>.calibrated.toml (the\nscenario plus `[calibration] posterior = \"posterior.csv\"`) into output/<stem>/ (or\n--out): `run`, `compare` and `report` on the calibrated file draw each replica's inputs\nfrom the posterior. Exit code 1 when no draw reproduces the history (the misfitting\nmetrics and dates, and the inputs most likely at fault, are named), 2 on bad input."
+    )]
+    Calibrate(CalibrateArgs),
+    /// Calibrate on the history up to a date, forecast the rest, and score the forecast
+    /// against what was observed (position in the fan, band coverage, CRPS skill).
+    #[command(
+        after_help = "Example:\n  caseload backtest scenarios/force.toml --until 2023-06-30 --budget 2000\n\nThe observations on or before --until calibrate the inputs (as `caseload calibrate`);\n--replicas runs with posterior inputs forecast the later ones. Reports each held-back\nobservation's position in the forecast (PIT), the share inside the 50/80/90% bands, and\nthe CRPS against two naive forecasts (persistence; the last year's linear trend): skill\nabove 0 means the model beats them. Writes backtest.json and backtest.svg/png."
+    )]
+    Backtest(BacktestArgs),
+    /// Score an earlier run's saved forecast (its weekly.csv) against observations that
+    /// arrived since.
+    #[command(
+        after_help = "Example:\n  caseload score output/avon_somerset_2024 --history new_observations.csv\n\nFor each stock observation (backlog, population, ...) within the run's weeks: its\nposition in the fan, whether it fell inside the 50/80/90% bands, and the CRPS from the\nsaved quantiles. Writes score.json into the run folder (or --out)."
+    )]
+    Score(ScoreArgs),
+    /// Print a commented template of a data file: a caseload extract or an observed history.
+    #[command(
+        after_help = "Examples:\n  caseload template history > history.csv\n  caseload template extract > extract.csv\n\nEach template has a comment per column, the header and two example rows."
+    )]
+    Template {
+        /// Which file.
+        #[arg(value_enum)]
+        kind: TemplateKind,
+    },
+    /// Print the [caseload] and [backlog] tables that an anonymised caseload extract (one row
+    /// per RSO) implies, for a force that may not share row-level data.
+    #[command(
+        name = "summarise-extract",
+        after_help = "Example:\n  caseload summarise-extract extract.csv --start 2024-01-17\n\nEvery row is checked (file:row:column); a column that is not in the extract format is\nrefused by name, so no identifying data can slip in. No row is ever repeated."
+    )]
+    SummariseExtract(SummariseArgs),
     /// Print a shell completion script for bash, zsh, fish, elvish or powershell.
     #[command(
         after_help = "Examples:\n  caseload completions bash > ~/.local/share/bash-completion/completions/caseload\n  caseload completions zsh > ~/.zfunc/_caseload\n  caseload completions fish > ~/.config/fish/completions/caseload.fish"
@@ -121,6 +155,87 @@ pub struct SimArgs {
     /// byte-identical files.
     #[arg(long)]
     pub reproducible: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CalibrateArgs {
+    /// Scenario file (TOML) with `[history] file` and at least one input written as a range.
+    pub scenario: PathBuf,
+    /// Prior draws to simulate (one replica each); more draws, a sharper posterior.
+    #[arg(long, short = 'b', default_value_t = 4000,
+        value_parser = clap::value_parser!(u32).range(100..=10_000_000))]
+    pub budget: u32,
+    /// Master seed [default: the scenario's `seed`].
+    #[arg(long, short = 's')]
+    pub seed: Option<u64>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, short = 't', value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Output folder [default: output/<scenario file stem>/].
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Print only the result (no progress bar, no file list).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BacktestArgs {
+    /// Scenario file (TOML) with `[history] file` and inputs written as ranges.
+    pub scenario: PathBuf,
+    /// Last date calibrated on; later observations are forecast and scored.
+    #[arg(long, value_name = "DATE")]
+    pub until: String,
+    /// Prior draws for the calibration.
+    #[arg(long, short = 'b', default_value_t = 4000,
+        value_parser = clap::value_parser!(u32).range(100..=10_000_000))]
+    pub budget: u32,
+    /// Forecast replicas (each with a posterior draw of the inputs).
+    #[arg(long, short = 'n', default_value_t = 400,
+        value_parser = clap::value_parser!(u32).range(10..=1_000_000))]
+    pub replicas: u32,
+    /// Master seed [default: the scenario's `seed`].
+    #[arg(long, short = 's')]
+    pub seed: Option<u64>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, short = 't', value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Output folder [default: output/<scenario file stem>/].
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// No progress bar, no file list.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Output folder of an earlier `caseload run` (holding its weekly.csv).
+    pub run: PathBuf,
+    /// The observations to score it against (date,metric,value; as `[history] file`).
+    #[arg(long, value_name = "FILE")]
+    pub history: PathBuf,
+    /// Folder for score.json [default: the run folder].
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+}
+
+/// The data file templates.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum TemplateKind {
+    /// The anonymised caseload extract (one row per RSO).
+    Extract,
+    /// The observed history (date,metric,value).
+    History,
+}
+
+#[derive(Debug, Args)]
+pub struct SummariseArgs {
+    /// The extract (CSV).
+    pub file: std::path::PathBuf,
+    /// The date the extract describes (the scenario's start), e.g. 2024-01-17.
+    #[arg(long, value_name = "DATE")]
+    pub start: String,
 }
 
 #[derive(Debug, Args)]

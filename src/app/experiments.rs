@@ -326,6 +326,13 @@ pub(super) fn sweep_command(a: &SweepArgs) -> Result<(), AppError> {
                 ))
             },
         )?;
+        // A calibrated scenario's sweep points draw from its posterior too (the swept key,
+        // now fixed, is left out of the draw).
+        let mut sc = scenario::Scenario {
+            posterior: s.posterior.clone(),
+            ..sc
+        };
+        scenario::starting::inherit(&mut sc, &s);
         points.push((v, sc));
     }
     let setup = Setup::new(&a.scenario, &s, &a.sim)?;

@@ -379,8 +379,68 @@ impl<'p> Sim<'p> {
         idx
     }
 
+    /// The starting state from a caseload extract: each row's tier, location and dates.
+    /// Notification ends as given (deaths and moves out still drawn); indefinite notification
+    /// follows the review process from a point within its first period; a custody row is
+    /// released on its date (tomorrow if that has passed); an AP resident stays for a remaining
+    /// part of a drawn stay. All draws come from the initial-state stream.
+    fn init_from_extract(&mut self, x: &crate::scenario::extract::Extract) {
+        use crate::scenario::extract::{Location as At, NotificationEnd};
+        let s = self.s;
+        let ex = &s.exits;
+        let stock = Cohort::stock(ex, s.initial.growth_per_year_before_start);
+        for r in &x.rows {
+            let rng = &mut self.rng_initial;
+            let mut exit_after = match r.notification_ends {
+                NotificationEnd::On(d) => f64::from(s.day_of(d).max(0)),
+                NotificationEnd::Indefinite => {
+                    exit_after_for(ex, crate::scenario::Disposal::Indefinite, stock, rng)
+                }
+            };
+            for rate in [ex.death_rate_per_year, ex.move_out_rate_per_year] {
+                if rate > 0.0 {
+                    let e: f64 = Exp1.sample(rng);
+                    exit_after = exit_after.min(e / rate * YEAR);
+                }
+            }
+            let pi = self.new_person(r.tier, exit_after, 0);
+            let visit_due = r.next_visit_due.map(|d| s.day_of(d));
+            let arms_due = r.next_arms_due.map(|d| s.day_of(d));
+            match r.location {
+                At::Custody => {
+                    let day = r.release_on.map_or(1, |d| s.day_of(d));
+                    self.imprison(pi, f64::from(day), 0);
+                    continue;
+                }
+                At::ApprovedPremises => {
+                    let stay = self.rng_initial.gen::<f64>()
+                        * self
+                            .p
+                            .ap_stay
+                            .as_ref()
+                            .map_or(0.0, |d| d.sample_in_progress(&mut self.rng_initial));
+                    self.admit_ap(pi, 0, stay);
+                }
+                At::Community => self.schedule_recall(pi, 0),
+            }
+            let tv = self.visit_spec(pi);
+            if let (Some(due), Some(cad)) = (visit_due, tv.cadence_days) {
+                self.people[pi as usize].last_visit = due - cad as i32;
+                self.set_item(pi, SLOT_VISIT, ItemKind::Visit, due, tv.effort(), 0);
+            }
+            if let (true, Some(due)) = (s.arms.enabled, arms_due) {
+                let h = self.arms_hours(r.tier);
+                self.set_item(pi, SLOT_ARMS, ItemKind::Arms, due, h, 0);
+            }
+        }
+    }
+
     fn init_caseload(&mut self) {
         let s = self.s;
+        if let Some(x) = &s.initial.extract {
+            self.init_from_extract(x);
+            return;
+        }
         let init = &s.initial;
         let total = init.total();
         let mut arms_need = if s.arms.enabled { init.overdue_arms } else { 0 };

@@ -7,8 +7,10 @@
 pub mod extract;
 pub mod locate;
 pub mod options;
+pub mod posterior;
 pub mod raw;
 pub mod schedule;
+pub mod starting;
 pub mod uncertain;
 pub mod validate;
 
@@ -117,6 +119,13 @@ pub struct Scenario {
     pub tree: Option<std::sync::Arc<toml::Value>>,
     /// Changes an experiment made to this typed scenario, applied again to each draw.
     pub edits: Vec<Edit>,
+    /// `[history] file`, as written (relative to the scenario file).
+    pub history_file: Option<String>,
+    /// `[calibration] posterior`, as written (relative to the scenario file).
+    pub posterior_file: Option<String>,
+    /// The posterior draws, read by [`load_file`]: when set, each replica takes its uncertain
+    /// inputs from one posterior draw (see [`uncertain::realise`]).
+    pub posterior: Option<std::sync::Arc<crate::calibrate::abc::PosteriorSample>>,
 }
 
 impl Scenario {
@@ -149,9 +158,11 @@ impl Scenario {
         if !problems.is_empty() {
             return None;
         }
+        starting::inherit(&mut v, self);
         for e in &self.edits {
             (e.0)(&mut v);
         }
+        v.posterior = self.posterior.clone();
         v.uncertain = inputs;
         v.tree = (!v.uncertain.is_empty()).then(|| std::sync::Arc::new(t));
         v.edits = if v.uncertain.is_empty() {
@@ -198,6 +209,11 @@ pub struct Initial {
     /// Yearly growth of the inflow before the start: sets the age structure (time on the
     /// register) of the starting caseload, and so its exits in the first years.
     pub growth_per_year_before_start: f64,
+    /// `caseload.extract` as written (relative to the scenario file).
+    pub extract_file: Option<String>,
+    /// The extract itself, read by `load_file`: when present, the engine starts from its rows
+    /// (tiers, locations, due dates, release and notification-end dates) instead of sampling.
+    pub extract: Option<std::sync::Arc<extract::Extract>>,
 }
 
 impl Initial {

@@ -152,9 +152,27 @@ pub struct RawScenario {
     /// Free-text source and confidence notes, keyed by parameter path.
     #[serde(default)]
     pub sources: Option<Val<std::collections::BTreeMap<String, String>>>,
+    /// The force's observed history, for `caseload calibrate` and `backtest`.
+    pub history: Option<RawHistory>,
+    /// A posterior from `caseload calibrate`: each replica draws its inputs from it.
+    pub calibration: Option<RawCalibration>,
     /// Named variants of this scenario, checked by `scenario::options`.
     #[schemars(schema_with = "crate::schema::options_schema")]
     pub options: Option<toml::Value>,
+}
+
+/// `[history]`: the observed history file (path relative to the scenario).
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+pub struct RawHistory {
+    /// A tidy `date,metric,value` CSV (see `caseload template history`).
+    pub file: VStr,
+}
+
+/// `[calibration]`: the posterior written by `caseload calibrate`.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+pub struct RawCalibration {
+    /// `posterior.csv` (path relative to the scenario).
+    pub posterior: VStr,
 }
 
 /// A number per risk tier.
@@ -176,6 +194,9 @@ pub struct RawCaseload {
     pub low_active: VNum,
     pub low_reactive: VNum,
     pub growth_per_year_before_start: VNum,
+    /// An anonymised caseload extract (CSV, one row per RSO) replacing the counts above and
+    /// the `[backlog]` table.
+    pub extract: VStr,
 }
 
 impl RawCaseload {

@@ -373,6 +373,7 @@ pub fn with_values(s: &Scenario, values: &[f64]) -> Result<Scenario, Vec<String>
             .map(|(p, m)| format!("`{p}` {m}"))
             .collect());
     }
+    super::starting::inherit(&mut v, s);
     for e in &s.edits {
         (e.0)(&mut v);
     }
@@ -380,14 +381,43 @@ pub fn with_values(s: &Scenario, values: &[f64]) -> Result<Scenario, Vec<String>
     Ok(v)
 }
 
+/// The random stream, of a replica's seed, that picks its posterior draw.
+const POSTERIOR_STREAM: u64 = 0xCA1B_0000_0000_0002;
+
 /// Replica `replica_seed`'s scenario, every uncertain input drawn (`None` when the scenario
-/// has none, or the prior is a posterior table: see [`Scenario::posterior`]).
+/// has none). A calibrated scenario (see [`Scenario::posterior`]) takes the inputs its
+/// posterior holds from one posterior draw, picked by a uniform of the replica's own stream
+/// (so replicas share draws across options and thread counts); the others are drawn from
+/// their ranges as usual.
 pub fn realise(s: &Scenario, replica_seed: u64) -> Option<Scenario> {
     if s.uncertain.is_empty() {
         return None;
     }
+    let columns: Vec<(usize, usize)> = s.posterior.as_ref().map_or_else(Vec::new, |p| {
+        p.names
+            .iter()
+            .enumerate()
+            .filter_map(|(c, n)| {
+                s.uncertain
+                    .iter()
+                    .position(|u| &u.key() == n)
+                    .map(|i| (c, i))
+            })
+            .collect()
+    });
+    let mut pick = stream(replica_seed, POSTERIOR_STREAM);
     for attempt in 0..ATTEMPTS {
-        let values = draw(&s.uncertain, replica_seed, attempt);
+        let mut values = draw(&s.uncertain, replica_seed, attempt);
+        if let Some(p) = &s.posterior {
+            let row = &p.draws[p.pick(pick.gen::<f64>())];
+            for &(c, i) in &columns {
+                values[i] = if s.uncertain[i].whole {
+                    row[c].round()
+                } else {
+                    row[c]
+                };
+            }
+        }
         if let Ok(v) = with_values(s, &values) {
             return Some(v);
         }

@@ -71,7 +71,10 @@ pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
         file: file.clone(),
         source,
     })?;
-    load_str(&text, &file)
+    let mut s = load_str(&text, &file)?;
+    super::posterior::attach(&mut s, path, &text)?;
+    super::starting::attach(&mut s, path, &text)?;
+    Ok(s)
 }
 
 /// Validates scenario text; `file` is only used in messages.
@@ -677,12 +680,43 @@ impl Validator {
             uncertain: Vec::new(),
             tree: None,
             edits: Vec::new(),
+            history_file: self.csv_path(r.history.as_ref().map(|h| &h.file), "history", "file"),
+            posterior_file: self.csv_path(
+                r.calibration.as_ref().map(|c| &c.posterior),
+                "calibration",
+                "posterior",
+            ),
+            posterior: None,
         }
+    }
+
+    /// A data file's path (`[table] key = "file.csv"`), when the table is present.
+    fn csv_path(&mut self, v: Option<&VStr>, table: &str, key: &str) -> Option<String> {
+        let path = KeyPath::root().key(table).key(key);
+        let v = v?;
+        let s = self.string(v, &path, None);
+        if s.trim().is_empty() {
+            return None;
+        }
+        if !s.to_ascii_lowercase().ends_with(".csv") {
+            self.problem(
+                &path,
+                format!("must name a `.csv` file, relative to the scenario (got `{s}`)"),
+            );
+        }
+        Some(s)
     }
 
     fn initial(&mut self, r: &RawScenario) -> Initial {
         let cp = KeyPath::root().key("caseload");
         let counts = self.tiers(&r.caseload.tiers(), &cp, [0.0; 5], NONNEG);
+        let extract_file = self.csv_path(Some(&r.caseload.extract), "caseload", "extract");
+        if extract_file.is_some() && counts.iter().sum::<f64>() > 0.0 {
+            self.problem(
+                &cp.key("extract"),
+                "replaces the tier counts and the backlog: remove `caseload.very_high` … `caseload.low_reactive` (the extract's rows are counted instead)".into(),
+            );
+        }
         let growth_per_year_before_start = self.num(
             &r.caseload.growth_per_year_before_start,
             &cp.key("growth_per_year_before_start"),
@@ -757,6 +791,8 @@ impl Validator {
             max_days_overdue: max_days,
             overdue_arms,
             growth_per_year_before_start,
+            extract_file,
+            extract: None,
         }
     }
 

@@ -1,5 +1,6 @@
 //! The `caseload` binary end to end: commands, outputs, exit codes and error messages.
 
+mod calibrate;
 mod check;
 mod compare;
 

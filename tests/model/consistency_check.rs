@@ -89,3 +89,9 @@ fn check_agrees_with_the_simulation_on_the_default_force() {
 fn check_agrees_with_the_simulation_on_the_early_release_shock() {
     compare("early_release_shock.toml");
 }
+
+// scenarios/avon_somerset_2022.toml is left out on purpose: its ranges are wide (it exists to
+// be calibrated), so in many runs the team falls behind and the backlog grows (prior
+// predictive 10–90% of the January 2024 backlog: 0 to ~470). Overdue visits not yet done are
+// not demanded again, so the simulated hours demanded fall below the check's by 2% in year 1
+// and 6% in years 2–3 (4.6% over the horizon): reason (c) above, which the 3% bound excludes.

@@ -7,16 +7,19 @@
 //! discreteness), never copied from the program's output.
 
 mod approved_premises;
+mod calibration_coverage;
 mod conservation;
 mod consistency_check;
 mod custody;
 mod determinism;
 mod early_release_shock;
 mod experiments;
+mod extract_start;
 mod fluid_limit;
 mod littles_law;
 mod plan_verdict;
 mod policies;
+mod posterior_replicas;
 mod register_history;
 mod uncertain_inputs;
 mod visits_on_schedule;

@@ -1,0 +1,35 @@
+//! `caseload template extract|history` and `caseload summarise-extract`: the data files a
+//! force prepares for calibration, and what a caseload extract implies for a scenario.
+
+use anyhow::anyhow;
+
+use super::AppError;
+use crate::cli::{SummariseArgs, TemplateKind};
+use crate::time::Date;
+
+pub fn template(kind: TemplateKind) -> Result<(), AppError> {
+    print!(
+        "{}",
+        match kind {
+            TemplateKind::Extract => crate::scenario::extract::template_extract(),
+            TemplateKind::History => crate::calibrate::history::template_history(),
+        }
+    );
+    Ok(())
+}
+
+pub fn summarise_extract(a: &SummariseArgs) -> Result<(), AppError> {
+    let input = |e: anyhow::Error| AppError::Input(e);
+    let start = Date::parse(&a.start).ok_or_else(|| {
+        input(anyhow!(
+            "--start `{}` is not a date like 2024-01-31",
+            a.start
+        ))
+    })?;
+    let bytes = std::fs::read(&a.file)
+        .map_err(|e| input(anyhow!("cannot read {}: {e}", a.file.display())))?;
+    let extract = crate::scenario::extract::parse_extract(&bytes, &a.file.display().to_string())
+        .map_err(|e| input(e.into()))?;
+    print!("{}", crate::scenario::extract::summarise(&extract, start));
+    Ok(())
+}
