@@ -50,6 +50,7 @@ impl AppError {
 }
 
 pub fn run(cli: Cli) -> Result<(), AppError> {
+    writer::install_interrupt_handler();
     match cli.command {
         Command::Run(args) => run_command(&args),
         Command::Validate { scenarios } => validate_command(&scenarios),
@@ -90,6 +91,25 @@ fn validate_command(paths: &[PathBuf]) -> Result<(), AppError> {
     } else {
         Ok(())
     }
+}
+
+/// Checks that the output folder can be created and written, before any simulation: an
+/// unusable `--out` fails at once (exit 1) rather than after the run.
+pub(crate) fn ensure_writable(out: &Path) -> Result<(), AppError> {
+    writer::ensure_writable(out).map_err(|e| {
+        AppError::Run(anyhow::Error::new(e).context(format!(
+            "cannot write outputs to {} (checked before simulating; nothing was run): choose another folder with `--out DIR`",
+            out.display()
+        )))
+    })
+}
+
+/// The output folder of a run: `--out`, else `output/<scenario file stem>/`.
+fn run_out(a: &RunArgs) -> PathBuf {
+    a.sim
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&a.scenario))
 }
 
 /// The default output folder: `output/<scenario file stem>/`.
@@ -191,6 +211,7 @@ fn run_command(a: &RunArgs) -> Result<(), AppError> {
     if a.scale.is_set() || (s.precision.is_some() && a.sim.replicas.is_none()) {
         return scale::run_command(a, s);
     }
+    ensure_writable(&run_out(a))?;
     let replicas = a.sim.replicas.unwrap_or(s.replicas);
     let seed = a.sim.seed.unwrap_or(s.seed);
     let pool = thread_pool(a.sim.threads)?;
@@ -225,11 +246,7 @@ fn write_and_tell(
     r: &McResult,
     outputs: &[writer::Output],
 ) -> Result<(), AppError> {
-    let out = a
-        .sim
-        .out
-        .clone()
-        .unwrap_or_else(|| default_out(&a.scenario));
+    let out = run_out(a);
     let written = writer::write_all(&out, outputs).map_err(|e| {
         AppError::Run(
             anyhow::Error::new(e).context(format!("cannot write outputs to {}", out.display())),

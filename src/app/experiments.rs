@@ -24,11 +24,14 @@ pub(super) struct Setup {
 }
 
 impl Setup {
+    /// Also checks that the output folder is writable, before anything is simulated.
     pub(super) fn new(scenario: &Path, s: &Scenario, a: &SimArgs) -> Result<Setup, AppError> {
+        let out = a.out.clone().unwrap_or_else(|| default_out(scenario));
+        super::ensure_writable(&out)?;
         Ok(Setup {
             replicas: a.replicas.unwrap_or(s.replicas),
             seed: a.seed.unwrap_or(s.seed),
-            out: a.out.clone().unwrap_or_else(|| default_out(scenario)),
+            out,
             pool: thread_pool(a.threads)?,
             quiet: a.quiet,
         })
