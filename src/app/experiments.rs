@@ -314,7 +314,7 @@ pub(super) fn sweep_command(a: &SweepArgs) -> Result<(), AppError> {
             a.param
         )));
     }
-    let text = std::fs::read_to_string(&a.scenario).map_err(|e| {
+    let text = scenario::limits::read_capped(&a.scenario, "scenario").map_err(|e| {
         AppError::Input(anyhow::Error::new(e).context(a.scenario.display().to_string()))
     })?;
     let mut points = Vec::with_capacity(values.len());

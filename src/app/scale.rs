@@ -135,7 +135,7 @@ fn shard_command(a: &RunArgs, spec: &str) -> Result<(), AppError> {
     };
     // The text is kept in the partial so `merge` rebuilds exactly this scenario.
     let file = a.scenario.display().to_string();
-    let text = std::fs::read_to_string(&a.scenario)
+    let text = scenario::limits::read_capped(&a.scenario, "scenario")
         .map_err(|e| input(format!("cannot read {file}: {e}")))?;
     let s = scenario::load_str(&text, &file).map_err(|e| AppError::Input(e.into()))?;
     let replicas = a.sim.replicas.unwrap_or(s.replicas);

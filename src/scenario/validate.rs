@@ -67,10 +67,11 @@ impl fmt::Display for Problem {
 /// Reads and validates a scenario file.
 pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-        file: file.clone(),
-        source,
-    })?;
+    let text =
+        super::limits::read_capped(path, "scenario").map_err(|source| ScenarioError::Io {
+            file: file.clone(),
+            source,
+        })?;
     load_str(&text, &file)
 }
 
@@ -179,6 +180,7 @@ pub(crate) fn check(raw: &RawScenario, unknown: Vec<String>) -> (Scenario, Vec<(
         );
     }
     let scenario = v.scenario(raw);
+    v.problems.extend(super::limits::check(raw, &scenario));
     (scenario, v.problems)
 }
 

@@ -181,3 +181,43 @@ fn a_failed_write_leaves_the_previous_runs_files_untouched() {
         names(&out)
     );
 }
+
+#[test]
+fn validate_dev_zero_exits_2_within_a_second() {
+    let t = Instant::now();
+    caseload()
+        .args(["validate", "/dev/zero"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("larger than 16 MiB"));
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+}
+
+#[test]
+fn no_output_of_a_small_run_holds_inf_nan_or_an_empty_numeric_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = write_scenario(dir.path(), "small.toml", SMALL);
+    let out = dir.path().join("out");
+    run_into(&sc, &out).success();
+    for n in names(&out) {
+        if n.ends_with(".png") {
+            continue;
+        }
+        let text = fs::read_to_string(out.join(&n)).unwrap();
+        for bad in ["inf", "NaN", "nan,"] {
+            let hit = text
+                .split(|c: char| !c.is_ascii_alphanumeric() && c != ',')
+                .any(|w| w.eq_ignore_ascii_case(bad.trim_end_matches(',')));
+            assert!(!hit, "{n} holds `{bad}`");
+        }
+        if n == "weekly.csv" || n == "monthly.csv" {
+            for (i, line) in text.lines().enumerate() {
+                assert!(
+                    line.split(',').all(|c| !c.trim().is_empty()),
+                    "{n} line {} has an empty cell: {line}",
+                    i + 1
+                );
+            }
+        }
+    }
+}
