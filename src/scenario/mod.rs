@@ -5,6 +5,7 @@
 //! engine only ever sees a validated [`Scenario`]; this module owns no simulation logic.
 
 pub mod extract;
+pub(crate) mod hints;
 pub mod limits;
 pub mod locate;
 pub mod options;

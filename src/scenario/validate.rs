@@ -93,7 +93,9 @@ pub fn load_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
             let msg = if msg.starts_with("invalid type") || msg.starts_with("invalid length") {
                 format!("wrong shape: {}", plain_shape(&msg))
             } else {
-                format!("not valid TOML: {msg}")
+                let at = e.span().map_or(0, |s| s.start);
+                let hint = super::hints::syntax(text, at).unwrap_or_default();
+                format!("not valid TOML: {msg}{hint}")
             };
             let mut problems = vec![Problem {
                 path: KeyPath::root(),
@@ -171,13 +173,21 @@ pub(crate) fn check(raw: &RawScenario, unknown: Vec<String>) -> (Scenario, Vec<(
             Seg::Key(k) => k.clone(),
             Seg::Index(i) => i.to_string(),
         });
-        v.problem(
-            &path,
-            format!(
+        let parent: Vec<String> = path.0[..path.0.len().saturating_sub(1)]
+            .iter()
+            .filter_map(|s| match s {
+                Seg::Key(k) => Some(k.clone()),
+                Seg::Index(_) => None,
+            })
+            .collect();
+        let msg = match super::hints::did_you_mean(&parent, &key) {
+            Some(k) => format!("unknown key `{key}`: did you mean `{k}`?"),
+            None => format!(
                 "unknown key `{key}`: not part of the scenario format (check the spelling; \
                  scenarios/default_force.toml lists every key)"
             ),
-        );
+        };
+        v.problem(&path, msg);
     }
     let scenario = v.scenario(raw);
     v.problems.extend(super::limits::check(raw, &scenario));
@@ -222,6 +232,9 @@ fn ignored_path(s: &str) -> KeyPath {
 }
 
 fn show(v: &toml::Value) -> String {
+    if let Some(d) = super::hints::datetime_text(v) {
+        return d;
+    }
     let s = match v {
         toml::Value::String(s) => format!("\"{s}\""),
         other => other.to_string(),
