@@ -1,6 +1,7 @@
 //! The `caseload` binary end to end: commands, outputs, exit codes and error messages.
 
 mod compare;
+mod error_messages;
 
 use std::fs;
 use std::path::{Path, PathBuf};
