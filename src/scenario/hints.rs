@@ -72,19 +72,16 @@ pub(crate) fn syntax(text: &str, offset: usize) -> Option<String> {
     if digits_then('%') {
         return Some(": write a share as a number without `%`, e.g. `0.25` for 25% (see the key's documentation for whether it takes a share or a percentage)".into());
     }
-    if value
-        .split(|c: char| c == '[' || c == ']' || c == ' ')
-        .any(|w| {
-            let w = w.trim_end_matches(',');
-            w.contains(',')
-                && w.split(',')
-                    .skip(1)
-                    .all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()))
-                && w.split(',').next().is_some_and(|g| {
-                    !g.is_empty() && g.len() <= 3 && g.chars().all(|c| c.is_ascii_digit())
-                })
-        })
-    {
+    if value.split(['[', ']', ' ']).any(|w| {
+        let w = w.trim_end_matches(',');
+        w.contains(',')
+            && w.split(',')
+                .skip(1)
+                .all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()))
+            && w.split(',').next().is_some_and(|g| {
+                !g.is_empty() && g.len() <= 3 && g.chars().all(|c| c.is_ascii_digit())
+            })
+    }) {
         return Some(
             ": no thousands separators in numbers: write `1240` (or `1_240`), not `1,240`".into(),
         );
