@@ -75,7 +75,10 @@ fn validate_command(paths: &[PathBuf]) -> Result<(), AppError> {
     let mut bad = 0;
     for p in paths {
         match scenario::load_file(p) {
-            Ok(s) => println!("{}: ok ({})", p.display(), s.name),
+            Ok(s) => {
+                println!("{}: ok ({})", p.display(), s.name);
+                print_warnings(p);
+            }
             Err(e) => {
                 bad += 1;
                 eprintln!("{e}");
@@ -90,6 +93,16 @@ fn validate_command(paths: &[PathBuf]) -> Result<(), AppError> {
         )))
     } else {
         Ok(())
+    }
+}
+
+/// Prints the warnings for suspicious values of a scenario file (valid, probably not meant).
+fn print_warnings(path: &Path) {
+    let Ok(text) = scenario::limits::read_capped(path, "scenario") else {
+        return;
+    };
+    for w in scenario::suspicious::warnings(&text, &path.display().to_string()) {
+        eprintln!("warning: {w}");
     }
 }
 
@@ -208,6 +221,7 @@ fn declared_keys(path: &Path) -> std::collections::BTreeSet<String> {
 
 fn run_command(a: &RunArgs) -> Result<(), AppError> {
     let s = load(&a.scenario)?;
+    print_warnings(&a.scenario);
     if a.scale.is_set() || (s.precision.is_some() && a.sim.replicas.is_none()) {
         return scale::run_command(a, s);
     }

@@ -11,6 +11,7 @@ pub mod locate;
 pub mod options;
 pub mod raw;
 pub mod schedule;
+pub mod suspicious;
 pub mod uncertain;
 pub mod validate;
 

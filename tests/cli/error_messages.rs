@@ -590,3 +590,29 @@ error: 1 of 1 scenario file is invalid
 "##,
     );
 }
+
+/// Valid but suspicious values pass with a warning on stderr that gives the likely intent.
+#[test]
+fn suspicious_values_warn_and_still_validate() {
+    let text = BASE
+        .replacen("per_month = 2", "per_month = 2\ntrend_per_year = 5", 1)
+        .replacen(
+            "[staff]",
+            "[visits]\nhigh = { hours = 180 }\n[calendar]\nworking_days = [\"Mon-Fri\"]\n[staff]",
+            1,
+        );
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("x.toml"), text).unwrap();
+    let out = caseload()
+        .current_dir(dir.path())
+        .args(["validate", "x.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "warning: x.toml:13:1: `registrations.other.trend_per_year` = 5 is a growth of +500% a year; for 5% a year write 0.05\n\
+         warning: x.toml:15:10: `visits.high.hours` = 180 staff-hours for one visit is more than a day; if it is minutes, write 3\n\
+         warning: x.toml:17:17: `calendar.working_days[0]` `\"Mon-Fri\"` is read as its first day only; list each day, e.g. [\"Mon\", \"Tue\", \"Wed\", \"Thu\", \"Fri\"]\n"
+    );
+}
