@@ -9,6 +9,7 @@ mod central;
 mod check;
 mod data;
 mod experiments;
+mod fit;
 mod scale;
 mod tools;
 
@@ -53,6 +54,7 @@ impl AppError {
 }
 
 pub fn run(cli: Cli) -> Result<(), AppError> {
+    writer::install_interrupt_handler();
     match cli.command {
         Command::Run(args) => run_command(&args),
         Command::Validate { scenarios } => validate_command(&scenarios),
@@ -82,7 +84,10 @@ fn validate_command(paths: &[PathBuf]) -> Result<(), AppError> {
     let mut bad = 0;
     for p in paths {
         match scenario::load_file(p) {
-            Ok(s) => println!("{}: ok ({})", p.display(), s.name),
+            Ok(s) => {
+                println!("{}: ok ({})", p.display(), s.name);
+                print_warnings(p);
+            }
             Err(e) => {
                 bad += 1;
                 eprintln!("{e}");
@@ -98,6 +103,35 @@ fn validate_command(paths: &[PathBuf]) -> Result<(), AppError> {
     } else {
         Ok(())
     }
+}
+
+/// Prints the warnings for suspicious values of a scenario file (valid, probably not meant).
+fn print_warnings(path: &Path) {
+    let Ok(text) = scenario::limits::read_capped(path, "scenario") else {
+        return;
+    };
+    for w in scenario::suspicious::warnings(&text, &path.display().to_string()) {
+        eprintln!("warning: {w}");
+    }
+}
+
+/// Checks that the output folder can be created and written, before any simulation: an
+/// unusable `--out` fails at once (exit 1) rather than after the run.
+pub(crate) fn ensure_writable(out: &Path) -> Result<(), AppError> {
+    writer::ensure_writable(out).map_err(|e| {
+        AppError::Run(anyhow::Error::new(e).context(format!(
+            "cannot write outputs to {} (checked before simulating; nothing was run): choose another folder with `--out DIR`",
+            out.display()
+        )))
+    })
+}
+
+/// The output folder of a run: `--out`, else `output/<scenario file stem>/`.
+fn run_out(a: &RunArgs) -> PathBuf {
+    a.sim
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&a.scenario))
 }
 
 /// The default output folder: `output/<scenario file stem>/`.
@@ -196,9 +230,11 @@ fn declared_keys(path: &Path) -> std::collections::BTreeSet<String> {
 
 fn run_command(a: &RunArgs) -> Result<(), AppError> {
     let s = load(&a.scenario)?;
+    print_warnings(&a.scenario);
     if a.scale.is_set() || (s.precision.is_some() && a.sim.replicas.is_none()) {
         return scale::run_command(a, s);
     }
+    ensure_writable(&run_out(a))?;
     let replicas = a.sim.replicas.unwrap_or(s.replicas);
     let seed = a.sim.seed.unwrap_or(s.seed);
     let pool = thread_pool(a.sim.threads)?;
@@ -233,11 +269,7 @@ fn write_and_tell(
     r: &McResult,
     outputs: &[writer::Output],
 ) -> Result<(), AppError> {
-    let out = a
-        .sim
-        .out
-        .clone()
-        .unwrap_or_else(|| default_out(&a.scenario));
+    let out = run_out(a);
     let written = writer::write_all(&out, outputs).map_err(|e| {
         AppError::Run(
             anyhow::Error::new(e).context(format!("cannot write outputs to {}", out.display())),
@@ -327,6 +359,7 @@ fn report_command(a: &ReportArgs) -> Result<(), AppError> {
         annotate(&mut outputs, &s, c);
         b.notes.push(central::sentence(&s, &r, c));
     }
+    b.notes.extend(fit::notes(&s, &args.scenario));
     let bal = crate::model::balance::balance(&s);
     let assessed = crate::model::balance::assess(&s, &bal);
     b.notes.push(format!(

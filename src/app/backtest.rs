@@ -255,7 +255,7 @@ pub fn score_command(a: &ScoreArgs) -> Result<(), AppError> {
             weekly_path.display()
         ))
     })?;
-    let bytes = std::fs::read(&a.history).map_err(|e| {
+    let bytes = crate::scenario::limits::read_capped_bytes(&a.history, "history").map_err(|e| {
         input(format!(
             "cannot read the history {}: {e}",
             a.history.display()

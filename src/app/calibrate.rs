@@ -59,13 +59,14 @@ pub fn setup(path: &Path) -> Result<Setup, AppError> {
         )));
     }
     let history_path = scenario::posterior::beside(path, file);
-    let bytes = std::fs::read(&history_path).map_err(|e| {
-        input(anyhow!(
-            "cannot read the history {} (named by `history.file` in {}): {e}",
-            history_path.display(),
-            path.display()
-        ))
-    })?;
+    let bytes =
+        crate::scenario::limits::read_capped_bytes(&history_path, "history").map_err(|e| {
+            input(anyhow!(
+                "cannot read the history {} (named by `history.file` in {}): {e}",
+                history_path.display(),
+                path.display()
+            ))
+        })?;
     let history =
         History::parse(&bytes, &history_path.display().to_string()).map_err(|e| input(e.into()))?;
     let outside = history.check_within(s.start, s.weeks());
@@ -355,7 +356,7 @@ fn calibrated_outputs(scenario_path: &Path, setup: &Setup) -> anyhow::Result<Vec
     toml.push_str(
         "\n# Added by `caseload calibrate`.\n[calibration]\nposterior = \"posterior.csv\"\n",
     );
-    let history = std::fs::read(&setup.history_path)?;
+    let history = crate::scenario::limits::read_capped_bytes(&setup.history_path, "history")?;
     Ok(vec![
         writer::Output::new(&calibrated_name(scenario_path), toml),
         writer::Output::new(&base, history),

@@ -26,7 +26,7 @@ pub fn summarise_extract(a: &SummariseArgs) -> Result<(), AppError> {
             a.start
         ))
     })?;
-    let bytes = std::fs::read(&a.file)
+    let bytes = crate::scenario::limits::read_capped_bytes(&a.file, "caseload extract")
         .map_err(|e| input(anyhow!("cannot read {}: {e}", a.file.display())))?;
     let extract = crate::scenario::extract::parse_extract(&bytes, &a.file.display().to_string())
         .map_err(|e| input(e.into()))?;

@@ -24,11 +24,14 @@ pub(super) struct Setup {
 }
 
 impl Setup {
+    /// Also checks that the output folder is writable, before anything is simulated.
     pub(super) fn new(scenario: &Path, s: &Scenario, a: &SimArgs) -> Result<Setup, AppError> {
+        let out = a.out.clone().unwrap_or_else(|| default_out(scenario));
+        super::ensure_writable(&out)?;
         Ok(Setup {
             replicas: a.replicas.unwrap_or(s.replicas),
             seed: a.seed.unwrap_or(s.seed),
-            out: a.out.clone().unwrap_or_else(|| default_out(scenario)),
+            out,
             pool: thread_pool(a.threads)?,
             quiet: a.quiet,
         })
@@ -311,7 +314,7 @@ pub(super) fn sweep_command(a: &SweepArgs) -> Result<(), AppError> {
             a.param
         )));
     }
-    let text = std::fs::read_to_string(&a.scenario).map_err(|e| {
+    let text = scenario::limits::read_capped(&a.scenario, "scenario").map_err(|e| {
         AppError::Input(anyhow::Error::new(e).context(a.scenario.display().to_string()))
     })?;
     let mut points = Vec::with_capacity(values.len());

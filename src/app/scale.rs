@@ -62,6 +62,7 @@ pub(super) fn run_command(a: &RunArgs, s: Scenario) -> Result<(), AppError> {
     let Some(h) = goal else {
         return Err(AppError::Run(anyhow::anyhow!("nothing to scale")));
     };
+    super::ensure_writable(&super::run_out(a))?;
     let cap = a.sim.replicas.unwrap_or(precision::DEFAULT_CAP);
     let seed = a.sim.seed.unwrap_or(s.seed);
     let pool = thread_pool(a.sim.threads)?;
@@ -134,12 +135,17 @@ fn shard_command(a: &RunArgs, spec: &str) -> Result<(), AppError> {
     };
     // The text is kept in the partial so `merge` rebuilds exactly this scenario.
     let file = a.scenario.display().to_string();
-    let text = std::fs::read_to_string(&a.scenario)
+    let text = scenario::limits::read_capped(&a.scenario, "scenario")
         .map_err(|e| input(format!("cannot read {file}: {e}")))?;
     let s = scenario::load_str(&text, &file).map_err(|e| AppError::Input(e.into()))?;
     let replicas = a.sim.replicas.unwrap_or(s.replicas);
     let seed = a.sim.seed.unwrap_or(s.seed);
     let (first, end) = shard.range(replicas);
+    let out =
+        a.sim.out.clone().unwrap_or_else(|| {
+            super::default_out(&a.scenario).join(format!("part_{}", shard.index))
+        });
+    super::ensure_writable(&out)?;
     let pool = thread_pool(a.sim.threads)?;
     let prepared = Prepared::new(s);
     let pb = progress_bar(
@@ -167,10 +173,6 @@ fn shard_command(a: &RunArgs, spec: &str) -> Result<(), AppError> {
         part,
         central,
     };
-    let out =
-        a.sim.out.clone().unwrap_or_else(|| {
-            super::default_out(&a.scenario).join(format!("part_{}", shard.index))
-        });
     let written = writer::write_all(
         &out,
         &[writer::Output::new(
@@ -239,19 +241,20 @@ pub(super) fn merge_command(a: &MergeArgs) -> Result<(), AppError> {
             s.weeks()
         )));
     }
-    let r = whole.result();
     let scenario_path = PathBuf::from(&run.scenario_file);
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| super::default_out(&scenario_path));
+    super::ensure_writable(&out)?;
+    let r = whole.result();
     let args = RunArgs {
         scenario: scenario_path.clone(),
         sim: SimArgs {
             replicas: Some(run.replicas),
             seed: Some(run.seed),
             threads: None,
-            out: Some(
-                a.out
-                    .clone()
-                    .unwrap_or_else(|| super::default_out(&scenario_path)),
-            ),
+            out: Some(out),
             quiet: a.quiet,
             reproducible: a.reproducible,
         },

@@ -5,12 +5,15 @@
 //! engine only ever sees a validated [`Scenario`]; this module owns no simulation logic.
 
 pub mod extract;
+pub(crate) mod hints;
+pub mod limits;
 pub mod locate;
 pub mod options;
 pub mod posterior;
 pub mod raw;
 pub mod schedule;
 pub mod starting;
+pub mod suspicious;
 pub mod uncertain;
 pub mod validate;
 

@@ -73,7 +73,7 @@ pub fn attach(s: &mut Scenario, path: &Path, text: &str) -> Result<(), ScenarioE
             .collect(),
     };
     let at = beside(path, &name);
-    let bytes = std::fs::read(&at).map_err(|e| {
+    let bytes = super::limits::read_capped_bytes(&at, "posterior").map_err(|e| {
         invalid(vec![format!(
             "`calibration.posterior` names `{}`, which cannot be read ({e}): run `caseload \
              calibrate` to write it, or correct the path (it is relative to the scenario)",

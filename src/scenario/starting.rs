@@ -71,7 +71,7 @@ pub fn attach(s: &mut Scenario, path: &Path, text: &str) -> Result<(), ScenarioE
             .collect(),
     };
     let at = beside(path, &name);
-    let bytes = std::fs::read(&at).map_err(|e| {
+    let bytes = super::limits::read_capped_bytes(&at, "caseload extract").map_err(|e| {
         invalid(vec![format!(
             "names `{}`, which cannot be read ({e}): correct the path (it is relative to the scenario)",
             at.display()

@@ -67,10 +67,11 @@ impl fmt::Display for Problem {
 /// Reads and validates a scenario file.
 pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-        file: file.clone(),
-        source,
-    })?;
+    let text =
+        super::limits::read_capped(path, "scenario").map_err(|source| ScenarioError::Io {
+            file: file.clone(),
+            source,
+        })?;
     let mut s = load_str(&text, &file)?;
     super::posterior::attach(&mut s, path, &text)?;
     super::starting::attach(&mut s, path, &text)?;
@@ -95,7 +96,9 @@ pub fn load_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
             let msg = if msg.starts_with("invalid type") || msg.starts_with("invalid length") {
                 format!("wrong shape: {}", plain_shape(&msg))
             } else {
-                format!("not valid TOML: {msg}")
+                let at = e.span().map_or(0, |s| s.start);
+                let hint = super::hints::syntax(text, at).unwrap_or_default();
+                format!("not valid TOML: {msg}{hint}")
             };
             let mut problems = vec![Problem {
                 path: KeyPath::root(),
@@ -173,15 +176,24 @@ pub(crate) fn check(raw: &RawScenario, unknown: Vec<String>) -> (Scenario, Vec<(
             Seg::Key(k) => k.clone(),
             Seg::Index(i) => i.to_string(),
         });
-        v.problem(
-            &path,
-            format!(
+        let parent: Vec<String> = path.0[..path.0.len().saturating_sub(1)]
+            .iter()
+            .filter_map(|s| match s {
+                Seg::Key(k) => Some(k.clone()),
+                Seg::Index(_) => None,
+            })
+            .collect();
+        let msg = match super::hints::did_you_mean(&parent, &key) {
+            Some(k) => format!("unknown key `{key}`: did you mean `{k}`?"),
+            None => format!(
                 "unknown key `{key}`: not part of the scenario format (check the spelling; \
                  scenarios/default_force.toml lists every key)"
             ),
-        );
+        };
+        v.problem(&path, msg);
     }
     let scenario = v.scenario(raw);
+    v.problems.extend(super::limits::check(raw, &scenario));
     (scenario, v.problems)
 }
 
@@ -223,6 +235,9 @@ fn ignored_path(s: &str) -> KeyPath {
 }
 
 fn show(v: &toml::Value) -> String {
+    if let Some(d) = super::hints::datetime_text(v) {
+        return d;
+    }
     let s = match v {
         toml::Value::String(s) => format!("\"{s}\""),
         other => other.to_string(),
@@ -710,7 +725,11 @@ impl Validator {
     fn initial(&mut self, r: &RawScenario) -> Initial {
         let cp = KeyPath::root().key("caseload");
         let counts = self.tiers(&r.caseload.tiers(), &cp, [0.0; 5], NONNEG);
-        let extract_file = self.csv_path(Some(&r.caseload.extract), "caseload", "extract");
+        let extract_file = self.csv_path(
+            r.caseload.extract.is_some().then_some(&r.caseload.extract),
+            "caseload",
+            "extract",
+        );
         if extract_file.is_some() && counts.iter().sum::<f64>() > 0.0 {
             self.problem(
                 &cp.key("extract"),

@@ -120,7 +120,7 @@ fn an_option_with_an_unknown_key_exits_2_naming_file_line_and_column() {
     let sc = write_scenario(dir.path(), "typo.toml", &text);
     let file = sc.display().to_string();
     let expected = format!(
-        "error: {file}: 1 problem in the scenario\n  {file}:20:9: option \"typo\": `staff.establishmnt` unknown key `establishmnt`: not part of the scenario format (check the spelling; scenarios/default_force.toml lists every key)\n"
+        "error: {file}: 1 problem in the scenario\n  {file}:20:9: option \"typo\": `staff.establishmnt` unknown key `establishmnt`: did you mean `establishment`?\n"
     );
     run_in(dir.path(), &["compare", &file, "-n", "5"])
         .code(2)

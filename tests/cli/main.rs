@@ -3,6 +3,7 @@
 mod calibrate;
 mod check;
 mod compare;
+mod error_messages;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use predicates::prelude::*;
 
+mod output_set;
 mod outputs;
 mod report;
 mod shards;

@@ -30,7 +30,6 @@ fn every_csv_written_is_ascii_or_starts_with_a_bom() {
     let dir = tempfile::tempdir().unwrap();
     let sc = write_scenario(dir.path(), "opts.toml", &format!("{SMALL}{WITH_OPTION}"));
     let out = dir.path().join("out");
-    let o = out.to_str().unwrap();
     let s = sc.to_str().unwrap();
     for args in [
         vec!["report", s, "-n", "12", "--sensitivity", "--min-staff"],
@@ -41,13 +40,18 @@ fn every_csv_written_is_ascii_or_starts_with_a_bom() {
         if args[0] == "sweep" {
             args.extend(["--from", "4", "--to", "6", "--step", "1"]);
         }
+        // Each command into its own folder: a folder holds one command's set of outputs.
         caseload()
             .args(&args)
-            .args(["-q", "--out", o])
+            .args(["-q", "--out"])
+            .arg(out.join(args[0]))
             .assert()
             .success();
     }
-    let files = csvs(&out);
+    let files: Vec<(String, Vec<u8>)> = ["report", "compare", "sweep"]
+        .iter()
+        .flat_map(|c| csvs(&out.join(c)))
+        .collect();
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     for f in [
         "comparison.csv",
@@ -68,7 +72,8 @@ fn every_csv_written_is_ascii_or_starts_with_a_bom() {
         );
         assert!(std::str::from_utf8(bytes).is_ok(), "{name} is not UTF-8");
     }
-    let comparison = String::from_utf8(fs::read(out.join("comparison.csv")).unwrap()).unwrap();
+    let comparison =
+        String::from_utf8(fs::read(out.join("compare/comparison.csv")).unwrap()).unwrap();
     assert!(comparison.starts_with('\u{feff}') && comparison.contains("Overtime Apr–Jun"));
 }
 
@@ -77,9 +82,10 @@ fn monthly_parameters_and_compare_weekly_tables_are_excel_ready() {
     let dir = tempfile::tempdir().unwrap();
     let sc = write_scenario(dir.path(), "opts.toml", &format!("{SMALL}{WITH_OPTION}"));
     let out = dir.path().join("out");
+    let compared = dir.path().join("compared");
     caseload()
         .args(["compare", sc.to_str().unwrap(), "-n", "10", "-q", "--out"])
-        .arg(&out)
+        .arg(&compared)
         .assert()
         .success();
     caseload()
@@ -116,7 +122,7 @@ fn monthly_parameters_and_compare_weekly_tables_are_excel_ready() {
     ));
     assert!(params.contains(",default,"));
 
-    let weekly = fs::read_to_string(out.join("compare_weekly.csv")).unwrap();
+    let weekly = fs::read_to_string(compared.join("compare_weekly.csv")).unwrap();
     let weekly = weekly.trim_start_matches('\u{feff}');
     assert!(weekly.starts_with("option,week,date,metric,mean,p05,p10,p25,p50,p75,p90,p95\n"));
     assert!(weekly.contains("\nbase plan,0,2024-01-01,backlog,30,"));
