@@ -67,17 +67,27 @@ pub struct McResult {
     pub stopping: Option<Stopping>,
 }
 
+/// The share of `outcomes` meeting the plan, with its 95% Wilson interval.
+pub fn p_success_of(outcomes: &[Outcome]) -> Proportion {
+    let k = outcomes.iter().filter(|o| o.success).count() as u64;
+    stats::wilson(k, outcomes.len() as u64, Z95)
+}
+
+/// The backlog at the deadline of each of `outcomes`.
+pub fn backlog_at_deadline_of(outcomes: &[Outcome]) -> Vec<f64> {
+    outcomes
+        .iter()
+        .map(|o| o.backlog_at_deadline as f64)
+        .collect()
+}
+
 impl McResult {
     pub fn p_success(&self) -> Proportion {
-        let k = self.outcomes.iter().filter(|o| o.success).count() as u64;
-        stats::wilson(k, self.outcomes.len() as u64, Z95)
+        p_success_of(&self.outcomes)
     }
 
     pub fn backlog_at_deadline(&self) -> Vec<f64> {
-        self.outcomes
-            .iter()
-            .map(|o| o.backlog_at_deadline as f64)
-            .collect()
+        backlog_at_deadline_of(&self.outcomes)
     }
 
     /// Days to target of the replicas that met it.

@@ -6,7 +6,7 @@ use crate::montecarlo::{self, McResult};
 use crate::observe::Outcome;
 use crate::report;
 use crate::scenario::Scenario;
-use crate::stats::{self, Proportion};
+use crate::stats;
 
 /// Runs the scenario with its ranges at their central values (same replicas and seed, so the
 /// dice are the same) and keeps the replicas' outcomes; `None` when it has no uncertain inputs.
@@ -28,19 +28,13 @@ pub fn run_central(
 }
 
 fn band(o: &[Outcome]) -> (f64, f64, f64) {
-    let b: Vec<f64> = o.iter().map(|x| f64::from(x.backlog_at_deadline)).collect();
-    let q = stats::quantiles(&b);
+    let q = stats::quantiles(&montecarlo::backlog_at_deadline_of(o));
     (q[0], q[3], q[6])
-}
-
-fn p_success(o: &[Outcome]) -> Proportion {
-    let k = o.iter().filter(|x| x.success).count() as u64;
-    stats::wilson(k, o.len() as u64, stats::Z95)
 }
 
 /// One sentence for people: the two verdicts and the two bands.
 pub fn sentence(s: &Scenario, r: &McResult, central: &[Outcome]) -> String {
-    let (p, c) = (r.p_success(), p_success(central));
+    let (p, c) = (r.p_success(), montecarlo::p_success_of(central));
     let (b, bc) = (band(&r.outcomes), band(central));
     format!(
         "With the {} uncertain input{} at their central values the chance would be {} ({}) and 90% of replicas would end between {:.0} and {:.0} overdue visits; with the ranges it is {} ({}), between {:.0} and {:.0}: the difference is doubt about the inputs, not chance.",
@@ -81,7 +75,7 @@ pub fn annotate_summary(summary: &str, s: &Scenario, central: &[Outcome]) -> Str
             })
         })
         .collect();
-    let p = p_success(central);
+    let p = montecarlo::p_success_of(central);
     let (lo, mid, hi) = band(central);
     j.insert("uncertain_inputs".into(), serde_json::Value::Array(inputs));
     j.insert(

@@ -23,6 +23,29 @@ pub fn beside(scenario: &Path, file: &str) -> std::path::PathBuf {
     }
 }
 
+/// Makes the error of the scenario file `path` (with text `text`) whose problems all lie at
+/// `key`: the key naming a data file, for that file's problems.
+pub(crate) fn at_key(
+    path: &Path,
+    text: &str,
+    key: KeyPath,
+) -> impl Fn(Vec<String>) -> ScenarioError {
+    let file = path.display().to_string();
+    let (line, col) = SourceMap::new(text).locate(&key).unwrap_or((1, 1));
+    move |messages: Vec<String>| ScenarioError::Invalid {
+        file: file.clone(),
+        problems: messages
+            .into_iter()
+            .map(|message| Problem {
+                path: key.clone(),
+                line,
+                col,
+                message,
+            })
+            .collect(),
+    }
+}
+
 /// The problems of `posterior` as the posterior of `s`: columns that are not uncertain inputs.
 pub fn check_columns(s: &Scenario, posterior: &PosteriorSample) -> Vec<String> {
     let inputs: Vec<String> = s.uncertain.iter().map(super::Uncertain::key).collect();
@@ -56,22 +79,8 @@ pub fn attach(s: &mut Scenario, path: &Path, text: &str) -> Result<(), ScenarioE
     let Some(name) = s.posterior_file.clone() else {
         return Ok(());
     };
-    let file = path.display().to_string();
     let key = KeyPath::root().key("calibration").key("posterior");
-    let map = SourceMap::new(text);
-    let (line, col) = map.locate(&key).unwrap_or((1, 1));
-    let invalid = |messages: Vec<String>| ScenarioError::Invalid {
-        file: file.clone(),
-        problems: messages
-            .into_iter()
-            .map(|message| Problem {
-                path: key.clone(),
-                line,
-                col,
-                message,
-            })
-            .collect(),
-    };
+    let invalid = at_key(path, text, key);
     let at = beside(path, &name);
     let bytes = super::limits::read_capped_bytes(&at, "posterior").map_err(|e| {
         invalid(vec![format!(

@@ -10,9 +10,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::extract::{parse_extract, summary, Extract};
-use super::locate::{KeyPath, SourceMap};
-use super::posterior::beside;
-use super::validate::{Problem, ScenarioError};
+use super::locate::KeyPath;
+use super::posterior::{at_key, beside};
+use super::validate::ScenarioError;
 use super::Scenario;
 
 /// Sets the starting state of `s` from its extract; problems are reported at the key.
@@ -55,20 +55,15 @@ pub fn attach(s: &mut Scenario, path: &Path, text: &str) -> Result<(), ScenarioE
     let Some(name) = s.initial.extract_file.clone() else {
         return Ok(());
     };
-    let file = path.display().to_string();
     let key = KeyPath::root().key("caseload").key("extract");
-    let (line, col) = SourceMap::new(text).locate(&key).unwrap_or((1, 1));
-    let invalid = |messages: Vec<String>| ScenarioError::Invalid {
-        file: file.clone(),
-        problems: messages
-            .into_iter()
-            .map(|m| Problem {
-                path: key.clone(),
-                line,
-                col,
-                message: format!("`caseload.extract` {m}"),
-            })
-            .collect(),
+    let at_extract = at_key(path, text, key);
+    let invalid = |messages: Vec<String>| {
+        at_extract(
+            messages
+                .into_iter()
+                .map(|m| format!("`caseload.extract` {m}"))
+                .collect(),
+        )
     };
     let at = beside(path, &name);
     let bytes = super::limits::read_capped_bytes(&at, "caseload extract").map_err(|e| {
