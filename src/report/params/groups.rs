@@ -1,131 +1,8 @@
-//! The assumptions table: every parameter of a validated scenario with its value and unit,
-//! the source/confidence note that applies to it, and whether the scenario file set it.
-//!
-//! Table-driven and pure: [`parameters`] walks the typed [`Scenario`] section by section (the
-//! order and units of `scenarios/default_force.toml`); a new scenario section adds one group.
-//! Nothing here reads files: [`declared_keys`] takes the scenario text the caller read.
+//! The groups of the assumptions table, one function per scenario section.
 
-use std::collections::{BTreeMap, BTreeSet};
+use super::*;
 
-use crate::report::num;
-use crate::scenario::{Disposal, DriverKind, Lag, PerTier, Scenario, Schedule, Steps, Tier};
-
-/// One parameter row.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Param {
-    /// Plain-English name, e.g. "Productive hours per officer per week" (see
-    /// [`crate::report::labels`]).
-    pub label: String,
-    /// Key path in the scenario format, e.g. `visits.medium.cadence_days`.
-    pub path: String,
-    /// The value in words and numbers, e.g. `27 from 17 January 2024; 29 from 1 April 2024`.
-    pub value: String,
-    pub unit: &'static str,
-    /// Scenario-file keys that set this parameter (any one of them); the first is `path`.
-    pub keys: Vec<String>,
-}
-
-impl Param {
-    /// Whether the scenario file set this parameter (otherwise caseload used its built-in
-    /// default).
-    pub fn is_set_in(&self, declared: &BTreeSet<String>) -> bool {
-        self.keys.iter().any(|k| declared.contains(k))
-    }
-}
-
-/// A section of the scenario, e.g. "Home visits".
-#[derive(Debug, Clone, PartialEq)]
-pub struct Group {
-    pub title: &'static str,
-    pub params: Vec<Param>,
-}
-
-struct Rows(Vec<Param>);
-
-impl Rows {
-    fn add(&mut self, path: &str, value: String, unit: &'static str) {
-        self.also(path, value, unit, &[]);
-    }
-
-    /// A row that other keys can also set (aliases, shared defaults).
-    fn also(&mut self, path: &str, value: String, unit: &'static str, others: &[&str]) {
-        let mut keys = vec![path.to_string()];
-        keys.extend(others.iter().map(|k| k.to_string()));
-        self.0.push(Param {
-            label: crate::report::labels::label(path),
-            path: path.to_string(),
-            value,
-            unit,
-            keys,
-        });
-    }
-}
-
-fn yes_no(b: bool) -> String {
-    if b { "yes" } else { "no" }.into()
-}
-
-/// A piecewise-linear schedule: `150`, or `167 on 1 June 2021 → 250 on 1 September 2024`.
-fn schedule(s: &Scenario, x: &Schedule) -> String {
-    let pts: Vec<(f64, f64)> = x.points().collect();
-    if pts.len() == 1 {
-        return num(pts[0].1);
-    }
-    pts.iter()
-        .map(|&(d, v)| format!("{} on {}", num(v), s.date_of(d as i32).long()))
-        .collect::<Vec<_>>()
-        .join(" → ")
-}
-
-/// A step schedule: `56`, or `27 from 17 January 2024; 29 from 1 April 2024`.
-fn steps(s: &Scenario, x: &Steps) -> String {
-    let pts = x.points();
-    if pts.len() == 1 {
-        return num(pts[0].1);
-    }
-    pts.iter()
-        .map(|&(d, v)| format!("{} from {}", num(v), s.date_of(d).long()))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-fn lag(l: &Lag) -> String {
-    format!("mean {}, sd {}", num(l.mean_days), num(l.sd_days))
-}
-
-fn per_tier<T: Copy>(x: &PerTier<T>, show: impl Fn(T) -> String) -> String {
-    Tier::ALL
-        .iter()
-        .map(|t| format!("{} {}", t.label(), show(x[t.index()])))
-        .collect::<Vec<_>>()
-        .join(" · ")
-}
-
-/// The up/down shares of a transition matrix built from `arms.up_share`/`down_share`, or
-/// `None` for a general matrix.
-fn up_down(m: &[[f64; 5]; 5]) -> Option<(f64, f64)> {
-    let up = m[1][0];
-    let down = m[0][1];
-    for (i, row) in m.iter().enumerate() {
-        for (j, &x) in row.iter().enumerate() {
-            let want = if j + 1 == i {
-                up
-            } else if j == i + 1 {
-                down
-            } else if j == i {
-                1.0 - if i > 0 { up } else { 0.0 } - if i < 4 { down } else { 0.0 }
-            } else {
-                0.0
-            };
-            if (x - want).abs() > 1e-9 {
-                return None;
-            }
-        }
-    }
-    Some((up, down))
-}
-
-fn run_group(s: &Scenario) -> Group {
+pub(super) fn run_group(s: &Scenario) -> Group {
     let mut r = Rows(Vec::new());
     r.add("start", s.start.long(), "date");
     r.also(
@@ -146,7 +23,7 @@ fn run_group(s: &Scenario) -> Group {
     }
 }
 
-fn caseload_group(s: &Scenario) -> Group {
+pub(super) fn caseload_group(s: &Scenario) -> Group {
     let mut r = Rows(Vec::new());
     for t in Tier::ALL {
         r.add(
@@ -182,7 +59,7 @@ fn caseload_group(s: &Scenario) -> Group {
     }
 }
 
-fn registrations_group(s: &Scenario) -> Group {
+pub(super) fn registrations_group(s: &Scenario) -> Group {
     let mut r = Rows(Vec::new());
     let kinds = [
         DriverKind::Rasso,
@@ -246,7 +123,7 @@ fn registrations_group(s: &Scenario) -> Group {
     }
 }
 
-fn visits_group(s: &Scenario) -> Group {
+pub(super) fn visits_group(s: &Scenario) -> Group {
     let mut r = Rows(Vec::new());
     for t in Tier::ALL.into_iter().filter(|t| !t.is_reactive()) {
         let v = &s.visits.tiers[t.index()];
@@ -293,7 +170,7 @@ fn visits_group(s: &Scenario) -> Group {
     }
 }
 
-fn arms_group(s: &Scenario) -> Group {
+pub(super) fn arms_group(s: &Scenario) -> Group {
     let mut r = Rows(Vec::new());
     let a = &s.arms;
     r.add("arms.enabled", yes_no(a.enabled), "yes/no");
@@ -335,7 +212,7 @@ fn arms_group(s: &Scenario) -> Group {
     }
 }
 
-fn exits_group(s: &Scenario) -> Group {
+pub(super) fn exits_group(s: &Scenario) -> Group {
     let mut r = Rows(Vec::new());
     let e = &s.exits;
     let mix: Vec<String> = Disposal::ALL
@@ -401,7 +278,7 @@ fn exits_group(s: &Scenario) -> Group {
     }
 }
 
-fn staff_group(s: &Scenario) -> Group {
+pub(super) fn staff_group(s: &Scenario) -> Group {
     let mut r = Rows(Vec::new());
     let st = &s.staff;
     r.add("staff.establishment", steps(s, &st.establishment), "FTE");
@@ -455,7 +332,7 @@ fn staff_group(s: &Scenario) -> Group {
     }
 }
 
-fn calendar_plan_group(s: &Scenario) -> Group {
+pub(super) fn calendar_plan_group(s: &Scenario) -> Group {
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
     let mut r = Rows(Vec::new());
     let days: Vec<&str> = (0..7)
@@ -496,51 +373,7 @@ fn calendar_plan_group(s: &Scenario) -> Group {
     }
 }
 
-/// Every parameter of a run: [`parameters`] with the replicas and seed the run actually used
-/// (flags override the scenario's `replicas` and `seed`), so the table agrees with the rest
-/// of the outputs. Returns the groups and whether the command line set replicas or seed.
-pub fn parameters_of_run(s: &Scenario, replicas: u32, seed: u64) -> Vec<Group> {
-    let mut groups = parameters(s);
-    for g in &mut groups {
-        for p in &mut g.params {
-            match p.path.as_str() {
-                "replicas" if replicas != s.replicas => {
-                    p.value = format!(
-                        "{replicas} (set on the command line; the scenario says {})",
-                        s.replicas
-                    );
-                }
-                "seed" if seed != s.seed => {
-                    p.value = format!(
-                        "{seed} (set on the command line; the scenario says {})",
-                        s.seed
-                    );
-                }
-                _ => {}
-            }
-        }
-    }
-    groups
-}
-
-/// Every parameter of the scenario, by section, in the order of the scenario format.
-pub fn parameters(s: &Scenario) -> Vec<Group> {
-    // New scenario sections add a group here.
-    vec![
-        run_group(s),
-        caseload_group(s),
-        registrations_group(s),
-        visits_group(s),
-        arms_group(s),
-        exits_group(s),
-        staff_group(s),
-        workforce_group(s),
-        pathway_group(s),
-        calendar_plan_group(s),
-    ]
-}
-
-fn workforce_group(s: &Scenario) -> Group {
+pub(super) fn workforce_group(s: &Scenario) -> Group {
     let mut r = Rows(Vec::new());
     let w = &s.staff.workforce;
     let p = "staff.workforce";
@@ -580,7 +413,7 @@ fn workforce_group(s: &Scenario) -> Group {
     }
 }
 
-fn pathway_group(s: &Scenario) -> Group {
+pub(super) fn pathway_group(s: &Scenario) -> Group {
     use crate::scenario::Disposal;
     let mut r = Rows(Vec::new());
     match &s.custody {
@@ -702,206 +535,5 @@ fn pathway_group(s: &Scenario) -> Group {
     Group {
         title: "Custody, approved premises and recall",
         params: r.0,
-    }
-}
-
-/// The source note for `path`: the note of the longest `[sources]` key equal to the path or
-/// one of its parent sections (`registrations` covers `registrations.rasso.charge_rate`).
-pub fn source_note<'a>(sources: &'a BTreeMap<String, String>, path: &str) -> Option<&'a str> {
-    best_note(sources, std::iter::once(path))
-}
-
-impl Param {
-    /// The source note of this parameter: the longest `[sources]` key covering any of its
-    /// keys (so a note on `horizon_years` or `registrations.tier_mix` is found too).
-    pub fn note<'a>(&self, sources: &'a BTreeMap<String, String>) -> Option<&'a str> {
-        best_note(sources, self.keys.iter().map(String::as_str))
-    }
-}
-
-fn best_note<'a, 'p>(
-    sources: &'a BTreeMap<String, String>,
-    paths: impl Iterator<Item = &'p str> + Clone,
-) -> Option<&'a str> {
-    sources
-        .iter()
-        .filter(|(k, _)| paths.clone().any(|p| covers(k, p)))
-        .max_by_key(|(k, _)| k.len())
-        .map(|(_, v)| v.as_str())
-}
-
-fn covers(key: &str, path: &str) -> bool {
-    path == key
-        || path
-            .strip_prefix(key)
-            .is_some_and(|rest| rest.starts_with('.'))
-}
-
-/// `[sources]` entries that cover no parameter of `groups` (misspelt, or more detailed than
-/// the table): reports list them separately so no note is lost.
-pub fn unmatched_sources<'a>(
-    sources: &'a BTreeMap<String, String>,
-    groups: &[Group],
-) -> Vec<(&'a str, &'a str)> {
-    sources
-        .iter()
-        .filter(|(k, _)| {
-            !groups
-                .iter()
-                .flat_map(|g| &g.params)
-                .any(|p| p.keys.iter().any(|path| covers(k, path)))
-        })
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect()
-}
-
-/// Every key path the scenario text sets, tables included (`staff`, `staff.establishment`),
-/// except inside `[sources]`. The text must be valid TOML (it was validated); otherwise the
-/// set is empty.
-pub fn declared_keys(toml_text: &str) -> BTreeSet<String> {
-    fn walk(t: &toml::Table, prefix: &str, out: &mut BTreeSet<String>) {
-        for (k, v) in t {
-            let path = if prefix.is_empty() {
-                k.clone()
-            } else {
-                format!("{prefix}.{k}")
-            };
-            if let toml::Value::Table(sub) = v {
-                if path != "sources" {
-                    walk(sub, &path, out);
-                }
-            }
-            out.insert(path);
-        }
-    }
-    let mut out = BTreeSet::new();
-    if let Ok(t) = toml_text.parse::<toml::Table>() {
-        walk(&t, "", &mut out);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::scenario::load_str;
-
-    const TEXT: &str = r#"name = "t"
-start = 2024-01-01
-horizon_years = 1
-[caseload]
-high = 40
-medium = 100
-[backlog]
-overdue = 10
-[registrations.rasso]
-reports_per_month = [[2023-06-01, 100], [2024-06-01, 150]]
-charge_rate = 0.05
-[staff]
-establishment = [[2024-01-01, 5], [2024-04-01, 6]]
-[plan]
-deadline = 2024-09-30
-target_backlog = 3
-[sources]
-"caseload" = "whole section"
-"caseload.high" = "just high"
-"registrations.rasso.charge_rate" = "charging"
-"staff.fte" = "a typo"
-"#;
-
-    fn find<'a>(groups: &'a [Group], path: &str) -> &'a Param {
-        groups
-            .iter()
-            .flat_map(|g| &g.params)
-            .find(|p| p.path == path)
-            .unwrap_or_else(|| panic!("no row {path}"))
-    }
-
-    #[test]
-    fn lists_every_section_with_values_and_units() {
-        let s = load_str(TEXT, "t.toml").unwrap();
-        let g = parameters(&s);
-        assert_eq!(find(&g, "caseload.high").value, "40");
-        assert_eq!(find(&g, "caseload.high").unit, "RSOs");
-        assert_eq!(
-            find(&g, "registrations.rasso.reports_per_month").value,
-            "100 on 1 June 2023 → 150 on 1 June 2024"
-        );
-        assert_eq!(find(&g, "registrations.rasso.charge_rate").value, "0.05");
-        // Default conviction share and court lag, documented in default_force.toml.
-        assert_eq!(
-            find(&g, "registrations.rasso.conviction_share").value,
-            "0.6"
-        );
-        assert_eq!(
-            find(&g, "registrations.rasso.court_lag").value,
-            "mean 417, sd 150"
-        );
-        assert_eq!(
-            find(&g, "registrations.online_csa").value,
-            "off (not in the scenario)"
-        );
-        assert_eq!(
-            find(&g, "staff.establishment").value,
-            "5 from 1 January 2024; 6 from 1 April 2024"
-        );
-        assert_eq!(find(&g, "visits.very_high.cadence_days").value, "30");
-        assert_eq!(find(&g, "arms.up_share").value, "0.05");
-        assert_eq!(find(&g, "arms.down_share").value, "0.1");
-        assert_eq!(find(&g, "plan.deadline").value, "30 September 2024");
-        assert_eq!(find(&g, "horizon_days").value, "365 (1 years)");
-        // Every row has a unit and a value.
-        for p in g.iter().flat_map(|g| &g.params) {
-            assert!(!p.unit.is_empty() && !p.value.is_empty(), "{p:?}");
-        }
-    }
-
-    #[test]
-    fn notes_match_the_longest_covering_key() {
-        let s = load_str(TEXT, "t.toml").unwrap();
-        let src = &s.sources;
-        assert_eq!(source_note(src, "caseload.high"), Some("just high"));
-        assert_eq!(source_note(src, "caseload.medium"), Some("whole section"));
-        assert_eq!(
-            source_note(src, "registrations.rasso.charge_rate"),
-            Some("charging")
-        );
-        assert_eq!(source_note(src, "registrations.rasso.court_lag"), None);
-        // A key is a prefix only at a dot: "caseload" does not cover "caseloads".
-        assert_eq!(source_note(src, "caseloads"), None);
-        let g = parameters(&s);
-        assert_eq!(find(&g, "caseload.high").note(src), Some("just high"));
-        let unmatched = unmatched_sources(src, &g);
-        assert_eq!(unmatched, vec![("staff.fte", "a typo")]);
-    }
-
-    #[test]
-    fn knows_which_keys_the_file_set() {
-        let s = load_str(TEXT, "t.toml").unwrap();
-        let declared = declared_keys(TEXT);
-        let g = parameters(&s);
-        assert!(find(&g, "horizon_days").is_set_in(&declared));
-        assert!(find(&g, "registrations.rasso.charge_rate").is_set_in(&declared));
-        assert!(!find(&g, "registrations.rasso.conviction_share").is_set_in(&declared));
-        assert!(!find(&g, "visits.medium.hours").is_set_in(&declared));
-        assert!(!declared.iter().any(|k| k.starts_with("sources.")));
-    }
-
-    #[test]
-    fn shows_a_general_transition_matrix_whole() {
-        let text = TEXT.replace(
-            "[plan]",
-            "[arms]\ntransition = [[1,0,0,0,0],[0.5,0.5,0,0,0],[0,0,1,0,0],[0,0,0,1,0],[0,0,0,0,1]]\n[plan]",
-        );
-        let s = load_str(&text, "t.toml").unwrap();
-        let g = parameters(&s);
-        let p = find(&g, "arms.transition");
-        assert!(
-            p.value
-                .starts_with("very high: 1 0 0 0 0 / high: 0.5 0.5 0"),
-            "{}",
-            p.value
-        );
-        assert!(p.is_set_in(&declared_keys(&text)));
     }
 }
