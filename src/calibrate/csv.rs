@@ -78,6 +78,66 @@ pub(crate) fn write_problems(
     Ok(())
 }
 
+/// `file: N problems in the <what>` and the problems, for the `Invalid` variant of a data
+/// file's error (`Listing("history", file, problems)`).
+pub(crate) struct Listing<'a>(pub &'a str, pub &'a str, pub &'a [Located]);
+
+impl fmt::Display for Listing<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_problems(f, self.1, self.0, self.2)
+    }
+}
+
+/// The error type of one kind of data file (history, extract, posterior): each has an
+/// `Unreadable` and an `Invalid` variant, built here by [`open`] and [`refuse`].
+pub(crate) trait FileError: Sized {
+    /// The file is too large or not UTF-8 text (`reason` says which).
+    fn unreadable(file: String, reason: String) -> Self;
+    /// Every problem found, located.
+    fn invalid(file: String, problems: Vec<Located>) -> Self;
+}
+
+/// Implements [`FileError`] for an enum with the variants `Unreadable { file, reason }` and
+/// `Invalid { file, problems }`.
+macro_rules! file_error {
+    ($t:ty) => {
+        impl $crate::calibrate::csv::FileError for $t {
+            fn unreadable(file: String, reason: String) -> Self {
+                Self::Unreadable { file, reason }
+            }
+            fn invalid(file: String, problems: Vec<$crate::calibrate::csv::Located>) -> Self {
+                Self::Invalid { file, problems }
+            }
+        }
+    };
+}
+pub(crate) use file_error;
+
+/// The prelude every data file reader shares: checks the size and the encoding, reads the
+/// header and rows, and refuses a file without a header with the problem `empty` (at line
+/// 1). The problems of the rows left out are returned beside the table.
+pub(crate) fn open<E: FileError>(
+    bytes: &[u8],
+    file: &str,
+    empty: &str,
+) -> Result<(Table, Vec<Located>), E> {
+    let text = decode(bytes).map_err(|e| E::unreadable(file.to_string(), e.to_string()))?;
+    let (table, mut problems) = read(text);
+    match table {
+        Some(table) => Ok((table, problems)),
+        None => {
+            problems.push(Located::new(1, 1, empty));
+            Err(refuse(file, problems))
+        }
+    }
+}
+
+/// The error listing `problems` in file order (by line, then column).
+pub(crate) fn refuse<E: FileError>(file: &str, mut problems: Vec<Located>) -> E {
+    problems.sort_by_key(|p| (p.line, p.column));
+    E::invalid(file.to_string(), problems)
+}
+
 /// Why the bytes of a file cannot be read as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum DecodeError {
@@ -287,6 +347,39 @@ mod tests {
         ));
         assert_eq!(decode(b"a\nb\xff"), Err(DecodeError::NotUtf8 { line: 2 }));
         assert_eq!(decode(b"\xEF\xBB\xBFa,b").unwrap(), "a,b");
+    }
+
+    #[derive(Debug)]
+    enum TestError {
+        Unreadable {
+            file: String,
+            reason: String,
+        },
+        Invalid {
+            file: String,
+            problems: Vec<Located>,
+        },
+    }
+    file_error!(TestError);
+
+    #[test]
+    fn open_refuses_unreadable_and_empty_files_and_lists_problems_in_file_order() {
+        let e = open::<TestError>(b"# a comment\n\"x\n", "f.csv", "empty").unwrap_err();
+        let TestError::Invalid { file, problems } = e else {
+            panic!("expected Invalid, got {e:?}");
+        };
+        assert_eq!(file, "f.csv");
+        let at: Vec<(usize, usize)> = problems.iter().map(|p| (p.line, p.column)).collect();
+        assert_eq!(at, [(1, 1), (2, 1)]);
+        assert_eq!(problems[0].message, "empty");
+        let e = open::<TestError>(b"a\xff", "f.csv", "empty").unwrap_err();
+        assert!(
+            matches!(e, TestError::Unreadable { ref file, ref reason } if file == "f.csv" && reason.contains("UTF-8"))
+        );
+        let (t, p) = open::<TestError>(b"a,b\n1,2\n3\n", "f.csv", "empty").unwrap();
+        assert_eq!((t.rows.len(), p.len()), (1, 1));
+        let listed = Listing("history", "h.csv", &[Located::new(3, 2, "bad")]).to_string();
+        assert_eq!(listed, "h.csv: 1 problem in the history\n  h.csv:3:2: bad");
     }
 
     #[test]

@@ -8,9 +8,8 @@
 //! It knows nothing of how the weekly series is made; it never panics on any input.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
-use crate::calibrate::csv::{self, DecodeError, Located};
+use crate::calibrate::csv::{self, Located};
 use crate::observe::Metric;
 use crate::time::Date;
 
@@ -24,20 +23,14 @@ pub enum HistoryError {
     #[error("{file}: the history {reason}")]
     Unreadable { file: String, reason: String },
     /// Every problem found in the rows, located.
-    #[error("{}", Listing(.file, .problems))]
+    #[error("{}", csv::Listing("history", .file, .problems))]
     Invalid {
         file: String,
         problems: Vec<Located>,
     },
 }
 
-struct Listing<'a>(&'a String, &'a Vec<Located>);
-
-impl fmt::Display for Listing<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        csv::write_problems(f, self.0, "history", self.1)
-    }
-}
+csv::file_error!(HistoryError);
 
 /// Whether a metric is a flow (a total over a period) rather than a stock (a state at a date).
 pub fn is_flow(m: Metric) -> bool {
@@ -143,23 +136,11 @@ impl History {
 
     /// Parses and validates a history file; every problem is reported at once.
     pub fn parse(bytes: &[u8], file: &str) -> Result<History, HistoryError> {
-        let text = csv::decode(bytes).map_err(|e: DecodeError| HistoryError::Unreadable {
-            file: file.to_string(),
-            reason: e.to_string(),
-        })?;
-        let (table, mut problems) = csv::read(text);
-        let invalid = |problems| HistoryError::Invalid {
-            file: file.to_string(),
-            problems,
-        };
-        let Some(table) = table else {
-            problems.push(Located::new(
-                1,
-                1,
-                "the history is empty (expected the header `date,metric,value` and one row per observation)",
-            ));
-            return Err(invalid(problems));
-        };
+        let (table, mut problems) = csv::open(
+            bytes,
+            file,
+            "the history is empty (expected the header `date,metric,value` and one row per observation)",
+        )?;
         let names: Vec<&str> = table.header.cells.iter().map(|c| c.text.as_str()).collect();
         if names != HEADER {
             problems.push(Located::new(
@@ -175,7 +156,7 @@ impl History {
                         .join(", ")
                 ),
             ));
-            return Err(invalid(problems));
+            return Err(csv::refuse(file, problems));
         }
         let mut observations = Vec::with_capacity(table.rows.len());
         let mut seen: BTreeMap<(Metric, Date), usize> = BTreeMap::new();
@@ -244,8 +225,7 @@ impl History {
             ));
         }
         if !problems.is_empty() {
-            problems.sort_by_key(|p| (p.line, p.column));
-            return Err(invalid(problems));
+            return Err(csv::refuse(file, problems));
         }
         finish(&mut observations);
         Ok(History { observations })

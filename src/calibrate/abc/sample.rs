@@ -1,6 +1,7 @@
 //! Posterior draws read back from `posterior.csv`.
 
 use super::pick;
+use crate::calibrate::csv::{self, Located};
 
 /// Posterior draws read back from `posterior.csv` (as [`Posterior::to_csv`] writes it): what
 /// a calibrated scenario draws each replica's inputs from.
@@ -19,46 +20,24 @@ pub struct PosteriorSample {
 pub enum PosteriorFileError {
     #[error("{file}: the posterior {reason}")]
     Unreadable { file: String, reason: String },
-    #[error("{}", PosteriorListing(.file, .problems))]
+    #[error("{}", csv::Listing("posterior", .file, .problems))]
     Invalid {
         file: String,
-        problems: Vec<crate::calibrate::csv::Located>,
+        problems: Vec<Located>,
     },
 }
 
-struct PosteriorListing<'a>(&'a String, &'a Vec<crate::calibrate::csv::Located>);
-
-impl std::fmt::Display for PosteriorListing<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        crate::calibrate::csv::write_problems(f, self.0, "posterior", self.1)
-    }
-}
+csv::file_error!(PosteriorFileError);
 
 impl PosteriorSample {
     /// Parses `posterior.csv`: a header of input names ending in `weight`, then one row of
     /// finite numbers per draw with a weight ≥ 0 (not all 0). Every problem is reported.
     pub fn parse(bytes: &[u8], file: &str) -> Result<PosteriorSample, PosteriorFileError> {
-        use crate::calibrate::csv::{self, Located};
-        let text = csv::decode(bytes).map_err(|e| PosteriorFileError::Unreadable {
-            file: file.to_string(),
-            reason: e.to_string(),
-        })?;
-        let (table, mut problems) = csv::read(text);
-        let invalid = |mut problems: Vec<Located>| {
-            problems.sort_by_key(|p| (p.line, p.column));
-            PosteriorFileError::Invalid {
-                file: file.to_string(),
-                problems,
-            }
-        };
-        let Some(table) = table else {
-            problems.push(Located::new(
-                1,
-                1,
-                "the posterior is empty (expected a header of input names and `weight`)",
-            ));
-            return Err(invalid(problems));
-        };
+        let (table, mut problems) = csv::open(
+            bytes,
+            file,
+            "the posterior is empty (expected a header of input names and `weight`)",
+        )?;
         let header: Vec<String> = table.header.cells.iter().map(|c| c.text.clone()).collect();
         if header.len() < 2 || header.last().map(String::as_str) != Some("weight") {
             problems.push(Located::new(
@@ -66,7 +45,7 @@ impl PosteriorSample {
                 1,
                 "the header must name each input and end with `weight`",
             ));
-            return Err(invalid(problems));
+            return Err(csv::refuse(file, problems));
         }
         let mut draws = Vec::with_capacity(table.rows.len());
         let mut weights = Vec::with_capacity(table.rows.len());
@@ -106,7 +85,7 @@ impl PosteriorSample {
             ));
         }
         if !problems.is_empty() {
-            return Err(invalid(problems));
+            return Err(csv::refuse(file, problems));
         }
         let mut names = header;
         names.pop();

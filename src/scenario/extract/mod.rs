@@ -8,8 +8,6 @@
 //! the offending cell (free text not even that). It never panics on any input and writes
 //! nothing.
 
-use std::fmt;
-
 use crate::calibrate::csv::{self, Located};
 use crate::calibrate::history::parse_date;
 use crate::scenario::{Disposal, PerTier, Tier};
@@ -146,20 +144,14 @@ pub enum ExtractError {
     #[error("{file}: the extract {reason}")]
     Unreadable { file: String, reason: String },
     /// Every problem found, located.
-    #[error("{}", Listing(.file, .problems))]
+    #[error("{}", csv::Listing("caseload extract", .file, .problems))]
     Invalid {
         file: String,
         problems: Vec<Located>,
     },
 }
 
-struct Listing<'a>(&'a String, &'a Vec<Located>);
-
-impl fmt::Display for Listing<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        csv::write_problems(f, self.0, "caseload extract", self.1)
-    }
-}
+csv::file_error!(ExtractError);
 
 fn hint(got: &str, keys: &[&'static str]) -> String {
     match crate::calibrate::did_you_mean(got, keys.iter().copied()) {
@@ -170,26 +162,11 @@ fn hint(got: &str, keys: &[&'static str]) -> String {
 
 /// Parses and validates an extract; every problem is reported at once.
 pub fn parse_extract(bytes: &[u8], file: &str) -> Result<Extract, ExtractError> {
-    let text = csv::decode(bytes).map_err(|e| ExtractError::Unreadable {
-        file: file.to_string(),
-        reason: e.to_string(),
-    })?;
-    let (table, mut problems) = csv::read(text);
-    let invalid = |mut problems: Vec<Located>| {
-        problems.sort_by_key(|p| (p.line, p.column));
-        ExtractError::Invalid {
-            file: file.to_string(),
-            problems,
-        }
-    };
-    let Some(table) = table else {
-        problems.push(Located::new(
-            1,
-            1,
-            "the extract is empty (expected a header row naming the columns, then one row per RSO; `caseload template extract` prints one)",
-        ));
-        return Err(invalid(problems));
-    };
+    let (table, mut problems) = csv::open(
+        bytes,
+        file,
+        "the extract is empty (expected a header row naming the columns, then one row per RSO; `caseload template extract` prints one)",
+    )?;
 
     // The header: known columns only, each once, the required ones present.
     let mut index: [Option<usize>; COLUMNS.len()] = [None; COLUMNS.len()];
@@ -230,7 +207,7 @@ pub fn parse_extract(bytes: &[u8], file: &str) -> Result<Extract, ExtractError> 
     }
     if !problems.is_empty() && problems.iter().any(|p| p.line == table.header.line) {
         // Without a sound header the cells cannot be read by name.
-        return Err(invalid(problems));
+        return Err(csv::refuse(file, problems));
     }
     if table.rows.is_empty() && problems.is_empty() {
         problems.push(Located::new(
@@ -252,7 +229,7 @@ pub fn parse_extract(bytes: &[u8], file: &str) -> Result<Extract, ExtractError> 
         }
     }
     if !problems.is_empty() {
-        return Err(invalid(problems));
+        return Err(csv::refuse(file, problems));
     }
     Ok(Extract { rows })
 }
