@@ -34,17 +34,11 @@ pub fn crps_sample(sample: &[f64], y: f64) -> f64 {
 
 /// CRPS of a weighted sample (weights need not sum to 1; non-positive weights are dropped).
 pub fn crps_weighted(values: &[f64], weights: &[f64], y: f64) -> f64 {
-    let mut v: Vec<(f64, f64)> = values
-        .iter()
-        .zip(weights)
-        .filter(|(x, w)| !x.is_nan() && **w > 0.0 && w.is_finite())
-        .map(|(x, w)| (*x, *w))
-        .collect();
+    let v = crate::calibrate::abc::weighted_sorted(values, weights);
     let total: f64 = v.iter().map(|p| p.1).sum();
     if v.is_empty() || y.is_nan() || total <= 0.0 {
         return f64::NAN;
     }
-    v.sort_by(|a, b| a.0.total_cmp(&b.0));
     let abs_dev: f64 = v.iter().map(|(x, w)| w * (x - y).abs()).sum::<f64>() / total;
     // Σ_i Σ_j w_i w_j |x_i − x_j| = 2 Σ_i w_i x_i (W_before(i) − W_after(i)).
     let mut before = 0.0;

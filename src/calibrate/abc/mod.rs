@@ -31,6 +31,7 @@ mod rejection;
 mod sample;
 
 use numeric::pick;
+pub(crate) use numeric::weighted_sorted;
 pub use numeric::{ess, weighted_quantile};
 pub use pmc::{refine, Refined, SmcConfig};
 pub use rejection::{calibrate, fit};

@@ -24,20 +24,27 @@ pub fn ess(weights: &[f64]) -> f64 {
     }
 }
 
-/// Weighted quantile `p`: the weighted empirical distribution with each value at the middle
-/// of its weight, interpolated linearly (equal weights give Hazen's quantiles). `NaN` values
-/// and non-positive weights are left out; `NaN` when nothing is left.
-pub fn weighted_quantile(values: &[f64], weights: &[f64], p: f64) -> f64 {
+/// The `(value, weight)` pairs of a weighted sample in ascending order of value, without
+/// `NaN` values and non-positive or non-finite weights.
+pub(crate) fn weighted_sorted(values: &[f64], weights: &[f64]) -> Vec<(f64, f64)> {
     let mut v: Vec<(f64, f64)> = values
         .iter()
         .zip(weights)
         .filter(|(x, w)| !x.is_nan() && **w > 0.0 && w.is_finite())
         .map(|(x, w)| (*x, *w))
         .collect();
+    v.sort_by(|a, b| a.0.total_cmp(&b.0));
+    v
+}
+
+/// Weighted quantile `p`: the weighted empirical distribution with each value at the middle
+/// of its weight, interpolated linearly (equal weights give Hazen's quantiles). `NaN` values
+/// and non-positive weights are left out; `NaN` when nothing is left.
+pub fn weighted_quantile(values: &[f64], weights: &[f64], p: f64) -> f64 {
+    let v = weighted_sorted(values, weights);
     if v.is_empty() {
         return f64::NAN;
     }
-    v.sort_by(|a, b| a.0.total_cmp(&b.0));
     let total: f64 = v.iter().map(|x| x.1).sum();
     let p = p.clamp(0.0, 1.0) * total;
     let mut cum = 0.0;
