@@ -2,7 +2,7 @@
 //!
 //! This module owns reading and validating the history file and lining each observation up
 //! with its simulated counterpart in a replica's weekly series. Metric names are those of
-//! `weekly.csv` ([`Metric::name`]). A *stock* (backlog, population, staff in post…) is the
+//! `weekly.csv` ([`Metric::name`](crate::observe::Metric::name)). A *stock* (backlog, population, staff in post…) is the
 //! state on the date; a *flow* (visits done, entries, hours delivered…) is the total since the
 //! previous row of the same metric (the first row of a flow: since the scenario's start).
 //! It knows nothing of how the weekly series is made; it never panics on any input.
@@ -19,7 +19,7 @@ pub const HEADER: [&str; 3] = ["date", "metric", "value"];
 /// Why a history file cannot be used.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum HistoryError {
-    /// Larger than [`csv::MAX_BYTES`], or not UTF-8 text.
+    /// Larger than the 16 MiB cap, or not UTF-8 text.
     #[error("{file}: the history {reason}")]
     Unreadable { file: String, reason: String },
     /// Every problem found in the rows, located.

@@ -4,7 +4,7 @@
 //! validating an observed history ([`history`]), approximate Bayesian computation on a table of
 //! prior draws ([`abc`]), and forecast scores ([`score`]). It runs no scenario itself: the
 //! simulator reaches it as a closure, and it never prints, reads the clock or writes files.
-//! [`csv`] is the small, strict CSV reader shared with the caseload extract
+//! `csv` is the small, strict CSV reader shared with the caseload extract
 //! ([`crate::scenario::extract`]).
 //!
 //! How the parts fit: the history gives the observed statistics ([`history::History::values`])

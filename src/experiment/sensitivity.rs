@@ -2,13 +2,13 @@
 //! every run on common random numbers, ranked by the change in the median backlog at the
 //! deadline (a tornado).
 //!
-//! The parameters are a curated list of the typed scenario's numeric inputs ([`PARAMS`]):
+//! The parameters are a curated list of the typed scenario's numeric inputs ([`params`]):
 //! staffing, visit cadence and effort, assessment work, demand (each registration stream's
 //! rate), exits and the starting caseload and backlog. Schedules (establishment, flexible
 //! pool, registration rates) are scaled as a whole. Counts and days are rounded to whole
 //! numbers, shares capped at 1. Left out: the seed, replicas, horizon, dates, the plan (it is
 //! the question, not an input), calendar and policy (not numeric). Parameters whose base value
-//! is 0 are skipped (a share of 0 is still 0). Adding a parameter is one entry in [`PARAMS`].
+//! is 0 are skipped (a share of 0 is still 0). Adding a parameter is one entry in [`params`].
 
 use serde::Serialize;
 

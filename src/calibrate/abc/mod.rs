@@ -5,7 +5,7 @@
 //! adjustment (Beaumont, Zhang & Balding 2002, *Genetics* 162:2025):
 //!
 //! 1. draw `n` parameter vectors from the priors and simulate the summary statistics of each
-//!    ([`simulate_table`]; in parallel, draw `i` seeded from the master seed and `i` only, so
+//!    ([`simulate_table`](crate::calibrate::abc::simulate_table); in parallel, draw `i` seeded from the master seed and `i` only, so
 //!    the table is the same at any thread count);
 //! 2. scale each statistic by its median absolute deviation (MAD) over the table, and measure
 //!    each draw's Euclidean distance to the observed statistics;
@@ -15,7 +15,7 @@
 //!    statistics by weighted least squares and adjust `z* = z − β(s − s_obs)`; mapped back
 //!    through the inverse logit, adjusted values stay inside the prior's support.
 //!
-//! [`fit`] also diagnoses misfit: statistics whose observed value lies outside everything the
+//! [`fit`](crate::calibrate::abc::fit) also diagnoses misfit: statistics whose observed value lies outside everything the
 //! prior predictive produced, or that the accepted draws still miss by far, are listed worst
 //! first with the inputs they are most correlated with, so the caller can name metrics, dates
 //! and suspect inputs. This module owns the statistics of calibration only: the simulator is a

@@ -3,7 +3,7 @@
 use super::pick;
 use crate::calibrate::csv::{self, Located};
 
-/// Posterior draws read back from `posterior.csv` (as [`Posterior::to_csv`] writes it): what
+/// Posterior draws read back from `posterior.csv` (as [`Posterior::to_csv`](super::Posterior::to_csv) writes it): what
 /// a calibrated scenario draws each replica's inputs from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PosteriorSample {
