@@ -8,21 +8,12 @@
 use rand::Rng as _;
 use rand_distr::{Distribution, Exp1};
 
+use super::work::WorkKind;
 use crate::engine::rng::Rng;
 use crate::scenario::{Disposal, Exits, Tier};
+use crate::time::Day;
 
 const YEAR: f64 = 365.25;
-
-/// A pending piece of work in one of a person's two slots.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ItemKind {
-    /// Entry visit plus full ARMS on entering the community.
-    Entry,
-    /// Scheduled home visit.
-    Visit,
-    /// ARMS reassessment.
-    Arms,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemState {
@@ -34,15 +25,17 @@ pub enum ItemState {
     Ready,
 }
 
-/// One slot of work (visit slot or ARMS slot).
+/// One slot of work: a person's item of one work kind.
 #[derive(Debug, Clone, Copy)]
 pub struct Item {
     /// Bumped whenever the item is finished, dropped or re-attempted: events and queue
     /// entries carrying an older generation are stale.
     pub gen: u32,
     pub state: ItemState,
-    pub kind: ItemKind,
-    pub due: i32,
+    /// The first item of its kind after entering the community or AP (an entry visit):
+    /// workable at once, and finishing it starts the kind's rhythm.
+    pub entry: bool,
+    pub due: Day,
     /// Staff-hours still needed for the current attempt.
     pub remaining: f64,
     /// Staff-hours counted as demand for this item (removed again if the person leaves).
@@ -55,8 +48,8 @@ impl Item {
     pub const IDLE: Item = Item {
         gen: 0,
         state: ItemState::Idle,
-        kind: ItemKind::Visit,
-        due: 0,
+        entry: false,
+        due: Day(0),
         remaining: 0.0,
         demand: 0.0,
         counted_tier: Tier::VeryHigh,
@@ -85,9 +78,9 @@ pub struct Person {
     /// Bumped at every move between locations: pending moves carrying an older value are
     /// stale (e.g. a recall drawn before a tier change).
     pub loc_gen: u32,
-    pub last_visit: i32,
-    pub visit: Item,
-    pub arms: Item,
+    pub last_visit: Day,
+    /// The pending item of each work kind, by `WorkKind::index`.
+    pub items: [Item; WorkKind::COUNT],
 }
 
 impl Person {
@@ -97,27 +90,14 @@ impl Person {
         tier: Tier::Medium,
         loc: Location::Community,
         loc_gen: 0,
-        last_visit: 0,
-        visit: Item::IDLE,
-        arms: Item::IDLE,
+        last_visit: Day(0),
+        items: [Item::IDLE; WorkKind::COUNT],
     };
-}
-
-fn draw_index(weights: &[f64], rng: &mut Rng) -> usize {
-    let total: f64 = weights.iter().sum();
-    let mut u = rng.gen::<f64>() * total;
-    for (i, &w) in weights.iter().enumerate() {
-        if u < w {
-            return i;
-        }
-        u -= w;
-    }
-    weights.iter().rposition(|&w| w > 0.0).unwrap_or(0)
 }
 
 /// Draws a tier from a mix (shares per tier).
 pub fn draw_tier(mix: &[f64; 5], rng: &mut Rng) -> Tier {
-    Tier::from_index(draw_index(mix, rng))
+    Tier::from_index(super::variates::draw_index(mix, rng))
 }
 
 /// Whom an exit time is drawn for.
@@ -270,7 +250,7 @@ pub fn draw_disposal(ex: &Exits, cohort: Cohort, weight: &[f64; 6], rng: &mut Rn
         };
         ex.disposal_mix[i] * weight[i] * stock
     });
-    Disposal::ALL[draw_index(&w, rng)]
+    Disposal::ALL[super::variates::draw_index(&w, rng)]
 }
 
 /// Days from registration (or, for the starting register, from the start) until the person
