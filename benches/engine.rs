@@ -64,6 +64,7 @@ criterion_group!(benches, one_replica, event_queue);
 criterion_main!(benches);
 
 /// A bench event: its payload, ranked by payload mod 5.
+#[derive(Clone, Copy)]
 struct Ev5(u32);
 
 impl Ranked<5> for Ev5 {

@@ -19,7 +19,7 @@ pub trait Ranked<const R: usize> {
 }
 
 struct Node<E> {
-    event: Option<E>,
+    event: E,
     next: u32,
 }
 
@@ -31,9 +31,12 @@ pub struct EventQueue<E, const R: usize> {
     nodes: Vec<Node<E>>,
     free: u32,
     len: usize,
+    /// The day last popped and the lowest rank that may still hold an event on it.
+    cur_day: usize,
+    cur_rank: usize,
 }
 
-impl<E: Ranked<R>, const R: usize> EventQueue<E, R> {
+impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
     pub fn new(days: usize, capacity: usize) -> Self {
         EventQueue {
             days,
@@ -42,6 +45,8 @@ impl<E: Ranked<R>, const R: usize> EventQueue<E, R> {
             nodes: Vec::with_capacity(capacity),
             free: NIL,
             len: 0,
+            cur_day: usize::MAX,
+            cur_rank: 0,
         }
     }
 
@@ -54,10 +59,7 @@ impl<E: Ranked<R>, const R: usize> EventQueue<E, R> {
         let (d, r) = (day.0 as usize, event.rank());
         // Indexing checks the rank before anything changes.
         let tail = self.tails[d][r];
-        let node = Node {
-            event: Some(event),
-            next: NIL,
-        };
+        let node = Node { event, next: NIL };
         let id = if self.free != NIL {
             let id = self.free;
             self.free = self.nodes[id as usize].next;
@@ -73,6 +75,9 @@ impl<E: Ranked<R>, const R: usize> EventQueue<E, R> {
             self.nodes[tail as usize].next = id;
         }
         self.tails[d][r] = id;
+        if d == self.cur_day && r < self.cur_rank {
+            self.cur_rank = r;
+        }
         self.len += 1;
         true
     }
@@ -84,13 +89,18 @@ impl<E: Ranked<R>, const R: usize> EventQueue<E, R> {
             return None;
         }
         let d = day.0 as usize;
-        for r in 0..R {
+        if d != self.cur_day {
+            self.cur_day = d;
+            self.cur_rank = 0;
+        }
+        for r in self.cur_rank..R {
             let id = self.heads[d][r];
             if id == NIL {
+                self.cur_rank = r + 1;
                 continue;
             }
             let node = &mut self.nodes[id as usize];
-            let ev = node.event.take();
+            let ev = node.event;
             self.heads[d][r] = node.next;
             if node.next == NIL {
                 self.tails[d][r] = NIL;
@@ -98,7 +108,7 @@ impl<E: Ranked<R>, const R: usize> EventQueue<E, R> {
             node.next = self.free;
             self.free = id;
             self.len -= 1;
-            return ev;
+            return Some(ev);
         }
         None
     }
