@@ -272,10 +272,55 @@ fn age_in_stock(full: f64, decay_per_year: f64, rng: &mut Rng) -> f64 {
     }
 }
 
+/// [`draw_exit_after`] for many people of one cohort: the disposal weights and under-18
+/// shares are computed once (the same values, so the same draws).
+#[derive(Debug, Clone)]
+pub struct CohortExits {
+    cohort: Cohort,
+    weights: [f64; 6],
+    p_young: [f64; 6],
+}
+
+impl CohortExits {
+    pub fn new(ex: &Exits, cohort: Cohort) -> CohortExits {
+        let weights = std::array::from_fn(|i| {
+            let stock = match cohort {
+                Cohort::New => 1.0,
+                Cohort::Stock { decay_per_year } => {
+                    stock_weight(ex, Disposal::ALL[i], decay_per_year)
+                }
+            };
+            ex.disposal_mix[i] * 1.0 * stock
+        });
+        let p_young = std::array::from_fn(|i| {
+            let (adult, young) = periods(ex, Disposal::ALL[i]);
+            young_share(ex, cohort, adult, young)
+        });
+        CohortExits {
+            cohort,
+            weights,
+            p_young,
+        }
+    }
+
+    /// The same draw as `draw_exit_after(ex, cohort, rng)`.
+    pub fn draw(&self, ex: &Exits, rng: &mut Rng) -> (Disposal, f64) {
+        let d = Disposal::ALL[super::variates::draw_index(&self.weights, rng)];
+        let p_young = self.p_young[d as usize];
+        (d, exit_after_given(ex, d, self.cohort, p_young, rng))
+    }
+}
+
 /// [`draw_exit_after`] for a given disposal.
 pub fn exit_after_for(ex: &Exits, d: Disposal, cohort: Cohort, rng: &mut Rng) -> f64 {
     let (adult, young) = periods(ex, d);
     let p_young = young_share(ex, cohort, adult, young);
+    exit_after_given(ex, d, cohort, p_young, rng)
+}
+
+/// [`exit_after_for`] with the cohort's under-18 share for the disposal given.
+fn exit_after_given(ex: &Exits, d: Disposal, cohort: Cohort, p_young: f64, rng: &mut Rng) -> f64 {
+    let (adult, young) = periods(ex, d);
     let under_18 = rng.gen::<f64>() < p_young;
     let full = if under_18 { young } else { adult } * YEAR;
     let ahead = |rng: &mut Rng| match cohort {
@@ -328,6 +373,12 @@ mod tests {
         let mut ex = exits();
         let mut rng = stream(1, 1);
         assert_eq!(draw_exit_after(&ex, Cohort::New, &mut rng).1, 5.0 * YEAR);
+        let stock = Cohort::stock(&ex, 0.03);
+        let c = CohortExits::new(&ex, stock);
+        let (mut a, mut b) = (rng.clone(), rng.clone());
+        for _ in 0..200 {
+            assert_eq!(c.draw(&ex, &mut a), draw_exit_after(&ex, stock, &mut b));
+        }
         ex.under_18_share = 1.0;
         assert_eq!(draw_exit_after(&ex, Cohort::New, &mut rng).1, 2.5 * YEAR);
     }

@@ -10,7 +10,7 @@ use super::events::Ev;
 use super::pathway::{day_of, YEAR};
 use super::Sim;
 use crate::model::custody::release_time;
-use crate::model::offender::{draw_disposal, draw_exit_after, draw_tier, exit_after_for, Cohort};
+use crate::model::offender::{draw_disposal, draw_tier, exit_after_for, Cohort, CohortExits};
 use crate::model::registrations::ArrivalStream;
 use crate::model::variates::LagSampler;
 use crate::model::work::WorkKind;
@@ -85,12 +85,15 @@ impl Sim<'_> {
         let mut arms_need = if s.arms.enabled { init.overdue_arms } else { 0 };
         let mut left = total;
         let max_over = init.max_days_overdue.max(1) as i32;
-        let stock = Cohort::stock(&s.exits, init.growth_per_year_before_start);
+        let stock = CohortExits::new(
+            &s.exits,
+            Cohort::stock(&s.exits, init.growth_per_year_before_start),
+        );
         let pending = self.p.entry_pending_share;
         for tier in Tier::ALL {
             let tv = s.visits.tiers[tier.index()];
             for k in 0..init.by_tier[tier.index()] {
-                let (_, exit_after) = draw_exit_after(&s.exits, stock, &mut self.rng.initial);
+                let (_, exit_after) = stock.draw(&s.exits, &mut self.rng.initial);
                 let pi = self.new_person(tier, exit_after, Day::ZERO);
                 self.schedule_recall(pi, Day::ZERO);
                 let overdue = k < init.overdue_by_tier[tier.index()];
@@ -189,10 +192,13 @@ impl Sim<'_> {
             base
         };
         let cad = ap.visit.cadence_days.unwrap_or(28) as i32;
+        let stock = CohortExits::new(
+            &s.exits,
+            Cohort::stock(&s.exits, s.initial.growth_per_year_before_start),
+        );
         for _ in 0..ap.at_start {
             let tier = draw_tier(&mix, &mut self.rng.ap);
-            let stock = Cohort::stock(&s.exits, s.initial.growth_per_year_before_start);
-            let (_, exit_after) = draw_exit_after(&s.exits, stock, &mut self.rng.ap);
+            let (_, exit_after) = stock.draw(&s.exits, &mut self.rng.ap);
             let pi = self.new_person(tier, exit_after, Day::ZERO);
             let stay = self.rng.ap.gen::<f64>()
                 * self
