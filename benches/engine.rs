@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use caseload::engine::queue::EventQueue;
+use caseload::engine::queue::{EventQueue, Ranked};
 use caseload::engine::rng::replica_seed;
 use caseload::model::{simulate, Prepared};
 use caseload::observe::{NullRecorder, WeeklySeries};
@@ -41,17 +41,17 @@ fn one_replica(c: &mut Criterion) {
 fn event_queue(c: &mut Criterion) {
     c.bench_function("queue/push_pop_100k", |b| {
         b.iter(|| {
-            let mut q = EventQueue::new(2000, 5, 8192);
+            let mut q: EventQueue<Ev5, 5> = EventQueue::new(2000, 8192);
             let mut x = 12345u64;
             for i in 0..100_000u32 {
                 x = x
                     .wrapping_mul(6364136223846793005)
                     .wrapping_add(1442695040888963407);
-                q.push(Day(((x >> 33) % 2000) as i32), (i % 5) as u8, i);
+                q.push(Day(((x >> 33) % 2000) as i32), Ev5(i));
             }
             let mut s = 0u64;
             for d in 0..2000 {
-                while let Some(e) = q.pop_day(Day(d)) {
+                while let Some(Ev5(e)) = q.pop_day(Day(d)) {
                     s += u64::from(e);
                 }
             }
@@ -62,3 +62,13 @@ fn event_queue(c: &mut Criterion) {
 
 criterion_group!(benches, one_replica, event_queue);
 criterion_main!(benches);
+
+/// A bench event: its payload, ranked by payload mod 5.
+#[derive(Clone, Copy)]
+struct Ev5(u32);
+
+impl Ranked<5> for Ev5 {
+    fn rank(&self) -> usize {
+        (self.0 % 5) as usize
+    }
+}

@@ -1,55 +1,65 @@
 //! The future-event list: a calendar queue over whole days.
 //!
-//! Events are ordered by `(day, order, seq)`: `order` ranks event kinds that fall on the same
-//! day, and `seq` (insertion order) breaks the remaining ties, so runs never depend on the
-//! container's internals. Because time is whole days within a known horizon, each
-//! `(day, order)` pair is a FIFO list in one arena: push and pop are O(1) and, once the arena
-//! has grown to the largest number of pending events, allocation-free.
+//! Events are ordered by `(day, rank, seq)`: the rank, in `0..R`, orders event kinds that fall
+//! on the same day and is derived from the event itself ([`Ranked`]); `seq` (insertion order)
+//! breaks the remaining ties, so runs never depend on the container's internals. Because time
+//! is whole days within a known horizon, each `(day, rank)` pair is a FIFO list in one arena:
+//! push and pop are O(1) and, once the arena has grown to the largest number of pending
+//! events, allocation-free. A day's lists are one `[_; R]` array, so a rank out of range is
+//! a bounds-check panic in every build, never an event filed under another day.
 
 use crate::time::Day;
 
 const NIL: u32 = u32::MAX;
 
+/// An event that knows its same-day rank among `R` ranks (lower runs first).
+pub trait Ranked<const R: usize> {
+    /// The rank, in `0..R`.
+    fn rank(&self) -> usize;
+}
+
 struct Node<E> {
-    event: Option<E>,
+    event: E,
     next: u32,
 }
 
-/// A future-event list over days `0..days` with `orders` same-day ranks.
-pub struct EventQueue<E> {
-    orders: usize,
+/// A future-event list over days `0..days` with `R` same-day ranks.
+pub struct EventQueue<E, const R: usize> {
     days: usize,
-    heads: Vec<u32>,
-    tails: Vec<u32>,
+    heads: Vec<[u32; R]>,
+    tails: Vec<[u32; R]>,
     nodes: Vec<Node<E>>,
     free: u32,
     len: usize,
+    /// The day last popped and the lowest rank that may still hold an event on it.
+    cur_day: usize,
+    cur_rank: usize,
 }
 
-impl<E> EventQueue<E> {
-    pub fn new(days: usize, orders: usize, capacity: usize) -> Self {
+impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
+    pub fn new(days: usize, capacity: usize) -> Self {
         EventQueue {
-            orders,
             days,
-            heads: vec![NIL; days * orders],
-            tails: vec![NIL; days * orders],
+            heads: vec![[NIL; R]; days],
+            tails: vec![[NIL; R]; days],
             nodes: Vec::with_capacity(capacity),
             free: NIL,
             len: 0,
+            cur_day: usize::MAX,
+            cur_rank: 0,
         }
     }
 
-    /// Schedules `event` on `day` with same-day rank `order`. Events outside `0..days` never
-    /// happen and are dropped; returns whether the event was kept.
-    pub fn push(&mut self, day: Day, order: u8, event: E) -> bool {
+    /// Schedules `event` on `day` at its rank. Events outside `0..days` never happen and are
+    /// dropped; returns whether the event was kept.
+    pub fn push(&mut self, day: Day, event: E) -> bool {
         if day.0 < 0 || day.0 as usize >= self.days {
             return false;
         }
-        debug_assert!((order as usize) < self.orders);
-        let node = Node {
-            event: Some(event),
-            next: NIL,
-        };
+        let (d, r) = (day.0 as usize, event.rank());
+        // Indexing checks the rank before anything changes.
+        let tail = self.tails[d][r];
+        let node = Node { event, next: NIL };
         let id = if self.free != NIL {
             let id = self.free;
             self.free = self.nodes[id as usize].next;
@@ -59,40 +69,46 @@ impl<E> EventQueue<E> {
             self.nodes.push(node);
             (self.nodes.len() - 1) as u32
         };
-        let b = day.0 as usize * self.orders + order as usize;
-        if self.tails[b] == NIL {
-            self.heads[b] = id;
+        if tail == NIL {
+            self.heads[d][r] = id;
         } else {
-            let t = self.tails[b] as usize;
-            self.nodes[t].next = id;
+            self.nodes[tail as usize].next = id;
         }
-        self.tails[b] = id;
+        self.tails[d][r] = id;
+        if d == self.cur_day && r < self.cur_rank {
+            self.cur_rank = r;
+        }
         self.len += 1;
         true
     }
 
-    /// Removes and returns the next event of `day` (lowest order first, then insertion
+    /// Removes and returns the next event of `day` (lowest rank first, then insertion
     /// order), or `None` when the day has no more events.
     pub fn pop_day(&mut self, day: Day) -> Option<E> {
         if day.0 < 0 || day.0 as usize >= self.days {
             return None;
         }
-        let base = day.0 as usize * self.orders;
-        for b in base..base + self.orders {
-            let id = self.heads[b];
+        let d = day.0 as usize;
+        if d != self.cur_day {
+            self.cur_day = d;
+            self.cur_rank = 0;
+        }
+        for r in self.cur_rank..R {
+            let id = self.heads[d][r];
             if id == NIL {
+                self.cur_rank = r + 1;
                 continue;
             }
             let node = &mut self.nodes[id as usize];
-            let ev = node.event.take();
-            self.heads[b] = node.next;
+            let ev = node.event;
+            self.heads[d][r] = node.next;
             if node.next == NIL {
-                self.tails[b] = NIL;
+                self.tails[d][r] = NIL;
             }
             node.next = self.free;
             self.free = id;
             self.len -= 1;
-            return ev;
+            return Some(ev);
         }
         None
     }
@@ -111,16 +127,26 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// A test event: (rank, payload).
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    struct E<T>(usize, T);
+
+    impl<T, const R: usize> Ranked<R> for E<T> {
+        fn rank(&self) -> usize {
+            self.0
+        }
+    }
+
     proptest! {
         #[test]
         fn pops_in_day_order_then_kind_then_insertion(evs in proptest::collection::vec((0i32..50, 0u8..4), 0..200)) {
-            let mut q = EventQueue::new(50, 4, 8);
+            let mut q: EventQueue<E<usize>, 4> = EventQueue::new(50, 8);
             for (i, &(d, o)) in evs.iter().enumerate() {
-                q.push(Day(d), o, i);
+                q.push(Day(d), E(o as usize, i));
             }
             let mut out = Vec::new();
             for d in 0..50 {
-                while let Some(i) = q.pop_day(Day(d)) {
+                while let Some(E(_, i)) = q.pop_day(Day(d)) {
                     out.push((d, evs[i].1, i));
                 }
             }
@@ -133,16 +159,23 @@ mod tests {
 
     #[test]
     fn same_day_events_pushed_while_popping_keep_the_order() {
-        let mut q = EventQueue::new(10, 3, 4);
-        q.push(Day(2), 2, 'c');
-        q.push(Day(2), 1, 'b');
-        assert_eq!(q.pop_day(Day(2)), Some('b'));
+        let mut q: EventQueue<E<char>, 3> = EventQueue::new(10, 4);
+        q.push(Day(2), E(2, 'c'));
+        q.push(Day(2), E(1, 'b'));
+        assert_eq!(q.pop_day(Day(2)), Some(E(1, 'b')));
         // An earlier-ranked event pushed for the current day runs next.
-        q.push(Day(2), 0, 'a');
-        assert_eq!(q.pop_day(Day(2)), Some('a'));
-        assert_eq!(q.pop_day(Day(2)), Some('c'));
+        q.push(Day(2), E(0, 'a'));
+        assert_eq!(q.pop_day(Day(2)), Some(E(0, 'a')));
+        assert_eq!(q.pop_day(Day(2)), Some(E(2, 'c')));
         assert_eq!(q.pop_day(Day(2)), None);
-        assert!(!q.push(Day(10), 0, 'x'));
-        assert!(!q.push(Day(-1), 0, 'x'));
+        assert!(!q.push(Day(10), E(0, 'x')));
+        assert!(!q.push(Day(-1), E(0, 'x')));
+    }
+
+    #[test]
+    #[should_panic]
+    fn a_rank_out_of_range_is_refused_not_filed_under_the_next_day() {
+        let mut q: EventQueue<E<char>, 3> = EventQueue::new(10, 4);
+        q.push(Day(2), E(3, 'x'));
     }
 }

@@ -9,6 +9,7 @@ pub mod custody;
 pub mod offender;
 pub mod registrations;
 pub mod sim;
+pub mod variates;
 pub mod work;
 pub mod workforce;
 

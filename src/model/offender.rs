@@ -8,21 +8,12 @@
 use rand::Rng as _;
 use rand_distr::{Distribution, Exp1};
 
+use super::work::WorkKind;
 use crate::engine::rng::Rng;
 use crate::scenario::{Disposal, Exits, Tier};
+use crate::time::Day;
 
 const YEAR: f64 = 365.25;
-
-/// A pending piece of work in one of a person's two slots.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ItemKind {
-    /// Entry visit plus full ARMS on entering the community.
-    Entry,
-    /// Scheduled home visit.
-    Visit,
-    /// ARMS reassessment.
-    Arms,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemState {
@@ -34,15 +25,17 @@ pub enum ItemState {
     Ready,
 }
 
-/// One slot of work (visit slot or ARMS slot).
+/// One slot of work: a person's item of one work kind.
 #[derive(Debug, Clone, Copy)]
 pub struct Item {
     /// Bumped whenever the item is finished, dropped or re-attempted: events and queue
     /// entries carrying an older generation are stale.
     pub gen: u32,
     pub state: ItemState,
-    pub kind: ItemKind,
-    pub due: i32,
+    /// The first item of its kind after entering the community or AP (an entry visit):
+    /// workable at once, and finishing it starts the kind's rhythm.
+    pub entry: bool,
+    pub due: Day,
     /// Staff-hours still needed for the current attempt.
     pub remaining: f64,
     /// Staff-hours counted as demand for this item (removed again if the person leaves).
@@ -55,8 +48,8 @@ impl Item {
     pub const IDLE: Item = Item {
         gen: 0,
         state: ItemState::Idle,
-        kind: ItemKind::Visit,
-        due: 0,
+        entry: false,
+        due: Day(0),
         remaining: 0.0,
         demand: 0.0,
         counted_tier: Tier::VeryHigh,
@@ -85,9 +78,9 @@ pub struct Person {
     /// Bumped at every move between locations: pending moves carrying an older value are
     /// stale (e.g. a recall drawn before a tier change).
     pub loc_gen: u32,
-    pub last_visit: i32,
-    pub visit: Item,
-    pub arms: Item,
+    pub last_visit: Day,
+    /// The pending item of each work kind, by `WorkKind::index`.
+    pub items: [Item; WorkKind::COUNT],
 }
 
 impl Person {
@@ -97,27 +90,14 @@ impl Person {
         tier: Tier::Medium,
         loc: Location::Community,
         loc_gen: 0,
-        last_visit: 0,
-        visit: Item::IDLE,
-        arms: Item::IDLE,
+        last_visit: Day(0),
+        items: [Item::IDLE; WorkKind::COUNT],
     };
-}
-
-fn draw_index(weights: &[f64], rng: &mut Rng) -> usize {
-    let total: f64 = weights.iter().sum();
-    let mut u = rng.gen::<f64>() * total;
-    for (i, &w) in weights.iter().enumerate() {
-        if u < w {
-            return i;
-        }
-        u -= w;
-    }
-    weights.iter().rposition(|&w| w > 0.0).unwrap_or(0)
 }
 
 /// Draws a tier from a mix (shares per tier).
 pub fn draw_tier(mix: &[f64; 5], rng: &mut Rng) -> Tier {
-    Tier::from_index(draw_index(mix, rng))
+    Tier::from_index(super::variates::draw_index(mix, rng))
 }
 
 /// Whom an exit time is drawn for.
@@ -270,7 +250,7 @@ pub fn draw_disposal(ex: &Exits, cohort: Cohort, weight: &[f64; 6], rng: &mut Rn
         };
         ex.disposal_mix[i] * weight[i] * stock
     });
-    Disposal::ALL[draw_index(&w, rng)]
+    Disposal::ALL[super::variates::draw_index(&w, rng)]
 }
 
 /// Days from registration (or, for the starting register, from the start) until the person
@@ -292,10 +272,55 @@ fn age_in_stock(full: f64, decay_per_year: f64, rng: &mut Rng) -> f64 {
     }
 }
 
+/// [`draw_exit_after`] for many people of one cohort: the disposal weights and under-18
+/// shares are computed once (the same values, so the same draws).
+#[derive(Debug, Clone)]
+pub struct CohortExits {
+    cohort: Cohort,
+    weights: [f64; 6],
+    p_young: [f64; 6],
+}
+
+impl CohortExits {
+    pub fn new(ex: &Exits, cohort: Cohort) -> CohortExits {
+        let weights = std::array::from_fn(|i| {
+            let stock = match cohort {
+                Cohort::New => 1.0,
+                Cohort::Stock { decay_per_year } => {
+                    stock_weight(ex, Disposal::ALL[i], decay_per_year)
+                }
+            };
+            ex.disposal_mix[i] * 1.0 * stock
+        });
+        let p_young = std::array::from_fn(|i| {
+            let (adult, young) = periods(ex, Disposal::ALL[i]);
+            young_share(ex, cohort, adult, young)
+        });
+        CohortExits {
+            cohort,
+            weights,
+            p_young,
+        }
+    }
+
+    /// The same draw as `draw_exit_after(ex, cohort, rng)`.
+    pub fn draw(&self, ex: &Exits, rng: &mut Rng) -> (Disposal, f64) {
+        let d = Disposal::ALL[super::variates::draw_index(&self.weights, rng)];
+        let p_young = self.p_young[d as usize];
+        (d, exit_after_given(ex, d, self.cohort, p_young, rng))
+    }
+}
+
 /// [`draw_exit_after`] for a given disposal.
 pub fn exit_after_for(ex: &Exits, d: Disposal, cohort: Cohort, rng: &mut Rng) -> f64 {
     let (adult, young) = periods(ex, d);
     let p_young = young_share(ex, cohort, adult, young);
+    exit_after_given(ex, d, cohort, p_young, rng)
+}
+
+/// [`exit_after_for`] with the cohort's under-18 share for the disposal given.
+fn exit_after_given(ex: &Exits, d: Disposal, cohort: Cohort, p_young: f64, rng: &mut Rng) -> f64 {
+    let (adult, young) = periods(ex, d);
     let under_18 = rng.gen::<f64>() < p_young;
     let full = if under_18 { young } else { adult } * YEAR;
     let ahead = |rng: &mut Rng| match cohort {
@@ -348,6 +373,12 @@ mod tests {
         let mut ex = exits();
         let mut rng = stream(1, 1);
         assert_eq!(draw_exit_after(&ex, Cohort::New, &mut rng).1, 5.0 * YEAR);
+        let stock = Cohort::stock(&ex, 0.03);
+        let c = CohortExits::new(&ex, stock);
+        let (mut a, mut b) = (rng.clone(), rng.clone());
+        for _ in 0..200 {
+            assert_eq!(c.draw(&ex, &mut a), draw_exit_after(&ex, stock, &mut b));
+        }
         ex.under_18_share = 1.0;
         assert_eq!(draw_exit_after(&ex, Cohort::New, &mut rng).1, 2.5 * YEAR);
     }

@@ -6,10 +6,10 @@
 //! pipeline of pending cases is full on the start date.
 
 use rand::Rng as _;
-use rand_distr::{Distribution, Exp1, Gamma};
+use rand_distr::{Distribution, Exp1};
 
 use crate::engine::rng::Rng;
-use crate::scenario::{Driver, Lag};
+use crate::scenario::Driver;
 
 /// Window over which the thinning bound is recomputed (days).
 const WINDOW: f64 = 30.0;
@@ -62,39 +62,6 @@ impl ArrivalStream {
                 return if cand < end { Some(cand) } else { None };
             }
         }
-    }
-}
-
-/// A delay distribution ready to sample: gamma with the scenario's mean and sd.
-#[derive(Debug, Clone)]
-pub enum LagSampler {
-    Fixed(f64),
-    Gamma(Gamma<f64>),
-}
-
-impl LagSampler {
-    pub fn new(l: &Lag) -> LagSampler {
-        if l.sd_days <= 0.0 || l.mean_days <= 0.0 {
-            return LagSampler::Fixed(l.mean_days.max(0.0));
-        }
-        let shape = (l.mean_days / l.sd_days).powi(2);
-        let scale = l.sd_days * l.sd_days / l.mean_days;
-        match Gamma::new(shape, scale) {
-            Ok(g) => LagSampler::Gamma(g),
-            Err(_) => LagSampler::Fixed(l.mean_days),
-        }
-    }
-
-    pub fn sample(&self, rng: &mut Rng) -> f64 {
-        match self {
-            LagSampler::Fixed(x) => *x,
-            LagSampler::Gamma(g) => g.sample(rng),
-        }
-    }
-
-    /// How far before the start the stream must begin to fill the pipeline (mean + 5 sd).
-    pub fn warmup(l: &Lag) -> f64 {
-        l.mean_days + 5.0 * l.sd_days
     }
 }
 

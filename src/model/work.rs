@@ -99,17 +99,37 @@ impl BacklogIndex {
     }
 }
 
-/// Which of a person's two slots an item sits in.
-pub const SLOT_VISIT: u8 = 0;
-pub const SLOT_ARMS: u8 = 1;
+/// A kind of work: each person holds at most one pending item of each kind (a slot), and
+/// the team's queue breaks its last ties by kind, in this order. What a kind's items cost,
+/// when they fall due and what finishing one does are in its spec (`sim::items::SPECS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkKind {
+    /// Home visits: the entry visit after entering the community or AP, then scheduled
+    /// visits at the tier's (or AP's) cadence.
+    Visit = 0,
+    /// ARMS risk reassessments, which may change the tier.
+    Arms = 1,
+}
+
+impl WorkKind {
+    /// How many kinds there are.
+    pub const COUNT: usize = 2;
+    /// Every kind, in index order.
+    pub const ALL: [WorkKind; WorkKind::COUNT] = [WorkKind::Visit, WorkKind::Arms];
+
+    /// The kind's index in `ALL` (and in per-kind arrays).
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+}
 
 /// The sort key of an item in the team's queue (smaller first). `overdue` is whether the item
 /// is past due when queued (`overdue-first` and `most-overdue-first` use it; see
 /// [`requeues_when_overdue`]).
-pub fn queue_key(policy: Policy, tier: Tier, due: i32, slot: u8, overdue: bool) -> u64 {
+pub fn queue_key(policy: Policy, tier: Tier, due: i32, kind: WorkKind, overdue: bool) -> u64 {
     let due = (due as i64 + (1i64 << 31)) as u64 & 0xFFFF_FFFF;
     let tier = tier.index() as u64;
-    let slot = slot as u64;
+    let slot = kind.index() as u64;
     match policy {
         Policy::RiskFirst => (tier << 40) | (due << 8) | slot,
         Policy::EarliestDue => (due << 16) | (tier << 8) | slot,
@@ -166,19 +186,55 @@ mod tests {
 
     #[test]
     fn orders_items_by_policy() {
-        let vh_late = queue_key(Policy::RiskFirst, Tier::VeryHigh, 50, 0, false);
-        let m_early = queue_key(Policy::RiskFirst, Tier::Medium, -50, 0, true);
+        let vh_late = queue_key(
+            Policy::RiskFirst,
+            Tier::VeryHigh,
+            50,
+            WorkKind::Visit,
+            false,
+        );
+        let m_early = queue_key(Policy::RiskFirst, Tier::Medium, -50, WorkKind::Visit, true);
         assert!(vh_late < m_early);
-        let vh_late = queue_key(Policy::EarliestDue, Tier::VeryHigh, 50, 0, false);
-        let m_early = queue_key(Policy::EarliestDue, Tier::Medium, -50, 0, true);
+        let vh_late = queue_key(
+            Policy::EarliestDue,
+            Tier::VeryHigh,
+            50,
+            WorkKind::Visit,
+            false,
+        );
+        let m_early = queue_key(
+            Policy::EarliestDue,
+            Tier::Medium,
+            -50,
+            WorkKind::Visit,
+            true,
+        );
         assert!(m_early < vh_late);
         // most-overdue-first: any overdue item before any item not yet due; then risk order.
-        let m_over = queue_key(Policy::MostOverdueFirst, Tier::Medium, -1, 0, true);
-        let vh_not = queue_key(Policy::MostOverdueFirst, Tier::VeryHigh, 3, 0, false);
-        let h_not = queue_key(Policy::MostOverdueFirst, Tier::High, 1, 0, false);
+        let m_over = queue_key(
+            Policy::MostOverdueFirst,
+            Tier::Medium,
+            -1,
+            WorkKind::Visit,
+            true,
+        );
+        let vh_not = queue_key(
+            Policy::MostOverdueFirst,
+            Tier::VeryHigh,
+            3,
+            WorkKind::Visit,
+            false,
+        );
+        let h_not = queue_key(
+            Policy::MostOverdueFirst,
+            Tier::High,
+            1,
+            WorkKind::Visit,
+            false,
+        );
         assert!(m_over < vh_not && vh_not < h_not);
         // overdue-first: overdue before not yet due; within each, tier then due date.
-        let k = |t, due, over| queue_key(Policy::OverdueFirst, t, due, 0, over);
+        let k = |t, due, over| queue_key(Policy::OverdueFirst, t, due, WorkKind::Visit, over);
         let low_over = k(Tier::LowActive, -200, true);
         let vh_over = k(Tier::VeryHigh, -1, true);
         let vh_not = k(Tier::VeryHigh, 3, false);
@@ -186,5 +242,22 @@ mod tests {
         let h_over_short = k(Tier::High, -5, true);
         assert!(vh_over < h_over_long && h_over_long < h_over_short);
         assert!(h_over_short < low_over && low_over < vh_not);
+    }
+
+    #[test]
+    fn kinds_break_the_last_tie_in_index_order() {
+        for policy in [
+            Policy::RiskFirst,
+            Policy::EarliestDue,
+            Policy::OverdueFirst,
+            Policy::MostOverdueFirst,
+        ] {
+            let v = queue_key(policy, Tier::High, 7, WorkKind::Visit, false);
+            let a = queue_key(policy, Tier::High, 7, WorkKind::Arms, false);
+            assert!(v < a, "{policy:?}");
+        }
+        for (i, k) in WorkKind::ALL.iter().enumerate() {
+            assert_eq!(k.index(), i);
+        }
     }
 }

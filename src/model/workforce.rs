@@ -10,7 +10,7 @@
 
 use rand_distr::{Distribution, Exp1};
 
-use super::registrations::LagSampler;
+use super::variates::LagSampler;
 use crate::engine::rng::Rng;
 use crate::scenario::Workforce;
 

@@ -1,0 +1,150 @@
+//! The events of a replica, their same-day ranks and what each one does.
+
+use super::Sim;
+use crate::engine::queue::Ranked;
+use crate::model::offender::{ItemState, Location};
+use crate::model::work::{queue_key, WorkKind};
+use crate::time::Day;
+
+/// A move between locations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Move {
+    /// Custody → approved premises or community.
+    Release,
+    /// Approved premises → community.
+    LeaveAp,
+    /// Community → custody.
+    Recall,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Ev {
+    /// A person's time on the register ends (`gen`: their generation when scheduled).
+    Exit { person: u32, gen: u32 },
+    /// A move; `gen` is the person's location generation when it was scheduled.
+    Move { person: u32, gen: u32, kind: Move },
+    /// A registration from driver `0`.
+    Register(u8),
+    /// An offence charged/detected (or a transfer) in driver `0`'s stream.
+    Arrival(u8),
+    /// An item enters the team's queue (its window opens, or a retry after no access).
+    Workable {
+        person: u32,
+        kind: WorkKind,
+        gen: u32,
+    },
+    /// A queued item falls overdue (policies whose order depends on it queue it again).
+    Overdue {
+        person: u32,
+        kind: WorkKind,
+        gen: u32,
+    },
+}
+
+/// How many same-day ranks events have.
+pub(super) const N_RANKS: usize = 6;
+
+impl Ranked<N_RANKS> for Ev {
+    /// Same-day order: exits, moves, registrations, arrivals, then items becoming workable
+    /// and overdue (so the day's work sees every change of the day).
+    fn rank(&self) -> usize {
+        match self {
+            Ev::Exit { .. } => 0,
+            Ev::Move { .. } => 1,
+            Ev::Register(_) => 2,
+            Ev::Arrival(_) => 3,
+            Ev::Workable { .. } => 4,
+            Ev::Overdue { .. } => 5,
+        }
+    }
+}
+
+impl Sim<'_> {
+    pub(super) fn handle(&mut self, ev: Ev, d: Day) {
+        match ev {
+            Ev::Arrival(i) => self.arrival(i as usize, d),
+            Ev::Register(i) => self.register(i as usize, d),
+            Ev::Workable { person, kind, gen } => {
+                let it = self.item(person, kind);
+                if it.gen == gen && it.state == ItemState::Waiting {
+                    self.make_ready(person, kind, d);
+                }
+            }
+            Ev::Overdue { person, kind, gen } => {
+                let it = self.item(person, kind);
+                if it.gen == gen && it.state == ItemState::Ready {
+                    let tier = self.people[person as usize].tier;
+                    let key = queue_key(self.s.policy, tier, it.due.0, kind, true);
+                    self.queue(key, person, gen);
+                }
+            }
+            Ev::Exit { person, gen } => {
+                let pr = self.people[person as usize];
+                if pr.active && pr.gen == gen {
+                    self.leave_register(person, d);
+                }
+            }
+            Ev::Move { person, gen, kind } => {
+                let pr = self.people[person as usize];
+                if pr.active && pr.loc_gen == gen {
+                    match kind {
+                        Move::Release => self.release(person, d),
+                        Move::LeaveAp => self.leave_ap(person, d),
+                        Move::Recall => self.recall(person, d),
+                    }
+                }
+            }
+        }
+    }
+
+    /// The person leaves the register: every pending item is dropped.
+    fn leave_register(&mut self, person: u32, d: Day) {
+        for kind in WorkKind::ALL {
+            self.clear_item(person, kind, d, true);
+        }
+        match self.people[person as usize].loc {
+            Location::Custody => self.in_custody -= 1,
+            Location::ApprovedPremises => self.in_ap -= 1,
+            Location::Community => {}
+        }
+        let pr = &mut self.people[person as usize];
+        pr.loc_gen = pr.loc_gen.wrapping_add(1);
+        pr.active = false;
+        pr.gen = pr.gen.wrapping_add(1);
+        self.free.push(person);
+        self.active -= 1;
+        self.exits += 1;
+        self.wk.exits += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranks_follow_the_same_day_order_and_stay_in_range() {
+        let evs = [
+            Ev::Exit { person: 0, gen: 0 },
+            Ev::Move {
+                person: 0,
+                gen: 0,
+                kind: Move::Recall,
+            },
+            Ev::Register(0),
+            Ev::Arrival(0),
+            Ev::Workable {
+                person: 0,
+                kind: WorkKind::Visit,
+                gen: 0,
+            },
+            Ev::Overdue {
+                person: 0,
+                kind: WorkKind::Arms,
+                gen: 0,
+            },
+        ];
+        let ranks: Vec<usize> = evs.iter().map(Ranked::<N_RANKS>::rank).collect();
+        assert_eq!(ranks, (0..N_RANKS).collect::<Vec<_>>());
+    }
+}

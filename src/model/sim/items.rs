@@ -1,0 +1,314 @@
+//! Work items, with work kinds as data.
+//!
+//! Each person holds at most one pending item per [`WorkKind`] (`Person::items`). What
+//! differs between kinds lives in one [`WorkSpec`] per kind, in [`SPECS`]: the scenario's
+//! cadence, mean effort and workable window for a person ([`Rules`]), and what happens when
+//! the team finishes an item. Everything else (due dates, the backlog index, demand, the
+//! team's queue, stale generations) is shared.
+
+use std::cmp::Reverse;
+
+use rand::Rng as _;
+
+use super::events::Ev;
+use super::Sim;
+use crate::model::offender::{draw_tier, Item, ItemState};
+use crate::model::work::{queue_key, requeues_when_overdue, WorkKind};
+use crate::scenario::Tier;
+use crate::time::Day;
+
+/// A kind's scenario rules for one person now.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Rules {
+    /// Days from one item to the next; `None`: none scheduled.
+    pub cadence: Option<i32>,
+    /// Mean staff-hours of one item.
+    pub effort: f64,
+    /// Days before its due date an item becomes workable.
+    pub window: i32,
+}
+
+/// One work kind as data.
+pub(super) struct WorkSpec {
+    /// Its rules for a person now (reads the scenario and the person's tier and location).
+    pub rules: fn(&Sim<'_>, u32) -> Rules,
+    /// What happens when the team finishes `item` of this kind today.
+    pub on_done: fn(&mut Sim<'_>, u32, Item, Day),
+}
+
+/// The spec of each work kind, in `WorkKind::index` order.
+pub(super) const SPECS: [WorkSpec; WorkKind::COUNT] = [
+    WorkSpec {
+        rules: visit_rules,
+        on_done: visit_done,
+    },
+    WorkSpec {
+        rules: arms_rules,
+        on_done: arms_done,
+    },
+];
+
+fn visit_rules(sim: &Sim<'_>, pi: u32) -> Rules {
+    let tv = sim.visit_spec(pi);
+    Rules {
+        cadence: tv.cadence_days.map(|c| c as i32),
+        effort: tv.effort(),
+        window: tv.window_days as i32,
+    }
+}
+
+fn arms_rules(sim: &Sim<'_>, pi: u32) -> Rules {
+    let a = &sim.s.arms;
+    let effort = if sim.people[pi as usize].tier.is_reactive() {
+        a.reactive_hours
+    } else {
+        a.hours
+    };
+    Rules {
+        cadence: Some(a.interval_days as i32),
+        effort,
+        window: a.window_days as i32,
+    }
+}
+
+/// A visit done: an entry visit starts the visit rhythm (and a full ARMS); a scheduled visit
+/// may find no one home, and then the effort is spent and another attempt is needed.
+fn visit_done(sim: &mut Sim<'_>, pi: u32, it: Item, today: Day) {
+    let kind = WorkKind::Visit;
+    if it.entry {
+        sim.wk.visits += 1;
+        sim.clear_item(pi, kind, today, false);
+        sim.people[pi as usize].last_visit = today;
+        sim.schedule_next(pi, kind, today, today);
+        if sim.s.arms.enabled {
+            sim.clear_item(pi, WorkKind::Arms, today, true);
+            let r = arms_rules(sim, pi);
+            let due = today.plus(r.cadence.unwrap_or(0));
+            sim.set_item(pi, WorkKind::Arms, false, due, r.effort, today);
+        }
+        return;
+    }
+    let tv = sim.visit_spec(pi);
+    let share = tv.no_access_share;
+    if share > 0.0 && sim.rng.access.gen::<f64>() < share {
+        let effort = sim.draw_effort(tv.effort());
+        sim.demand[flow_week(today)] += effort;
+        let retry = today.plus(sim.s.visits.no_access_retry_days.max(1) as i32);
+        let it = sim.item_mut(pi, kind);
+        it.gen = it.gen.wrapping_add(1);
+        it.state = ItemState::Waiting;
+        it.remaining = effort;
+        let gen = it.gen;
+        sim.events.push(
+            retry,
+            Ev::Workable {
+                person: pi,
+                kind,
+                gen,
+            },
+        );
+    } else {
+        sim.wk.visits += 1;
+        sim.clear_item(pi, kind, today, false);
+        sim.people[pi as usize].last_visit = today;
+        sim.schedule_next(pi, kind, it.due, today);
+    }
+}
+
+/// An ARMS reassessment done: the tier may change; the next one follows.
+fn arms_done(sim: &mut Sim<'_>, pi: u32, it: Item, today: Day) {
+    sim.clear_item(pi, WorkKind::Arms, today, false);
+    let old = sim.people[pi as usize].tier;
+    let row = &sim.s.arms.transition[old.index()];
+    let new = draw_tier(row, &mut sim.rng.arms);
+    if new != old {
+        sim.change_tier(pi, new, today);
+    }
+    sim.schedule_next(pi, WorkKind::Arms, it.due, today);
+}
+
+/// The flow week whose snapshot reports day `d`.
+pub(super) fn flow_week(d: Day) -> usize {
+    (d.0 / 7 + 1) as usize
+}
+
+fn ready_entry(key: u64, person: u32, gen: u32) -> u128 {
+    (u128::from(key) << 64) | (u128::from(person) << 32) | u128::from(gen)
+}
+
+impl Sim<'_> {
+    pub(super) fn item(&self, person: u32, kind: WorkKind) -> Item {
+        self.people[person as usize].items[kind.index()]
+    }
+
+    pub(super) fn item_mut(&mut self, person: u32, kind: WorkKind) -> &mut Item {
+        &mut self.people[person as usize].items[kind.index()]
+    }
+
+    /// An item's effort: log-normal with the given mean and the scenario's coefficient of
+    /// variation (exactly the mean when the cv is 0).
+    pub(super) fn draw_effort(&mut self, mean: f64) -> f64 {
+        self.p.effort.draw(mean, &mut self.rng.effort)
+    }
+
+    /// A new pending item of `kind` due on `due` with mean effort `mean`: counted in the
+    /// backlog and the demand of its week, and queued when its window opens.
+    pub(super) fn set_item(
+        &mut self,
+        pi: u32,
+        kind: WorkKind,
+        entry: bool,
+        due: Day,
+        mean: f64,
+        today: Day,
+    ) {
+        let effort = self.draw_effort(mean);
+        let tier = self.people[pi as usize].tier;
+        {
+            let it = self.item_mut(pi, kind);
+            debug_assert!(!it.is_pending());
+            it.gen = it.gen.wrapping_add(1);
+            it.state = ItemState::Waiting;
+            it.entry = entry;
+            it.due = due;
+            it.remaining = effort;
+            it.demand = 0.0;
+            it.counted_tier = tier;
+        }
+        self.backlog[kind.index()].add(tier, due.0);
+        if due.0 >= 0 && due.0 < self.horizon {
+            self.demand[flow_week(due)] += effort;
+            self.item_mut(pi, kind).demand = effort;
+        }
+        let window = if entry {
+            i32::MAX / 4
+        } else {
+            (SPECS[kind.index()].rules)(self, pi).window
+        };
+        let workable = Day(due.0.saturating_sub(window));
+        let gen = self.item(pi, kind).gen;
+        if workable <= today {
+            self.make_ready(pi, kind, today);
+        } else {
+            self.events.push(
+                workable,
+                Ev::Workable {
+                    person: pi,
+                    kind,
+                    gen,
+                },
+            );
+        }
+        if requeues_when_overdue(self.s.policy) && due.plus(1) > today {
+            self.events.push(
+                due.plus(1),
+                Ev::Overdue {
+                    person: pi,
+                    kind,
+                    gen,
+                },
+            );
+        }
+    }
+
+    pub(super) fn make_ready(&mut self, pi: u32, kind: WorkKind, today: Day) {
+        let tier = self.people[pi as usize].tier;
+        let policy = self.s.policy;
+        let it = self.item_mut(pi, kind);
+        it.state = ItemState::Ready;
+        let key = queue_key(policy, tier, it.due.0, kind, it.due < today);
+        let gen = it.gen;
+        self.queue(key, pi, gen);
+    }
+
+    /// Puts an item into the team's queue under `key`.
+    pub(super) fn queue(&mut self, key: u64, person: u32, gen: u32) {
+        self.ready.push(Reverse(ready_entry(key, person, gen)));
+    }
+
+    /// Ends a pending item: out of the index and stale everywhere else. A `dropped` item (its
+    /// person left, or its tier changed) also leaves the demand not yet reported.
+    pub(super) fn clear_item(&mut self, pi: u32, kind: WorkKind, today: Day, dropped: bool) {
+        let it = self.item(pi, kind);
+        if !it.is_pending() {
+            return;
+        }
+        self.backlog[kind.index()].remove(it.counted_tier, it.due.0);
+        let w = flow_week(it.due);
+        if dropped && it.demand > 0.0 && it.due.0 >= 0 && w >= flow_week(today) {
+            self.demand[w] -= it.demand;
+        }
+        let it = self.item_mut(pi, kind);
+        it.gen = it.gen.wrapping_add(1);
+        it.state = ItemState::Idle;
+        it.demand = 0.0;
+    }
+
+    /// The team finished the person's item of `kind` today.
+    pub(super) fn complete(&mut self, pi: u32, kind: WorkKind, today: Day) {
+        let it = self.item(pi, kind);
+        (SPECS[kind.index()].on_done)(self, pi, it, today);
+    }
+
+    /// The next item of `kind` after one due on `due` was done today (an entry item starts
+    /// the rhythm: pass `due = today`), dated by the scenario's `next_due_from` rule, at the
+    /// person's rules now.
+    pub(super) fn schedule_next(&mut self, pi: u32, kind: WorkKind, due: Day, today: Day) {
+        let r = (SPECS[kind.index()].rules)(self, pi);
+        if let Some(cad) = r.cadence {
+            let next = self.s.visits.next_due_from.next(due.0, today.0, cad);
+            // Never workable again on the day it was done (validation keeps the window
+            // shorter than the cadence; this also holds for scaled experiment variants).
+            let next = Day(next).max(today.plus(r.window + 1));
+            self.set_item(pi, kind, false, next, r.effort, today);
+        }
+    }
+
+    /// After a tier change: the new tier's visit cadence counted from the last visit.
+    pub(super) fn reschedule_visit(&mut self, pi: u32, today: Day) {
+        let r = visit_rules(self, pi);
+        if let Some(cad) = r.cadence {
+            let last = self.people[pi as usize].last_visit;
+            let due = last.plus(cad).max(today.plus(r.window));
+            self.set_item(pi, WorkKind::Visit, false, due, r.effort, today);
+        }
+    }
+
+    /// The entry visit due after entering the community or AP on `entered`.
+    pub(super) fn set_entry(&mut self, pi: u32, entered: Day, today: Day) {
+        let s = self.s;
+        self.people[pi as usize].last_visit = entered;
+        let due = entered.plus(s.visits.entry_due_days as i32);
+        let hours = s.visits.entry_hours;
+        self.set_item(pi, WorkKind::Visit, true, due, hours, today);
+    }
+
+    /// The mean ARMS effort for a person of `tier`.
+    pub(super) fn arms_hours(&self, tier: Tier) -> f64 {
+        if tier.is_reactive() {
+            self.s.arms.reactive_hours
+        } else {
+            self.s.arms.hours
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_reported_in_the_week_that_follows_them() {
+        assert_eq!(flow_week(Day(0)), 1);
+        assert_eq!(flow_week(Day(6)), 1);
+        assert_eq!(flow_week(Day(7)), 2);
+    }
+
+    #[test]
+    fn queue_entries_sort_by_key_then_person_then_generation() {
+        assert!(ready_entry(1, 9, 9) < ready_entry(2, 0, 0));
+        assert!(ready_entry(1, 2, 9) < ready_entry(1, 3, 0));
+        assert!(ready_entry(1, 2, 3) < ready_entry(1, 2, 4));
+        assert_eq!((ready_entry(5, 6, 7) >> 64) as u64, 5);
+    }
+}

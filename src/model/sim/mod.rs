@@ -1,0 +1,230 @@
+//! One replica: the discrete-event loop over days.
+//!
+//! Each day: the workforce moves on (starters, leavers, establishment steps); events due that
+//! day run in `(day, rank, insertion)` order (exits, moves between custody, approved
+//! premises and the community, registrations, arrivals, items becoming workable or overdue);
+//! on a working day the team then spends its hours on workable items in policy order,
+//! carrying partial progress over; at the end of the day the plan is checked and, every
+//! seventh day, a snapshot goes to the recorder.
+//! Pure: no I/O, no clocks; all randomness from the replica's seeded streams.
+//!
+//! The parts: [`prepared`] (what every replica shares), [`streams`] (the replica's random
+//! streams), [`events`] (the event type and its handler), [`initial`] (the starting state),
+//! [`pathway`] (people and their moves between locations), [`items`] (work kinds as data and
+//! their items), [`day`] (the team's working day) and [`weekly`] (the weekly snapshot).
+
+mod day;
+mod events;
+mod initial;
+mod items;
+mod pathway;
+mod prepared;
+mod streams;
+mod weekly;
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+pub use prepared::Prepared;
+
+use super::offender::Person;
+use super::registrations::ArrivalStream;
+use super::work::{BacklogIndex, WorkKind};
+use super::workforce::Team;
+use crate::engine::queue::EventQueue;
+use crate::observe::{Outcome, Recorder};
+use crate::scenario::{Scenario, Tier};
+use crate::time::Day;
+use events::{Ev, N_RANKS};
+use streams::Streams;
+use weekly::WeekCounters;
+
+/// Runs one replica and returns its plan outcome; weekly snapshots go to `rec`. A scenario
+/// with uncertain inputs first draws this replica's values of them (see
+/// `scenario::uncertain`), so every caller gets the same draws for the same replica seed.
+pub fn simulate(p: &Prepared, replica_seed: u64, rec: &mut impl Recorder) -> Outcome {
+    match crate::scenario::uncertain::realise(&p.scenario, replica_seed) {
+        None => Sim::new(p, replica_seed).run(rec),
+        Some(s) => {
+            let own = Prepared::new(s);
+            Sim::new(&own, replica_seed).run(rec)
+        }
+    }
+}
+
+/// The state of one replica.
+struct Sim<'p> {
+    p: &'p Prepared,
+    s: &'p Scenario,
+    /// Days simulated: `0..horizon`.
+    horizon: i32,
+    people: Vec<Person>,
+    free: Vec<u32>,
+    events: EventQueue<Ev, N_RANKS>,
+    /// The team's queue: `key << 64 | person << 32 | item generation`, smallest first.
+    ready: BinaryHeap<Reverse<u128>>,
+    /// Pending items of each work kind by due day and tier.
+    backlog: [BacklogIndex; WorkKind::COUNT],
+    arrivals: Vec<ArrivalStream>,
+    rng: Streams,
+    team: Team,
+    /// This week's multiplier of productive hours (sickness, abstractions).
+    week_noise: f64,
+    /// The day the called-in flexible pool starts (or started) work; `None`: not called.
+    pool_from: Option<Day>,
+    in_custody: u32,
+    in_ap: u32,
+    /// Hours falling due per flow week (index = week of the snapshot that reports it).
+    demand: Vec<f64>,
+    active: u32,
+    /// Flows since the last snapshot.
+    wk: WeekCounters,
+    entries: u64,
+    exits: u64,
+}
+
+impl<'p> Sim<'p> {
+    fn new(p: &'p Prepared, seed: u64) -> Sim<'p> {
+        let s = &p.scenario;
+        let n0 = s.initial.total() as usize;
+        let min_due = -(s.initial.max_days_overdue as i32) - 1;
+        let n_drivers = s.registrations.drivers.len();
+        let mut rng = Streams::new(seed, n_drivers);
+        let team = Team::new(
+            &s.staff.workforce,
+            s.staff.establishment.at(0),
+            &mut rng.staff,
+        );
+        Sim {
+            p,
+            s,
+            horizon: s.horizon_days,
+            people: Vec::with_capacity(n0 + n0 / 2 + 64),
+            free: Vec::with_capacity(256),
+            events: EventQueue::new(s.horizon_days.max(0) as usize, 2 * n0 + 64),
+            ready: BinaryHeap::with_capacity(n0 / 4 + 64),
+            backlog: std::array::from_fn(|_| BacklogIndex::new(min_due, s.horizon_days + 1)),
+            arrivals: Vec::with_capacity(n_drivers),
+            rng,
+            team,
+            week_noise: 1.0,
+            pool_from: None,
+            in_custody: 0,
+            in_ap: 0,
+            demand: vec![0.0; s.weeks() + 2],
+            active: 0,
+            wk: WeekCounters::default(),
+            entries: 0,
+            exits: 0,
+        }
+    }
+
+    fn visits(&self) -> &BacklogIndex {
+        &self.backlog[WorkKind::Visit.index()]
+    }
+
+    fn arms(&self) -> &BacklogIndex {
+        &self.backlog[WorkKind::Arms.index()]
+    }
+
+    /// (backlog, very high overdue, ARMS overdue) now: what the plan is judged on.
+    fn plan_counts(&self) -> (u32, u32, u32) {
+        (
+            self.visits().overdue_total(),
+            self.visits().overdue(Tier::VeryHigh),
+            self.arms().overdue_total(),
+        )
+    }
+
+    fn run(&mut self, rec: &mut impl Recorder) -> Outcome {
+        self.init_caseload();
+        self.init_arrivals();
+        let plan = &self.s.plan;
+        let population_start = self.active;
+        let mut days_to_target = None;
+        let mut at_deadline = (0, 0, 0);
+        self.check_target(Day::ZERO, &mut days_to_target);
+        rec.week(0, &self.snapshot(Day::ZERO));
+        for d in 0..self.horizon {
+            let today = Day(d);
+            self.team
+                .step(d, self.p.capacity.fte[d as usize], &mut self.rng.staff);
+            if d % 7 == 0 {
+                self.week_noise = self.p.abstraction.sample(&mut self.rng.abstraction);
+            }
+            while let Some(ev) = self.events.pop_day(today) {
+                self.handle(ev, today);
+            }
+            if self.p.capacity.working[d as usize] {
+                self.work_day(today);
+            }
+            let t = today.plus(1);
+            for b in &mut self.backlog {
+                b.advance_to(t.0);
+            }
+            if d == plan.deadline_day {
+                at_deadline = self.plan_counts();
+            }
+            self.check_target(t, &mut days_to_target);
+            if t.0 % 7 == 0 {
+                let snap = self.snapshot(t);
+                rec.week((t.0 / 7) as usize, &snap);
+            }
+        }
+        let success = plan.met(at_deadline.0, at_deadline.1, at_deadline.2);
+        Outcome {
+            backlog_at_deadline: at_deadline.0,
+            very_high_at_deadline: at_deadline.1,
+            arms_overdue_at_deadline: at_deadline.2,
+            success,
+            days_to_target,
+            population_start,
+            population_end: self.active,
+            entries: self.entries,
+            exits: self.exits,
+        }
+    }
+
+    fn check_target(&self, t: Day, met: &mut Option<u32>) {
+        if met.is_some() {
+            return;
+        }
+        let (b, vh, arms) = self.plan_counts();
+        if self.s.plan.met(b, vh, arms) {
+            *met = Some(t.0 as u32);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observe::NullRecorder;
+
+    fn scenario() -> Scenario {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/default_force.toml");
+        crate::scenario::load_file(&path).expect("default_force.toml is valid")
+    }
+
+    #[test]
+    fn a_replica_is_a_function_of_its_seed() {
+        let p = Prepared::new(scenario());
+        let a = simulate(&p, 11, &mut NullRecorder);
+        let b = simulate(&p, 11, &mut NullRecorder);
+        let c = simulate(&p, 12, &mut NullRecorder);
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        assert_ne!(format!("{a:?}"), format!("{c:?}"));
+    }
+
+    #[test]
+    fn the_population_balances_entries_and_exits() {
+        let p = Prepared::new(scenario());
+        let o = simulate(&p, 3, &mut NullRecorder);
+        assert_eq!(
+            u64::from(o.population_start) + o.entries - o.exits,
+            u64::from(o.population_end)
+        );
+        assert!(o.entries > 0 && o.exits > 0);
+    }
+}
