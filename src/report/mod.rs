@@ -6,6 +6,7 @@ pub mod briefing;
 pub mod charts;
 pub mod compare;
 pub mod facts;
+pub mod format;
 pub mod labels;
 pub mod params;
 pub mod sources;
