@@ -23,6 +23,7 @@ use crate::report::charts::{
     TornadoRow, XAxis,
 };
 use crate::report::facts::RunFacts;
+use crate::report::format::{count, points, signed};
 use crate::report::params::{self, Group};
 use crate::report::writer::Output;
 use crate::report::{backlog_fan, num, percent, percent_range, verdict, VERSION};
@@ -814,36 +815,6 @@ fn last_day(s: &Scenario) -> Date {
     s.date_of(s.horizon_days - 1)
 }
 
-/// Whole numbers for counts; one decimal below 10.
-fn count(x: f64) -> String {
-    if x.is_nan() {
-        "n/a".into()
-    } else if x.abs() >= 10.0 {
-        // Half away from zero, as the console and summary wording do (format! rounds to even).
-        format!("{}", x.round())
-    } else {
-        num((x * 10.0).round() / 10.0)
-    }
-}
-
-/// "+12", "−3.5" (with a true minus sign).
-fn signed(s: String) -> String {
-    if let Some(rest) = s.strip_prefix('-') {
-        if rest.chars().all(|c| c == '0' || c == '.') {
-            return rest.to_string();
-        }
-        format!("−{rest}")
-    } else if s.chars().all(|c| c == '0' || c == '.') {
-        s
-    } else {
-        format!("+{s}")
-    }
-}
-
-fn points(x: f64) -> String {
-    signed(count(100.0 * x))
-}
-
 fn verdict_section(html: &mut String, b: &Briefing) {
     let (s, r) = (b.scenario, b.result);
     h2(html, "verdict", 0);
@@ -980,9 +951,9 @@ fn options_section(html: &mut String, b: &Briefing, o: &OptionsSection) {
             points(d),
             points(dl),
             points(dh),
-            signed(count(m)),
-            signed(count(ml)),
-            signed(count(mh))
+            signed(&count(m)),
+            signed(&count(ml)),
+            signed(&count(mh))
         );
     }
     let _ = writeln!(html, "</tbody></table>");
@@ -997,7 +968,7 @@ fn drivers_section(html: &mut String, s: &SensitivitySection) {
         if s.shares {
             format!("{} points", points(x))
         } else {
-            signed(count(x))
+            signed(&count(x))
         }
     };
     let _ = writeln!(

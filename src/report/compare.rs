@@ -8,26 +8,13 @@ use crate::scenario::Scenario;
 use super::charts::{
     self, Chart, IntervalChart, IntervalRow, LineChart, Series, TornadoChart, TornadoRow, XAxis,
 };
+use super::format::share;
 use super::tables::csv_rows;
 use super::{num, percent, percent_range};
 
 /// Pretty JSON with a final newline.
 fn json<T: serde::Serialize>(value: &T) -> String {
     super::json_text(value)
-}
-
-/// A share with four decimals (enough for 1 in 10,000 replicas).
-fn share(x: f64) -> String {
-    if x.is_nan() {
-        return String::new();
-    }
-    let s = format!("{x:.4}");
-    let s = s.trim_end_matches('0').trim_end_matches('.').to_string();
-    if s == "-0" {
-        "0".into()
-    } else {
-        s
-    }
 }
 
 fn opt(x: Option<f64>) -> String {

@@ -13,49 +13,19 @@ pub mod sources;
 pub mod tables;
 pub mod writer;
 
+pub use format::{chance, num, percent, percent_range};
+
 use serde::Serialize;
 
 use crate::montecarlo::McResult;
 use crate::observe::Metric;
 use crate::scenario::Scenario;
-use crate::stats::{self, Proportion};
+use crate::stats;
 
 use charts::{Chart, LineChart, Series, XAxis};
 
 /// The package version written into every output.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// "62%", with "<1%" and ">99%" at the extremes so a rounded 0 or 100 never overstates.
-pub fn percent(p: f64) -> String {
-    if p.is_nan() {
-        return "n/a".into();
-    }
-    let x = p * 100.0;
-    let shown = format!("{:.0}", x);
-    // Rounding (half to even) must never show a nonzero share as 0% or a shortfall as 100%.
-    if x > 0.0 && shown == "0" {
-        "<1%".into()
-    } else if x < 100.0 && shown == "100" {
-        ">99%".into()
-    } else {
-        format!("{shown}%")
-    }
-}
-
-/// An interval bound: whole percent, or one decimal within 1% of either end.
-fn bound(p: f64) -> String {
-    let x = p * 100.0;
-    if x > 0.0 && x < 1.0 || x > 99.0 && x < 100.0 {
-        format!("{:.1}", x)
-    } else {
-        format!("{:.0}", x)
-    }
-}
-
-/// "59–65%", "0–0.4%".
-pub fn percent_range(p: &Proportion) -> String {
-    format!("{}–{}%", bound(p.lower), bound(p.upper))
-}
 
 /// What the plan's target means, in words.
 pub fn target_words(s: &Scenario) -> String {
@@ -70,20 +40,6 @@ pub fn target_words(s: &Scenario) -> String {
     w
 }
 
-/// "a 62% chance", "an 81% chance", "a less than 1% chance".
-pub fn chance(p: f64) -> String {
-    let pc = percent(p);
-    if let Some(rest) = pc.strip_prefix('<') {
-        format!("a less than {rest} chance")
-    } else if let Some(rest) = pc.strip_prefix('>') {
-        format!("a more than {rest} chance")
-    } else {
-        // Spoken numbers that start with a vowel sound: 8, 11, 18, 80–89.
-        let an = pc.starts_with('8') || pc == "11%" || pc == "18%";
-        format!("{} {pc} chance", if an { "an" } else { "a" })
-    }
-}
-
 /// The verdict in one plain sentence.
 pub fn verdict(s: &Scenario, r: &McResult) -> String {
     let p = r.p_success();
@@ -93,38 +49,6 @@ pub fn verdict(s: &Scenario, r: &McResult) -> String {
         percent_range(&p),
         target_words(s)
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn speaks_percentages_plainly() {
-        assert_eq!(chance(0.62), "a 62% chance");
-        assert_eq!(chance(0.81), "an 81% chance");
-        assert_eq!(chance(0.08), "an 8% chance");
-        assert_eq!(chance(0.11), "an 11% chance");
-        assert_eq!(chance(0.001), "a less than 1% chance");
-        assert_eq!(chance(0.999), "a more than 99% chance");
-        assert_eq!(chance(0.0), "a 0% chance");
-        assert_eq!(chance(1.0), "a 100% chance");
-        // Exactly half a percent rounds to even (0): still shown as a nonzero share.
-        assert_eq!(percent(0.005), "<1%");
-        assert_eq!(percent(0.995), ">99%");
-        assert_eq!(percent(0.015), "2%");
-        let p = |lower, upper| Proportion {
-            estimate: 0.0,
-            lower,
-            upper,
-        };
-        assert_eq!(percent_range(&p(0.59, 0.651)), "59–65%");
-        assert_eq!(percent_range(&p(0.0, 0.0038)), "0–0.4%");
-        assert_eq!(percent_range(&p(0.9962, 1.0)), "99.6–100%");
-        assert_eq!(num(2.5000), "2.5");
-        assert_eq!(num(-0.0001), "0");
-        assert_eq!(num(3.0), "3");
-    }
 }
 
 #[derive(Serialize)]
@@ -315,24 +239,6 @@ pub fn summary_json(s: &Scenario, r: &McResult, f: &facts::RunFacts) -> String {
         precision: r.stopping.as_ref().map(crate::precision::Stopping::json),
     };
     json_text(&j)
-}
-
-/// Formats a number with at most three decimals and no trailing zeros.
-pub fn num(x: f64) -> String {
-    if x.is_nan() {
-        return String::new();
-    }
-    let s = format!("{:.3}", x);
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    if s == "-0" {
-        "0".into()
-    } else {
-        s
-    }
 }
 
 /// `weekly.csv`: one row per week and metric (tidy), mean and quantiles across replicas.
