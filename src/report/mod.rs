@@ -20,7 +20,7 @@ use serde::Serialize;
 use crate::montecarlo::McResult;
 use crate::observe::Metric;
 use crate::scenario::Scenario;
-use crate::stats;
+use crate::summary::Summary;
 
 use charts::{Chart, LineChart, Series, XAxis};
 
@@ -154,26 +154,22 @@ pub fn json_text<T: Serialize>(value: &T) -> String {
 }
 
 /// The plan's conditions with the share of runs meeting each on the deadline.
-fn conditions(s: &Scenario, r: &McResult) -> Vec<ConditionJson> {
-    let n = r.outcomes.len().max(1) as f64;
-    let share = |f: &dyn Fn(&crate::observe::Outcome) -> bool| {
-        r.outcomes.iter().filter(|o| f(o)).count() as f64 / n
-    };
+fn conditions(s: &Scenario, sum: &Summary) -> Vec<ConditionJson> {
     let mut c = vec![ConditionJson {
         condition: format!(
             "backlog at or below {} at the end of {}",
             s.plan.target_backlog,
             s.plan.deadline.long()
         ),
-        met_share: share(&|o| o.backlog_at_deadline <= s.plan.target_backlog),
+        met_share: sum.backlog_met_share,
     }];
-    if s.plan.no_very_high_overdue {
+    if let Some(met_share) = sum.very_high_met_share {
         c.push(ConditionJson {
             condition: format!(
                 "no very-high-risk visit overdue at the end of {}",
                 s.plan.deadline.long()
             ),
-            met_share: share(&|o| o.very_high_at_deadline == 0),
+            met_share,
         });
     }
     c
@@ -181,13 +177,11 @@ fn conditions(s: &Scenario, r: &McResult) -> Vec<ConditionJson> {
 
 /// `summary.json`: the plan verdict and its distributions, with the run's facts.
 pub fn summary_json(s: &Scenario, r: &McResult, f: &facts::RunFacts) -> String {
-    let p = r.p_success();
-    let b = r.backlog_at_deadline();
-    let bq = stats::quantiles(&b);
-    let t = r.days_to_target();
-    let tq = stats::quantiles(&t);
+    let sum = Summary::of(s, r);
+    let p = sum.p_success;
+    let (b, t) = (&sum.backlog_at_deadline, &sum.time_to_target);
     let some = |x: f64| (!x.is_nan()).then_some(x);
-    let conds = conditions(s, r);
+    let conds = conditions(s, &sum);
     let failed_condition = (p.estimate < 0.5)
         .then(|| {
             conds
@@ -221,18 +215,18 @@ pub fn summary_json(s: &Scenario, r: &McResult, f: &facts::RunFacts) -> String {
             method: "Wilson score interval, 95%",
         },
         backlog_at_deadline: DistJson {
-            mean: round(stats::mean(&b), 3),
-            p05: bq[0],
-            p50: bq[3],
-            p95: bq[6],
+            mean: round(b.mean, 3),
+            p05: b.q.p05,
+            p50: b.q.p50,
+            p95: b.q.p95,
         },
         time_to_target_days: TimeJson {
-            p10: some(tq[1]),
-            p50: some(tq[3]),
-            p90: some(tq[5]),
-            replicas_met: t.len(),
+            p10: some(t.p10),
+            p50: some(t.p50),
+            p90: some(t.p90),
+            replicas_met: sum.replicas_met,
         },
-        never_met_share: r.never_met_share(),
+        never_met_share: sum.never_met_share,
         conditions: conds,
         failed_condition,
         verdict: verdict(s, r),

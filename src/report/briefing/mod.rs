@@ -29,6 +29,7 @@ use crate::report::writer::Output;
 use crate::report::{backlog_fan, num, percent, percent_range, verdict, VERSION};
 use crate::scenario::Scenario;
 use crate::stats::{self, Proportion, Z95};
+use crate::summary::Summary;
 use crate::time::Date;
 
 mod checks;
@@ -136,6 +137,8 @@ impl Default for RunInfo {
 pub struct Briefing<'a> {
     pub scenario: &'a Scenario,
     pub result: &'a McResult,
+    /// The run's summary (see [`Summary`]): the numbers the page shares with `summary.json`.
+    pub summary: Summary,
     /// Replicas, seed, version, scenario file and hash, generation time and marking: every
     /// place of the page that shows one of them reads it here.
     pub facts: RunFacts,
@@ -160,6 +163,7 @@ impl<'a> Briefing<'a> {
         Briefing {
             scenario,
             result,
+            summary: Summary::of(scenario, result),
             facts: RunFacts::new(&scenario.name, "", b"", result.replicas, result.seed),
             staffing: None,
             declared: None,

@@ -6,7 +6,7 @@ pub(super) fn verdict_section(html: &mut String, b: &Briefing) {
     let (s, r) = (b.scenario, b.result);
     h2(html, "verdict", 0);
     let _ = writeln!(html, "<p class=\"verdict\">{}</p>", esc(&verdict(s, r)));
-    let bq = stats::quantiles(&r.backlog_at_deadline());
+    let bq = b.summary.backlog_at_deadline.q;
     let met = met_by_month(s, r);
     let mut facts = vec![
         format!(
@@ -23,9 +23,9 @@ pub(super) fn verdict_section(html: &mut String, b: &Briefing) {
         ),
         format!(
             "On the deadline the middle run has {} visits overdue; 90% of runs have between {} and {}.",
-            count(bq[3]),
-            count(bq[0]),
-            count(bq[6])
+            count(bq.p50),
+            count(bq.p05),
+            count(bq.p95)
         ),
     ];
     if let Some(m) = met.iter().find(|m| m.is_deadline) {
@@ -112,7 +112,7 @@ pub(super) fn time_section(html: &mut String, b: &Briefing) {
 pub(super) fn options_section(html: &mut String, b: &Briefing, o: &OptionsSection) {
     let r = b.result;
     let base = r.p_success();
-    let median = stats::quantiles(&r.backlog_at_deadline())[3];
+    let median = b.summary.backlog_at_deadline.q.p50;
     let _ = writeln!(
         html,
         "<table class=\"options\"><thead><tr><th>Option</th><th>What changes</th><th class=\"num\">Chance of meeting the plan</th><th class=\"num\">Median backlog at the deadline</th><th class=\"num\">Change in chance vs current plan (points)</th><th class=\"num\">Change in mean backlog vs current plan</th></tr></thead><tbody>"
