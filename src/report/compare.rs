@@ -4,6 +4,7 @@
 use crate::experiment::{CompareRun, Comparison, MinStaff, Sensitivity, Sweep};
 use crate::observe::Metric;
 use crate::scenario::Scenario;
+use crate::stats::Proportion;
 
 use super::charts::{
     self, Chart, IntervalChart, IntervalRow, LineChart, Series, TornadoChart, TornadoRow, XAxis,
@@ -132,6 +133,22 @@ pub fn compare_fan(s: &Scenario, run: &CompareRun) -> Chart {
     })
 }
 
+/// One interval row per option, coloured by its place in the palette: the rows of every
+/// chart of P(success) by option (`compare_success` and the briefing's own options chart).
+pub fn success_rows(options: impl IntoIterator<Item = (String, Proportion)>) -> Vec<IntervalRow> {
+    options
+        .into_iter()
+        .enumerate()
+        .map(|(i, (label, p))| IntervalRow {
+            label,
+            estimate: p.estimate,
+            lower: p.lower,
+            upper: p.upper,
+            color: i,
+        })
+        .collect()
+}
+
 /// `compare_success`: P(success) with its 95% interval per option.
 pub fn compare_success(s: &Scenario, c: &Comparison) -> Chart {
     let base = c.options.first().map(|o| o.p_success.estimate);
@@ -150,18 +167,11 @@ pub fn compare_success(s: &Scenario, c: &Comparison) -> Chart {
                 ""
             }
         ),
-        rows: c
-            .options
-            .iter()
-            .enumerate()
-            .map(|(i, o)| IntervalRow {
-                label: o.name.clone(),
-                estimate: o.p_success.estimate,
-                lower: o.p_success.lower,
-                upper: o.p_success.upper,
-                color: i,
-            })
-            .collect(),
+        rows: success_rows(
+            c.options
+                .iter()
+                .map(|o| (o.name.clone(), o.p_success.proportion())),
+        ),
         percent: true,
         reference: base.map(|b| (b, "base plan".to_string())),
     })

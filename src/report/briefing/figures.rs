@@ -80,21 +80,10 @@ impl Fig<'_> {
 }
 
 pub(super) fn options_chart(b: &Briefing, o: &OptionsSection) -> Chart {
-    let base = b.result.p_success();
-    let mut rows = vec![IntervalRow {
-        label: "Current plan".into(),
-        estimate: base.estimate,
-        lower: base.lower,
-        upper: base.upper,
-        color: 0,
-    }];
-    rows.extend(o.rows.iter().enumerate().map(|(i, r)| IntervalRow {
-        label: r.name.clone(),
-        estimate: r.p_success.estimate,
-        lower: r.p_success.lower,
-        upper: r.p_success.upper,
-        color: i + 1,
-    }));
+    let rows = crate::report::compare::success_rows(
+        std::iter::once(("Current plan".to_string(), b.summary.p_success))
+            .chain(o.rows.iter().map(|r| (r.name.clone(), r.p_success))),
+    );
     let best = rows
         .iter()
         .max_by(|a, b| a.estimate.total_cmp(&b.estimate))

@@ -19,8 +19,8 @@ use std::fmt::Write as _;
 
 use crate::montecarlo::McResult;
 use crate::report::charts::{
-    self, Band, Chart, ChartError, IntervalChart, IntervalRow, LineChart, Series, TornadoChart,
-    TornadoRow, XAxis,
+    self, Band, Chart, ChartError, IntervalChart, LineChart, Series, TornadoChart, TornadoRow,
+    XAxis,
 };
 use crate::report::facts::RunFacts;
 use crate::report::format::{count, points, signed};
