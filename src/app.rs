@@ -277,13 +277,12 @@ fn write_and_tell(
     })?;
     println!("{}", report::verdict(s, r));
     if !a.sim.quiet {
-        let b = r.backlog_at_deadline();
-        let q = crate::stats::quantiles(&b);
+        let q = crate::summary::Summary::of(s, r).backlog_at_deadline.q;
         println!(
             "Backlog at the deadline: median {}, 90% of replicas between {} and {} (it was {} at the start).",
-            q[3].round(),
-            q[0].round(),
-            q[6].round(),
+            q.p50.round(),
+            q.p05.round(),
+            q.p95.round(),
             s.initial.overdue_total()
         );
         let bal = crate::model::balance::balance(s);

@@ -51,4 +51,5 @@ pub mod report;
 pub mod scenario;
 pub mod schema;
 pub mod stats;
+pub mod summary;
 pub mod time;

@@ -25,6 +25,34 @@ pub fn quantiles(values: &[f64]) -> [f64; 7] {
     LEVELS.map(|p| quantile_sorted(&v, p))
 }
 
+/// The quantiles at [`LEVELS`] by name, so no caller indexes `q[3]` by hand.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Quantiles {
+    pub p05: f64,
+    pub p10: f64,
+    pub p25: f64,
+    pub p50: f64,
+    pub p75: f64,
+    pub p90: f64,
+    pub p95: f64,
+}
+
+impl Quantiles {
+    /// The quantiles of `values` (NaN values ignored; all NaN when none is left).
+    pub fn of(values: &[f64]) -> Quantiles {
+        let [p05, p10, p25, p50, p75, p90, p95] = quantiles(values);
+        Quantiles {
+            p05,
+            p10,
+            p25,
+            p50,
+            p75,
+            p90,
+            p95,
+        }
+    }
+}
+
 pub fn mean(values: &[f64]) -> f64 {
     if values.is_empty() {
         f64::NAN

@@ -28,8 +28,8 @@ pub fn run_central(
 }
 
 fn band(o: &[Outcome]) -> (f64, f64, f64) {
-    let q = stats::quantiles(&montecarlo::backlog_at_deadline_of(o));
-    (q[0], q[3], q[6])
+    let q = stats::Quantiles::of(&montecarlo::backlog_at_deadline_of(o));
+    (q.p05, q.p50, q.p95)
 }
 
 /// One sentence for people: the two verdicts and the two bands.

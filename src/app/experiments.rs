@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use super::{default_out, load, progress_bar, thread_pool, AppError};
 use crate::cli::{CompareArgs, MinStaffArgs, SensitivityArgs, SimArgs, SweepArgs};
 use crate::experiment::{self, minstaff::MinStaffRequest, Tick};
+use crate::report::format::{signed_num, whole_points};
 use crate::report::{self, charts, compare as render, num, percent, percent_range, writer};
 use crate::scenario::{self, Scenario};
 use crate::time::Date;
@@ -204,23 +205,6 @@ fn chart_outputs(
     ])
 }
 
-/// A signed number: "+3.2", "−1.5", "0".
-fn signed(x: f64) -> String {
-    let s = num(x);
-    if s == "0" {
-        s
-    } else if let Some(rest) = s.strip_prefix('-') {
-        format!("−{rest}")
-    } else {
-        format!("+{s}")
-    }
-}
-
-/// A signed change of a share, in percentage points: "+12 points".
-fn points(x: f64) -> String {
-    signed((100.0 * x).round())
-}
-
 pub(super) fn compare_command(a: &CompareArgs) -> Result<(), AppError> {
     let s = load(&a.scenario)?;
     if s.options.is_empty() {
@@ -274,12 +258,12 @@ pub(super) fn compare_command(a: &CompareArgs) -> Result<(), AppError> {
         if let Some(v) = &o.vs_base {
             line.push_str(&format!(
                 "; vs base: {} points ({} to {}), backlog {} per replica ({} to {})",
-                points(v.p_success_diff.estimate),
-                points(v.p_success_diff.lower),
-                points(v.p_success_diff.upper),
-                signed((v.backlog_diff.estimate * 10.0).round() / 10.0),
-                signed((v.backlog_diff.lower * 10.0).round() / 10.0),
-                signed((v.backlog_diff.upper * 10.0).round() / 10.0),
+                whole_points(v.p_success_diff.estimate),
+                whole_points(v.p_success_diff.lower),
+                whole_points(v.p_success_diff.upper),
+                signed_num((v.backlog_diff.estimate * 10.0).round() / 10.0),
+                signed_num((v.backlog_diff.lower * 10.0).round() / 10.0),
+                signed_num((v.backlog_diff.upper * 10.0).round() / 10.0),
             ));
         }
         println!("{line}");
@@ -459,8 +443,8 @@ pub(super) fn sensitivity_command(a: &SensitivityArgs) -> Result<(), AppError> {
         println!(
             "  {}: {} / {}",
             r.parameter,
-            signed(r.change_low),
-            signed(r.change_high)
+            signed_num(r.change_low),
+            signed_num(r.change_high)
         );
     }
     setup.write(&outputs)

@@ -118,7 +118,7 @@ pub fn min_staff(
             extra_fte: extra,
             p_success: p.into(),
             meets: p.lower >= req.confidence,
-            backlog_at_deadline_p50: stats::quantiles(&r.backlog_at_deadline())[3],
+            backlog_at_deadline_p50: stats::Quantiles::of(&r.backlog_at_deadline()).p50,
         };
         cache.insert(k, e);
         e.meets

@@ -150,12 +150,12 @@ pub struct Dist {
 
 impl Dist {
     pub fn of(values: &[f64]) -> Dist {
-        let q = stats::quantiles(values);
+        let q = stats::Quantiles::of(values);
         Dist {
             mean: stats::mean(values),
-            p05: q[0],
-            p50: q[3],
-            p95: q[6],
+            p05: q.p05,
+            p50: q.p50,
+            p95: q.p95,
         }
     }
 }
@@ -173,12 +173,12 @@ pub struct TimeToTarget {
 impl TimeToTarget {
     pub fn of(r: &McResult) -> TimeToTarget {
         let t = r.days_to_target();
-        let q = stats::quantiles(&t);
+        let q = stats::Quantiles::of(&t);
         let some = |x: f64| (!x.is_nan()).then_some(x);
         TimeToTarget {
-            p10: some(q[1]),
-            p50: some(q[3]),
-            p90: some(q[5]),
+            p10: some(q.p10),
+            p50: some(q.p50),
+            p90: some(q.p90),
             replicas_met: t.len(),
             never_met_share: r.never_met_share(),
         }

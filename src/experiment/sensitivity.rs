@@ -428,7 +428,10 @@ pub fn sensitivity(
     ));
     let median = |s: &Scenario, progress: &mut dyn FnMut(Tick)| {
         let r = simulate(s, replicas, seed, progress);
-        (stats::quantiles(&r.backlog_at_deadline())[3], r.p_success())
+        (
+            stats::Quantiles::of(&r.backlog_at_deadline()).p50,
+            r.p_success(),
+        )
     };
     let (base_p50, base_p) = median(s, progress);
     let mut rows: Vec<SensitivityRow> = ps

@@ -4,30 +4,18 @@
 use crate::experiment::{CompareRun, Comparison, MinStaff, Sensitivity, Sweep};
 use crate::observe::Metric;
 use crate::scenario::Scenario;
+use crate::stats::Proportion;
 
 use super::charts::{
     self, Chart, IntervalChart, IntervalRow, LineChart, Series, TornadoChart, TornadoRow, XAxis,
 };
+use super::format::share;
 use super::tables::csv_rows;
 use super::{num, percent, percent_range};
 
 /// Pretty JSON with a final newline.
 fn json<T: serde::Serialize>(value: &T) -> String {
     super::json_text(value)
-}
-
-/// A share with four decimals (enough for 1 in 10,000 replicas).
-fn share(x: f64) -> String {
-    if x.is_nan() {
-        return String::new();
-    }
-    let s = format!("{x:.4}");
-    let s = s.trim_end_matches('0').trim_end_matches('.').to_string();
-    if s == "-0" {
-        "0".into()
-    } else {
-        s
-    }
 }
 
 fn opt(x: Option<f64>) -> String {
@@ -145,6 +133,22 @@ pub fn compare_fan(s: &Scenario, run: &CompareRun) -> Chart {
     })
 }
 
+/// One interval row per option, coloured by its place in the palette: the rows of every
+/// chart of P(success) by option (`compare_success` and the briefing's own options chart).
+pub fn success_rows(options: impl IntoIterator<Item = (String, Proportion)>) -> Vec<IntervalRow> {
+    options
+        .into_iter()
+        .enumerate()
+        .map(|(i, (label, p))| IntervalRow {
+            label,
+            estimate: p.estimate,
+            lower: p.lower,
+            upper: p.upper,
+            color: i,
+        })
+        .collect()
+}
+
 /// `compare_success`: P(success) with its 95% interval per option.
 pub fn compare_success(s: &Scenario, c: &Comparison) -> Chart {
     let base = c.options.first().map(|o| o.p_success.estimate);
@@ -163,18 +167,11 @@ pub fn compare_success(s: &Scenario, c: &Comparison) -> Chart {
                 ""
             }
         ),
-        rows: c
-            .options
-            .iter()
-            .enumerate()
-            .map(|(i, o)| IntervalRow {
-                label: o.name.clone(),
-                estimate: o.p_success.estimate,
-                lower: o.p_success.lower,
-                upper: o.p_success.upper,
-                color: i,
-            })
-            .collect(),
+        rows: success_rows(
+            c.options
+                .iter()
+                .map(|o| (o.name.clone(), o.p_success.proportion())),
+        ),
         percent: true,
         reference: base.map(|b| (b, "base plan".to_string())),
     })

@@ -6,6 +6,8 @@
 //! from it; a key path with no entry falls back to a readable form of the path itself, so a
 //! new scenario key never shows up blank.
 
+pub use super::format::rounded;
+
 /// (key path, label, unit) for paths that are not part of a family.
 const LEAVES: &[(&str, &str, &str)] = &[
     ("start", "Start date of the simulation", "date"),
@@ -414,30 +416,6 @@ fn fallback(path: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
         None => String::new(),
-    }
-}
-
-/// A value rounded for reading: three significant figures, whole numbers from 100 on,
-/// no trailing zeros ("20.3", "1520", "0.0625" → "0.0625", "0.06249" → "0.0625").
-pub fn rounded(x: f64) -> String {
-    if !x.is_finite() {
-        return String::new();
-    }
-    if x == 0.0 {
-        return "0".into();
-    }
-    let mag = x.abs().log10().floor() as i32;
-    let decimals = (2 - mag).clamp(0, 6) as usize;
-    let s = format!("{:.*}", decimals, x);
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    if s == "-0" {
-        "0".into()
-    } else {
-        s
     }
 }
 

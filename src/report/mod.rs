@@ -6,55 +6,26 @@ pub mod briefing;
 pub mod charts;
 pub mod compare;
 pub mod facts;
+pub mod format;
 pub mod labels;
 pub mod params;
 pub mod sources;
 pub mod tables;
 pub mod writer;
 
+pub use format::{chance, num, percent, percent_range};
+
 use serde::Serialize;
 
 use crate::montecarlo::McResult;
 use crate::observe::Metric;
 use crate::scenario::Scenario;
-use crate::stats::{self, Proportion};
+use crate::summary::Summary;
 
 use charts::{Chart, LineChart, Series, XAxis};
 
 /// The package version written into every output.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// "62%", with "<1%" and ">99%" at the extremes so a rounded 0 or 100 never overstates.
-pub fn percent(p: f64) -> String {
-    if p.is_nan() {
-        return "n/a".into();
-    }
-    let x = p * 100.0;
-    let shown = format!("{:.0}", x);
-    // Rounding (half to even) must never show a nonzero share as 0% or a shortfall as 100%.
-    if x > 0.0 && shown == "0" {
-        "<1%".into()
-    } else if x < 100.0 && shown == "100" {
-        ">99%".into()
-    } else {
-        format!("{shown}%")
-    }
-}
-
-/// An interval bound: whole percent, or one decimal within 1% of either end.
-fn bound(p: f64) -> String {
-    let x = p * 100.0;
-    if x > 0.0 && x < 1.0 || x > 99.0 && x < 100.0 {
-        format!("{:.1}", x)
-    } else {
-        format!("{:.0}", x)
-    }
-}
-
-/// "59–65%", "0–0.4%".
-pub fn percent_range(p: &Proportion) -> String {
-    format!("{}–{}%", bound(p.lower), bound(p.upper))
-}
 
 /// What the plan's target means, in words.
 pub fn target_words(s: &Scenario) -> String {
@@ -69,20 +40,6 @@ pub fn target_words(s: &Scenario) -> String {
     w
 }
 
-/// "a 62% chance", "an 81% chance", "a less than 1% chance".
-pub fn chance(p: f64) -> String {
-    let pc = percent(p);
-    if let Some(rest) = pc.strip_prefix('<') {
-        format!("a less than {rest} chance")
-    } else if let Some(rest) = pc.strip_prefix('>') {
-        format!("a more than {rest} chance")
-    } else {
-        // Spoken numbers that start with a vowel sound: 8, 11, 18, 80–89.
-        let an = pc.starts_with('8') || pc == "11%" || pc == "18%";
-        format!("{} {pc} chance", if an { "an" } else { "a" })
-    }
-}
-
 /// The verdict in one plain sentence.
 pub fn verdict(s: &Scenario, r: &McResult) -> String {
     let p = r.p_success();
@@ -92,38 +49,6 @@ pub fn verdict(s: &Scenario, r: &McResult) -> String {
         percent_range(&p),
         target_words(s)
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn speaks_percentages_plainly() {
-        assert_eq!(chance(0.62), "a 62% chance");
-        assert_eq!(chance(0.81), "an 81% chance");
-        assert_eq!(chance(0.08), "an 8% chance");
-        assert_eq!(chance(0.11), "an 11% chance");
-        assert_eq!(chance(0.001), "a less than 1% chance");
-        assert_eq!(chance(0.999), "a more than 99% chance");
-        assert_eq!(chance(0.0), "a 0% chance");
-        assert_eq!(chance(1.0), "a 100% chance");
-        // Exactly half a percent rounds to even (0): still shown as a nonzero share.
-        assert_eq!(percent(0.005), "<1%");
-        assert_eq!(percent(0.995), ">99%");
-        assert_eq!(percent(0.015), "2%");
-        let p = |lower, upper| Proportion {
-            estimate: 0.0,
-            lower,
-            upper,
-        };
-        assert_eq!(percent_range(&p(0.59, 0.651)), "59–65%");
-        assert_eq!(percent_range(&p(0.0, 0.0038)), "0–0.4%");
-        assert_eq!(percent_range(&p(0.9962, 1.0)), "99.6–100%");
-        assert_eq!(num(2.5000), "2.5");
-        assert_eq!(num(-0.0001), "0");
-        assert_eq!(num(3.0), "3");
-    }
 }
 
 #[derive(Serialize)]
@@ -229,26 +154,22 @@ pub fn json_text<T: Serialize>(value: &T) -> String {
 }
 
 /// The plan's conditions with the share of runs meeting each on the deadline.
-fn conditions(s: &Scenario, r: &McResult) -> Vec<ConditionJson> {
-    let n = r.outcomes.len().max(1) as f64;
-    let share = |f: &dyn Fn(&crate::observe::Outcome) -> bool| {
-        r.outcomes.iter().filter(|o| f(o)).count() as f64 / n
-    };
+fn conditions(s: &Scenario, sum: &Summary) -> Vec<ConditionJson> {
     let mut c = vec![ConditionJson {
         condition: format!(
             "backlog at or below {} at the end of {}",
             s.plan.target_backlog,
             s.plan.deadline.long()
         ),
-        met_share: share(&|o| o.backlog_at_deadline <= s.plan.target_backlog),
+        met_share: sum.backlog_met_share,
     }];
-    if s.plan.no_very_high_overdue {
+    if let Some(met_share) = sum.very_high_met_share {
         c.push(ConditionJson {
             condition: format!(
                 "no very-high-risk visit overdue at the end of {}",
                 s.plan.deadline.long()
             ),
-            met_share: share(&|o| o.very_high_at_deadline == 0),
+            met_share,
         });
     }
     c
@@ -256,13 +177,11 @@ fn conditions(s: &Scenario, r: &McResult) -> Vec<ConditionJson> {
 
 /// `summary.json`: the plan verdict and its distributions, with the run's facts.
 pub fn summary_json(s: &Scenario, r: &McResult, f: &facts::RunFacts) -> String {
-    let p = r.p_success();
-    let b = r.backlog_at_deadline();
-    let bq = stats::quantiles(&b);
-    let t = r.days_to_target();
-    let tq = stats::quantiles(&t);
+    let sum = Summary::of(s, r);
+    let p = sum.p_success;
+    let (b, t) = (&sum.backlog_at_deadline, &sum.time_to_target);
     let some = |x: f64| (!x.is_nan()).then_some(x);
-    let conds = conditions(s, r);
+    let conds = conditions(s, &sum);
     let failed_condition = (p.estimate < 0.5)
         .then(|| {
             conds
@@ -296,42 +215,24 @@ pub fn summary_json(s: &Scenario, r: &McResult, f: &facts::RunFacts) -> String {
             method: "Wilson score interval, 95%",
         },
         backlog_at_deadline: DistJson {
-            mean: round(stats::mean(&b), 3),
-            p05: bq[0],
-            p50: bq[3],
-            p95: bq[6],
+            mean: round(b.mean, 3),
+            p05: b.q.p05,
+            p50: b.q.p50,
+            p95: b.q.p95,
         },
         time_to_target_days: TimeJson {
-            p10: some(tq[1]),
-            p50: some(tq[3]),
-            p90: some(tq[5]),
-            replicas_met: t.len(),
+            p10: some(t.p10),
+            p50: some(t.p50),
+            p90: some(t.p90),
+            replicas_met: sum.replicas_met,
         },
-        never_met_share: r.never_met_share(),
+        never_met_share: sum.never_met_share,
         conditions: conds,
         failed_condition,
         verdict: verdict(s, r),
         precision: r.stopping.as_ref().map(crate::precision::Stopping::json),
     };
     json_text(&j)
-}
-
-/// Formats a number with at most three decimals and no trailing zeros.
-pub fn num(x: f64) -> String {
-    if x.is_nan() {
-        return String::new();
-    }
-    let s = format!("{:.3}", x);
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    if s == "-0" {
-        "0".into()
-    } else {
-        s
-    }
 }
 
 /// `weekly.csv`: one row per week and metric (tidy), mean and quantiles across replicas.
