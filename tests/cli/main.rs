@@ -263,7 +263,7 @@ fn negative_fte_exits_2_naming_the_step() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(format!(
-            "{file}:14:35: `staff.establishment[1]` must be a number of FTE ≥ 0 (got `-3`)"
+            "{file}:14:35: `staff.establishment[1]` must be a number of FTE from 0 to 100,000 (got `-3`)"
         )));
 }
 

@@ -34,7 +34,7 @@ pub(super) const GROWTH: Range = Range {
     lo: -1.0,
     hi: 10.0,
     lo_open: true,
-    what: "a yearly growth rate above -1 (e.g. 0.05 for +5%/yr)",
+    what: "a yearly growth rate above -1 and at most 10 (e.g. 0.05 for +5%/yr)",
 };
 
 /// Average days in a month (365.25 / 12).
@@ -46,6 +46,13 @@ pub(super) const YEARLY_RATE: Range = Range {
     lo_open: false,
     what: "a yearly rate from 0 to 1",
 };
+
+/// The catalogue's refusal of a value outside the key's plausible range, if any.
+/// With it, the nearest value in the range.
+fn plausible(path: &KeyPath, x: f64) -> Option<(String, f64)> {
+    let p = super::super::catalogue::find(&path.to_string())?;
+    p.refusal(x).map(|m| (m, x.clamp(p.min, p.max)))
+}
 
 impl Validator {
     pub(super) fn problem(&mut self, path: &KeyPath, msg: String) {
@@ -81,6 +88,10 @@ impl Validator {
                 if !x.is_finite() || below || x > r.hi {
                     self.problem(path, format!("must be {} (got `{}`)", r.what, fmt_num(x)));
                     default.unwrap_or(r.lo.max(0.0))
+                } else if let Some((m, nearest)) = plausible(path, x) {
+                    // Go on with the nearest plausible value, so no follow-on error appears.
+                    self.problem(path, m);
+                    nearest
                 } else {
                     x
                 }
@@ -116,6 +127,11 @@ impl Validator {
             Some(Val::Ok(x)) if *x < lo || *x > hi => {
                 self.problem(path, format!("must be {what} (got `{x}`)"));
                 default.unwrap_or(lo)
+            }
+            Some(Val::Ok(x)) if plausible(path, *x as f64).is_some() => {
+                let (m, nearest) = plausible(path, *x as f64).unwrap_or_default();
+                self.problem(path, m);
+                nearest as i64
             }
             Some(Val::Ok(x)) => *x,
         }

@@ -33,7 +33,7 @@ impl Validator {
             lo: 0.0,
             hi: 100.0,
             lo_open: true,
-            what: "a number of years above 0",
+            what: "a number of years above 0 and at most 100",
         };
         let rate = YEARLY_RATE;
         Exits {
@@ -101,7 +101,7 @@ impl Validator {
             lo: 0.0,
             hi: 100_000.0,
             lo_open: false,
-            what: "a number of FTE ≥ 0",
+            what: "a number of FTE from 0 to 100,000",
         };
         let establishment = match &r.establishment {
             None => {

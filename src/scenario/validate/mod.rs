@@ -193,7 +193,7 @@ pub(crate) fn check(raw: &RawScenario, unknown: Vec<String>) -> (Scenario, Vec<(
         v.problem(&path, msg);
     }
     let scenario = v.scenario(raw);
-    v.problems.extend(super::limits::check(raw, &scenario));
+    v.problems.extend(super::limits::check(&scenario));
     (scenario, v.problems)
 }
 

@@ -10,7 +10,7 @@ impl Validator {
             lo: 0.0,
             hi: 100_000.0,
             lo_open: false,
-            what: "a whole number of beds ≥ 0",
+            what: "a whole number of beds from 0 to 100,000",
         };
         let beds = match &a.beds {
             None => {

@@ -132,7 +132,7 @@ fn reports_every_problem_at_once_with_locations() {
         "{msg}"
     );
     assert!(
-        msg.contains("x.toml:8:1: `staff.establishment` must be a number of FTE ≥ 0 (got `-3`)"),
+        msg.contains("x.toml:8:1: `staff.establishment` must be a number of FTE from 0 to 100,000 (got `-3`)"),
         "{msg}"
     );
     assert!(
