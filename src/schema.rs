@@ -12,7 +12,9 @@ use schemars::schema::Schema;
 use schemars::JsonSchema;
 use serde_json::{json, Value};
 
+use crate::scenario::catalogue;
 use crate::scenario::raw::{Num, RawDate, RawScenario, RawSchedule, Val};
+use crate::scenario::{Disposal, Tier};
 
 fn from_json(v: Value) -> Schema {
     serde_json::from_value(v).unwrap_or(Schema::Bool(true))
@@ -145,6 +147,145 @@ fn close_tables(v: &mut Value) {
     }
 }
 
+/// Each concrete key path a catalogue pattern stands for (every tier, every disposal; the
+/// first table of an array of tables stands for all, as `items` is one schema).
+fn expand(pattern: &str) -> Vec<String> {
+    let mut out = vec![pattern.replace("[]", "[0]")];
+    for (hole, keys) in [
+        (
+            "<tier>",
+            Tier::ALL.iter().map(|t| t.key()).collect::<Vec<_>>(),
+        ),
+        (
+            "<disposal>",
+            Disposal::ALL.iter().map(|d| d.key()).collect(),
+        ),
+    ] {
+        out = out
+            .iter()
+            .flat_map(|k| {
+                if k.contains(hole) {
+                    keys.iter().map(|t| k.replacen(hole, t, 1)).collect()
+                } else {
+                    vec![k.clone()]
+                }
+            })
+            .collect();
+    }
+    out
+}
+
+/// The node a key path names, inlining each shared definition on the way (so a tier's range
+/// under `caseload` does not leak into `tier_mix`).
+fn node_at<'a>(root: &'a mut Value, defs: &Value, key: &str) -> Option<&'a mut Value> {
+    let mut node = root;
+    for seg in key.split('.') {
+        let (name, item) = match seg.strip_suffix("[0]") {
+            Some(n) => (n, true),
+            None => (seg, false),
+        };
+        node = inline(node, defs).get_mut("properties")?.get_mut(name)?;
+        if item {
+            node = inline(node, defs).get_mut("items")?;
+        }
+    }
+    if let Some(d) = node
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/definitions/"))
+        .and_then(|d| defs.get(d))
+    {
+        *node = d.clone();
+    }
+    Some(node)
+}
+
+/// Replaces a `$ref` (alone or as the table alternative of an `anyOf`) by a copy of its
+/// definition, and returns the table (or the node itself when it is not a table).
+fn inline<'a>(node: &'a mut Value, defs: &Value) -> &'a mut Value {
+    let target = |n: &Value| {
+        n.get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/definitions/"))
+            .and_then(|d| defs.get(d))
+            .cloned()
+    };
+    if let Some(d) = target(node) {
+        *node = d;
+    }
+    let table_at = node.get("anyOf").and_then(Value::as_array).and_then(|a| {
+        a.iter()
+            .position(|n| n.get("$ref").is_some() || n.get("properties").is_some())
+    });
+    if let Some(i) = table_at {
+        if let Some(alt) = node.get_mut("anyOf").and_then(|a| a.get_mut(i)) {
+            if let Some(d) = target(alt) {
+                *alt = d;
+            }
+        }
+        return &mut node["anyOf"][i];
+    }
+    node
+}
+
+/// Descriptions, defaults and bounds from the parameter catalogue, on every numeric key.
+fn annotate(v: &mut Value) {
+    let defs = v.get("definitions").cloned().unwrap_or(Value::Null);
+    for p in catalogue::ALL {
+        let unit = if p.unit.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", p.unit)
+        };
+        let text = format!(
+            "{}{unit}. {} Plausible range {}.",
+            p.label,
+            p.doc,
+            p.range_text()
+        );
+        for key in expand(p.key) {
+            let Some(leaf) = node_at(v, &defs, &key) else {
+                continue;
+            };
+            let Some(o) = leaf.as_object_mut() else {
+                continue;
+            };
+            o.insert("description".into(), Value::String(text.clone()));
+            if let Some(d) = p.default.and_then(serde_json::Number::from_f64) {
+                o.insert("default".into(), Value::Number(d));
+            }
+            let mut numbers: Vec<&mut serde_json::Map<String, Value>> = Vec::new();
+            match o.get("anyOf").is_some() {
+                true => {
+                    if let Some(a) = o.get_mut("anyOf").and_then(Value::as_array_mut) {
+                        numbers.extend(a.iter_mut().filter_map(Value::as_object_mut).filter(|n| {
+                            matches!(
+                                n.get("type").and_then(Value::as_str),
+                                Some("number" | "integer")
+                            )
+                        }));
+                    }
+                }
+                false => {
+                    if matches!(
+                        o.get("type").and_then(Value::as_str),
+                        Some("number" | "integer")
+                    ) {
+                        numbers.push(o);
+                    }
+                }
+            }
+            for n in numbers {
+                for (k, b) in [("minimum", p.min), ("maximum", p.max)] {
+                    if let Some(b) = serde_json::Number::from_f64(b) {
+                        n.insert(k.into(), Value::Number(b));
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The schema as a JSON value.
 pub fn scenario_schema() -> Value {
     let gen = SchemaSettings::draft07()
@@ -153,6 +294,7 @@ pub fn scenario_schema() -> Value {
     let root = gen.into_root_schema_for::<RawScenario>();
     let mut v = serde_json::to_value(root).unwrap_or(Value::Null);
     close_tables(&mut v);
+    annotate(&mut v);
     if let Value::Object(o) = &mut v {
         // Every key may be left out (validation supplies defaults); `options` is only
         // listed as required because its schema is given by hand.

@@ -33,10 +33,12 @@ pub fn values(from: f64, to: f64, step: f64, max_points: usize) -> Option<Vec<f6
     if step.is_nan() || step <= 0.0 || !from.is_finite() || !to.is_finite() || to < from {
         return None;
     }
-    let n = ((to - from) / step + 1e-6).floor() as usize + 1;
-    if n > max_points {
+    // Counted in floating point first: a tiny step (1e-300) gives a count no integer holds.
+    let count = ((to - from) / step + 1e-6).floor() + 1.0;
+    if !count.is_finite() || count > max_points as f64 {
         return None;
     }
+    let n = count as usize;
     Some(
         (0..n)
             .map(|k| {
@@ -82,6 +84,13 @@ pub fn sweep(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refuses_a_step_too_small_for_any_grid() {
+        assert_eq!(values(27.0, 35.0, 1e-300, 200), None);
+        assert_eq!(values(0.0, 1e308, 1e-308, 200), None);
+        assert_eq!(values(27.0, 35.0, 1.0, 200).map(|v| v.len()), Some(9));
+    }
 
     #[test]
     fn values_include_both_ends_without_drift() {

@@ -4,6 +4,7 @@
 //! [`Scenario`] while collecting every problem with its file, line, column and key path. The
 //! engine only ever sees a validated [`Scenario`]; this module owns no simulation logic.
 
+pub(crate) mod catalogue;
 pub mod extract;
 pub(crate) mod hints;
 pub mod limits;

@@ -455,7 +455,7 @@ target_backlog = 5
             "{e}"
         );
         assert!(
-            e.contains("x.toml:13:77: option \"bad\": `staff.establishment[1]` must be a number of FTE ≥ 0 (got `-1`)"),
+            e.contains("x.toml:13:77: option \"bad\": `staff.establishment[1]` must be a number of FTE from 0 to 100,000 (got `-1`)"),
             "{e}"
         );
         assert!(

@@ -334,7 +334,7 @@ fn negative_fte() {
         "[[2024-01-01, 5]]",
         "[[2024-01-01, 5], [2024-06-01, -3]]",
         r##"x.toml: 1 problem in the scenario
-  x.toml:14:35: `staff.establishment[1]` must be a number of FTE ≥ 0 (got `-3`)
+  x.toml:14:35: `staff.establishment[1]` must be a number of FTE from 0 to 100,000 (got `-3`)
 error: 1 of 1 scenario file is invalid
 "##,
     );
@@ -365,12 +365,26 @@ error: 1 of 1 scenario file is invalid
 }
 
 #[test]
-fn arrivals_too_many() {
+fn rate_above_its_range() {
     check(
         "per_month = 2",
         "per_month = 1e7",
         r##"x.toml: 1 problem in the scenario
-  x.toml:11:16: `registrations.other` would bring about 180,041,068 registrations over the run, above the limit of 50,000,000: rates are per month for the whole force (e.g. `per_month = 20`)
+  x.toml:12:1: `registrations.other.per_month` must be at most 1,000,000 registrations per month (got `1e7`): rates are per month for the whole force (e.g. `per_month = 20`)
+error: 1 of 1 scenario file is invalid
+"##,
+    );
+}
+
+#[test]
+fn arrivals_too_many() {
+    // 1,000,000 a month (the most the key allows) for 10 years: 3,653 days of 1e6 / 30.4375.
+    check_text(
+        &BASE
+            .replacen("per_month = 2", "per_month = 1e6", 1)
+            .replacen("horizon_years = 1.5", "horizon_years = 10", 1),
+        r##"x.toml: 1 problem in the scenario
+  x.toml:11:16: `registrations.other` would bring about 120,016,427 registrations over the run, above the limit of 50,000,000: rates are per month for the whole force (e.g. `per_month = 20`)
 error: 1 of 1 scenario file is invalid
 "##,
     );
@@ -382,7 +396,7 @@ fn horizon_too_long() {
         "horizon_years = 1.5",
         "horizon_years = 60",
         r##"x.toml: 1 problem in the scenario
-  x.toml:3:1: `horizon_years` must be at most 50 years (got 60.0 years): a workload plan rarely looks beyond 10
+  x.toml:3:1: `horizon_years` must be at most 50 years (got `60`): a workload plan rarely looks beyond 10
 error: 1 of 1 scenario file is invalid
 "##,
     );

@@ -263,7 +263,7 @@ fn negative_fte_exits_2_naming_the_step() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(format!(
-            "{file}:14:35: `staff.establishment[1]` must be a number of FTE ≥ 0 (got `-3`)"
+            "{file}:14:35: `staff.establishment[1]` must be a number of FTE from 0 to 100,000 (got `-3`)"
         )));
 }
 
@@ -356,4 +356,25 @@ fn bad_flags_exit_2_and_help_teaches_by_example() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Example:"));
+}
+
+#[test]
+fn a_sweep_step_too_small_for_any_grid_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = caseload()
+        .arg("sweep")
+        .arg(repo("scenarios/default_force.toml"))
+        .args(["--param", "staff.establishment"])
+        .args([
+            "--from", "27", "--to", "35", "--step", "1e-300", "-n", "10", "-q", "-o",
+        ])
+        .arg(dir.path().join("o"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("expected --from ≤ --to and a step > 0 giving at most 200 values"),
+        "{err}"
+    );
 }

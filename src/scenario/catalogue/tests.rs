@@ -1,0 +1,159 @@
+//! Every entry's limit is enforced by validation, with the entry's message; every default lies
+//! in its range; every key pattern is reachable.
+
+use super::*;
+use crate::scenario::load_str;
+
+/// A complete scenario (every section present) to set one key in.
+const BASE: &str = include_str!("../../../scenarios/default_force.toml");
+
+/// The concrete key path an entry's pattern stands for in the test.
+fn concrete(pattern: &str) -> String {
+    pattern
+        .replace("<tier>", "high")
+        .replace("<disposal>", "ten_years")
+        .replace("[]", "[0]")
+}
+
+/// BASE with `key` (a concrete path) set to `value`, creating tables as needed.
+fn with(key: &str, value: toml::Value) -> String {
+    let mut root: toml::Table = toml::from_str(BASE).expect("default_force.toml parses");
+    if key == "horizon_days" {
+        root.remove("horizon_years");
+    }
+    let segs: Vec<&str> = key.split('.').collect();
+    let mut t = &mut root;
+    for seg in &segs[..segs.len() - 1] {
+        t = match seg.strip_suffix("[0]") {
+            Some(name) => {
+                let a = t
+                    .entry(name)
+                    .or_insert_with(|| toml::Value::Array(vec![]))
+                    .as_array_mut()
+                    .expect("an array of tables");
+                if a.is_empty() {
+                    a.push(toml::Value::Table(toml::Table::new()));
+                }
+                a[0].as_table_mut().expect("a table")
+            }
+            None => t
+                .entry(*seg)
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+                .as_table_mut()
+                .expect("a table"),
+        };
+    }
+    t.insert(segs[segs.len() - 1].to_string(), value);
+    toml::to_string(&root).expect("serialises")
+}
+
+fn value(p: &Param, x: f64) -> toml::Value {
+    let integral = p.max == 4_294_967_295.0
+        || p.max == 9.223_372_036_854_776e18
+        || ["seed", "replicas", "horizon_days"].contains(&p.key)
+        || p.key.ends_with("_at_start") && p.unit == "RSOs"
+        || p.key.starts_with("backlog.") && !p.key.contains("share");
+    if integral {
+        toml::Value::Integer(x as i64)
+    } else {
+        toml::Value::Float(x)
+    }
+}
+
+/// The messages validation gives at `key` (after the key path) for BASE with `key = x`.
+fn messages_at(p: &Param, x: f64) -> Vec<String> {
+    let key = concrete(p.key);
+    let text = with(&key, value(p, x));
+    let prefix = format!("`{key}` ");
+    match load_str(&text, "t.toml") {
+        Ok(_) => vec![],
+        Err(e) => e
+            .problems()
+            .iter()
+            .filter_map(|q| q.message.strip_prefix(&prefix).map(str::to_string))
+            .collect(),
+    }
+}
+
+#[test]
+fn every_pattern_names_a_known_key_shape() {
+    for p in ALL {
+        assert_eq!(pattern_of(&concrete(p.key)), p.key, "{}", p.key);
+        assert!(find(&concrete(p.key)).is_some(), "{}", p.key);
+        assert!(p.min <= p.max, "{}", p.key);
+        assert!(!p.label.is_empty() && !p.doc.is_empty(), "{}", p.key);
+    }
+    let mut keys: Vec<&str> = ALL.iter().map(|p| p.key).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    assert_eq!(keys.len(), ALL.len(), "duplicate keys");
+}
+
+#[test]
+fn every_default_lies_in_its_range() {
+    for p in ALL {
+        if let Some(d) = p.default {
+            assert!(p.refusal(d).is_none(), "{}: default {d}", p.key);
+        }
+    }
+}
+
+/// Keys whose own bound depends on another key and is stricter than the catalogue's.
+const BOUNDED_BY_OTHERS: &[&str] = &[
+    "backlog.overdue",      // at most the starting caseload
+    "backlog.overdue_arms", // at most the starting caseload
+];
+
+#[test]
+fn every_limit_is_enforced_with_the_range_in_the_message() {
+    // Integer keys at 2^32 - 1 or i64::MAX are bounded by their type: nothing larger parses.
+    for p in ALL.iter().filter(|p| p.max < 4_294_967_295.0) {
+        let above = if p.max >= 1.0 {
+            p.max + 1.0
+        } else {
+            p.max + 0.5
+        };
+        let got = messages_at(p, above);
+        let expected = p.refusal(above).expect("above the range");
+        // Either the catalogue's message, or the type's own range (a share, whole days from 1
+        // to 3650) when it is as strict: both give the bound and the value.
+        let limit = [bound(p.max), format!("{}", p.max)];
+        assert!(
+            got.iter().any(|m| *m == expected
+                || (m.starts_with("must be ")
+                    && m.contains("(got `")
+                    && (limit.iter().any(|l| m.contains(l.as_str()))
+                        || BOUNDED_BY_OTHERS.contains(&p.key)))),
+            "{}: {got:?} (expected {expected})",
+            p.key
+        );
+    }
+}
+
+#[test]
+fn the_upper_bound_itself_is_accepted() {
+    for p in ALL.iter().filter(|p| p.max < 4_294_967_295.0) {
+        let got = messages_at(p, p.max);
+        assert!(
+            got.iter().all(|m| !m.starts_with("must be at most")),
+            "{} = {}: {got:?}",
+            p.key,
+            p.max
+        );
+    }
+}
+
+#[test]
+fn words_a_refusal_with_the_range_unit_and_fix() {
+    let p = find("caseload.low_reactive").expect("catalogued");
+    assert_eq!(
+        p.refusal(1e12).as_deref(),
+        Some("must be at most 10,000,000 RSOs (got `1e12`): give the force's own count (England and Wales hold about 70,000 in all)")
+    );
+    assert_eq!(find("staff.establishment[3]").map(|p| p.unit), Some("FTE"));
+    assert_eq!(
+        pattern_of("custody.early_release[1].release_fraction"),
+        "custody.early_release[].release_fraction"
+    );
+    assert_eq!(p.range_text(), "from 0 to 10,000,000 RSOs");
+}

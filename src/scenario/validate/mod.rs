@@ -1,0 +1,341 @@
+//! Validation: raw TOML mirror → typed [`Scenario`], collecting every problem at once.
+//!
+//! Each problem names the file, line and column, the key path, the bad value and what was
+//! expected. Defaults (DOMAIN.md §9) are applied here and nowhere else; the commented example
+//! `scenarios/default_force.toml` documents each of them.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use super::locate::{KeyPath, Seg, SourceMap};
+use super::raw::*;
+use super::*;
+
+/// One thing wrong with a scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub path: KeyPath,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+/// Why a scenario could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    #[error("cannot read scenario {file}: {source}")]
+    Io {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}", render_problems(file, problems))]
+    Invalid {
+        file: String,
+        problems: Vec<Problem>,
+    },
+}
+
+impl ScenarioError {
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            ScenarioError::Invalid { problems, .. } => problems,
+            ScenarioError::Io { .. } => &[],
+        }
+    }
+}
+
+fn render_problems(file: &str, problems: &[Problem]) -> String {
+    let mut s = format!(
+        "{file}: {} problem{} in the scenario",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" }
+    );
+    for p in problems {
+        s.push_str(&format!("\n  {file}:{}:{}: {}", p.line, p.col, p.message));
+    }
+    s
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.col, self.message)
+    }
+}
+
+/// Reads and validates a scenario file.
+pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
+    let file = path.display().to_string();
+    let text =
+        super::limits::read_capped(path, "scenario").map_err(|source| ScenarioError::Io {
+            file: file.clone(),
+            source,
+        })?;
+    let mut s = load_str(&text, &file)?;
+    super::posterior::attach(&mut s, path, &text)?;
+    super::starting::attach(&mut s, path, &text)?;
+    Ok(s)
+}
+
+/// Validates scenario text; `file` is only used in messages.
+pub fn load_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
+    let map = SourceMap::new(text);
+    let invalid = |problems| ScenarioError::Invalid {
+        file: file.to_string(),
+        problems,
+    };
+    // Stage 1: syntax and shape.
+    let mut unknown: Vec<String> = Vec::new();
+    let de = toml::Deserializer::new(text);
+    let raw: RawScenario = match serde_ignored::deserialize(de, |p| unknown.push(p.to_string())) {
+        Ok(r) => r,
+        Err(e) => {
+            let (line, col) = e.span().map_or((1, 1), |s| map.line_col(s.start));
+            let msg = e.message().trim().replace('\n', " ");
+            let msg = if msg.starts_with("invalid type") || msg.starts_with("invalid length") {
+                format!("wrong shape: {}", plain_shape(&msg))
+            } else {
+                let at = e.span().map_or(0, |s| s.start);
+                let hint = super::hints::syntax(text, at).unwrap_or_default();
+                format!("not valid TOML: {msg}{hint}")
+            };
+            let mut problems = vec![Problem {
+                path: KeyPath::root(),
+                line,
+                col,
+                message: msg,
+            }];
+            if !text.is_empty() && !text.ends_with('\n') {
+                problems[0]
+                    .message
+                    .push_str(" (the file ends without a final newline: was it cut short?)");
+            }
+            return Err(invalid(problems));
+        }
+    };
+    // Stage 2: meaning (and the options, each validated like the base).
+    let (mut scenario, mut found) = check(&raw, unknown);
+    if let Ok(mut tree) = toml::from_str::<toml::Table>(text) {
+        tree.remove("options");
+        let tree = toml::Value::Table(tree);
+        let malformed = super::uncertain::find(&tree).1;
+        if !malformed.is_empty() {
+            // Say what is wrong with the range rather than "wrong type" at the same place.
+            found.retain(|(p, _)| !malformed.iter().any(|(q, _)| q == p));
+            found.extend(malformed);
+        } else if found.is_empty() {
+            found = super::uncertain::attach(&mut scenario, &tree);
+        }
+    }
+    let (options, option_problems) =
+        super::options::validate(text, raw.options.as_ref(), &map, &found);
+    if found.is_empty() && option_problems.is_empty() {
+        scenario.options = options;
+        Ok(scenario)
+    } else {
+        let mut problems: Vec<Problem> = found
+            .into_iter()
+            .map(|(path, message)| {
+                let (line, col) = map.locate(&path).unwrap_or((1, 1));
+                let message = if path.0.is_empty() {
+                    message
+                } else {
+                    format!("`{path}` {message}")
+                };
+                Problem {
+                    path,
+                    line,
+                    col,
+                    message,
+                }
+            })
+            .chain(option_problems)
+            .collect();
+        problems.sort_by_key(|p| (p.line, p.col));
+        if !text.is_empty() && !text.ends_with('\n') {
+            let (line, col) = map.line_col(text.len());
+            problems.push(Problem {
+                path: KeyPath::root(),
+                line,
+                col,
+                message: "the file ends without a final newline: was it cut short? (missing keys above may follow from that)".into(),
+            });
+        }
+        Err(invalid(problems))
+    }
+}
+
+/// Stage 2 on a deserialized tree: the typed scenario (without options) and every problem
+/// by key path, unknown keys (as `serde_ignored` paths) included.
+pub(crate) fn check(raw: &RawScenario, unknown: Vec<String>) -> (Scenario, Vec<(KeyPath, String)>) {
+    let mut v = Validator::default();
+    for u in unknown {
+        let path = ignored_path(&u);
+        let key = path.0.last().map_or(String::new(), |s| match s {
+            Seg::Key(k) => k.clone(),
+            Seg::Index(i) => i.to_string(),
+        });
+        let parent: Vec<String> = path.0[..path.0.len().saturating_sub(1)]
+            .iter()
+            .filter_map(|s| match s {
+                Seg::Key(k) => Some(k.clone()),
+                Seg::Index(_) => None,
+            })
+            .collect();
+        let msg = match super::hints::did_you_mean(&parent, &key) {
+            Some(k) => format!("unknown key `{key}`: did you mean `{k}`?"),
+            None => format!(
+                "unknown key `{key}`: not part of the scenario format (check the spelling; \
+                 scenarios/default_force.toml lists every key)"
+            ),
+        };
+        v.problem(&path, msg);
+    }
+    let scenario = v.scenario(raw);
+    v.problems.extend(super::limits::check(&scenario));
+    (scenario, v.problems)
+}
+
+/// Replaces serde's internal type names (`expected struct RawLag`) by what to write.
+fn plain_shape(msg: &str) -> String {
+    let Some(at) = msg.find("expected struct Raw") else {
+        return msg.to_string();
+    };
+    let name: String = msg[at + "expected struct ".len()..]
+        .chars()
+        .take_while(|c| c.is_alphanumeric())
+        .collect();
+    let want = match name.as_str() {
+        "RawLag" => "a table like { mean_days = 84, sd_days = 28 }",
+        "RawSentence" => "a table like { mean_months = 18, sd_months = 6 }",
+        "RawSentences" => {
+            "a table by disposal, e.g. { ten_years = { mean_months = 18, sd_months = 6 } }"
+        }
+        "RawTiers" => "a table by tier, e.g. { very_high = 0.1, high = 0.05, medium = 0.02 }",
+        "RawDisposals" => "a table by disposal, e.g. { indefinite = 1.0, ten_years = 1.0 }",
+        "RawEarlyRelease" => "a table (write each scheme as [[custody.early_release]])",
+        "RawOvertime" => "a table (write each surge as [[staff.overtime]])",
+        _ => "a table of keys (see scenarios/default_force.toml)",
+    };
+    format!("{}expected {want}", &msg[..at])
+}
+
+/// serde_ignored writes `a.b.1.c`; numeric segments are array indices.
+fn ignored_path(s: &str) -> KeyPath {
+    KeyPath(
+        s.split('.')
+            .filter(|p| !p.is_empty() && *p != "?")
+            .map(|p| match p.parse::<usize>() {
+                Ok(i) => Seg::Index(i),
+                Err(_) => Seg::Key(p.to_string()),
+            })
+            .collect(),
+    )
+}
+
+fn show(v: &toml::Value) -> String {
+    if let Some(d) = super::hints::datetime_text(v) {
+        return d;
+    }
+    let s = match v {
+        toml::Value::String(s) => format!("\"{s}\""),
+        other => other.to_string(),
+    };
+    if s.chars().count() > 60 {
+        format!("{}…", s.chars().take(60).collect::<String>())
+    } else {
+        s
+    }
+}
+
+fn fmt_num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+mod base;
+mod flows;
+mod intake;
+mod policy;
+#[cfg(test)]
+mod tests;
+
+use base::Validator;
+
+fn disposal_fields(d: &RawDisposals) -> [&VNum; 6] {
+    [
+        &d.indefinite,
+        &d.ten_years,
+        &d.seven_years,
+        &d.five_years,
+        &d.two_years,
+        &d.conditional_discharge,
+    ]
+}
+
+/// The release fraction RSOs actually serve: the base fraction, lowered on every day an
+/// early-release scheme that applies to sex offences is in force.
+pub fn effective_fraction(base: &Steps, schemes: &[EarlyRelease]) -> Steps {
+    let mut days: Vec<i32> = base.points().iter().map(|p| p.0).collect();
+    for e in schemes.iter().filter(|e| e.applies_to_sex_offences) {
+        days.push(e.from_day);
+        days.extend(e.to_day);
+    }
+    days.sort_unstable();
+    days.dedup();
+    let at = |d: i32| {
+        schemes
+            .iter()
+            .filter(|e| {
+                e.applies_to_sex_offences && e.from_day <= d && e.to_day.map_or(true, |t| d < t)
+            })
+            .map(|e| e.release_fraction)
+            .fold(base.at(d), f64::min)
+    };
+    let mut points: Vec<(i32, f64)> = Vec::with_capacity(days.len());
+    for d in days {
+        let v = at(d);
+        if points.last().map_or(true, |&(_, pv)| pv != v) {
+            points.push((d, v));
+        }
+    }
+    // Before the first breakpoint the first value holds (Steps semantics).
+    Steps::from_points(points)
+}
+
+/// Splits `total` into whole numbers proportional to `shares` (largest remainder, ties to the
+/// lower index), so the parts always add up to `total`.
+pub fn apportion(total: u32, shares: &[f64; 5]) -> [u32; 5] {
+    let s: f64 = shares.iter().sum();
+    if s <= 0.0 {
+        return [0; 5];
+    }
+    let exact: Vec<f64> = shares.iter().map(|x| x / s * total as f64).collect();
+    let mut out = [0u32; 5];
+    for i in 0..5 {
+        out[i] = exact[i].floor() as u32;
+    }
+    let mut left = total - out.iter().sum::<u32>();
+    let mut order: Vec<usize> = (0..5).collect();
+    order.sort_by(|&a, &b| {
+        let ra = exact[a] - exact[a].floor();
+        let rb = exact[b] - exact[b].floor();
+        rb.partial_cmp(&ra)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.cmp(&b))
+    });
+    for i in order {
+        if left == 0 {
+            break;
+        }
+        if shares[i] > 0.0 {
+            out[i] += 1;
+            left -= 1;
+        }
+    }
+    out
+}
