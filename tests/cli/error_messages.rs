@@ -630,3 +630,18 @@ fn suspicious_values_warn_and_still_validate() {
          warning: x.toml:17:17: `calendar.working_days[0]` `\"Mon-Fri\"` is read as its first day only; list each day, e.g. [\"Mon\", \"Tue\", \"Wed\", \"Thu\", \"Fri\"]\n"
     );
 }
+
+#[test]
+fn missing_start_is_reported_once_not_per_dated_point() {
+    check_text(
+        &BASE.replacen("start = 2024-01-01\n", "", 1).replacen(
+            "[[2024-01-01, 5]]",
+            "[[2024-01-01, 5], [2024-06-01, 6]]",
+            1,
+        ),
+        r##"x.toml: 1 problem in the scenario
+  x.toml:1:1: `start` is missing: expected a date like 2024-01-31
+error: 1 of 1 scenario file is invalid
+"##,
+    );
+}

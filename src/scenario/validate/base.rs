@@ -236,7 +236,9 @@ impl Validator {
                     let p = path.index(i);
                     let x = self.num(&Some(Val::Ok(Num(*x))), &p, Some(r.lo.max(0.0)), r);
                     let day = self.day_of(d.0);
-                    if let Some(&(prev, _)) = out.last() {
+                    // Without a valid `start` every date maps to day 0: that is reported
+                    // once, at `start`, not again here for every point.
+                    if let Some(&(prev, _)) = out.last().filter(|_| self.start.is_some()) {
                         if day <= prev {
                             self.problem(
                                 &p,
