@@ -27,14 +27,14 @@ fn one_replica(c: &mut Criterion) {
         b.iter(|| {
             i += 1;
             simulate(black_box(&p), replica_seed(1, i), &mut NullRecorder)
-        })
+        });
     });
     c.bench_function("replica/default_force_5y_with_weekly_series", |b| {
         b.iter(|| {
             i += 1;
             let mut rec = WeeklySeries::default();
             simulate(black_box(&p), replica_seed(1, i), &mut rec)
-        })
+        });
     });
 }
 
@@ -56,7 +56,7 @@ fn event_queue(c: &mut Criterion) {
                 }
             }
             s
-        })
+        });
     });
 }
 

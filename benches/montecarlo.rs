@@ -19,7 +19,7 @@ fn throughput(c: &mut Criterion) {
         .build()
         .unwrap();
     g.bench_function("sequential", |b| {
-        b.iter(|| one.install(|| montecarlo::run(&p, REPLICAS, 7, &mut |_| {})))
+        b.iter(|| one.install(|| montecarlo::run(&p, REPLICAS, 7, &mut |_| {})));
     });
     let all = rayon::ThreadPoolBuilder::new().build().unwrap();
     g.bench_function(

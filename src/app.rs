@@ -138,8 +138,7 @@ fn run_out(a: &RunArgs) -> PathBuf {
 pub fn default_out(scenario: &Path) -> PathBuf {
     let stem = scenario
         .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "scenario".into());
+        .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
     PathBuf::from("output").join(stem)
 }
 

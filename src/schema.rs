@@ -255,25 +255,20 @@ fn annotate(v: &mut Value) {
                 o.insert("default".into(), Value::Number(d));
             }
             let mut numbers: Vec<&mut serde_json::Map<String, Value>> = Vec::new();
-            match o.get("anyOf").is_some() {
-                true => {
-                    if let Some(a) = o.get_mut("anyOf").and_then(Value::as_array_mut) {
-                        numbers.extend(a.iter_mut().filter_map(Value::as_object_mut).filter(|n| {
-                            matches!(
-                                n.get("type").and_then(Value::as_str),
-                                Some("number" | "integer")
-                            )
-                        }));
-                    }
+            if o.get("anyOf").is_some() {
+                if let Some(a) = o.get_mut("anyOf").and_then(Value::as_array_mut) {
+                    numbers.extend(a.iter_mut().filter_map(Value::as_object_mut).filter(|n| {
+                        matches!(
+                            n.get("type").and_then(Value::as_str),
+                            Some("number" | "integer")
+                        )
+                    }));
                 }
-                false => {
-                    if matches!(
-                        o.get("type").and_then(Value::as_str),
-                        Some("number" | "integer")
-                    ) {
-                        numbers.push(o);
-                    }
-                }
+            } else if matches!(
+                o.get("type").and_then(Value::as_str),
+                Some("number" | "integer")
+            ) {
+                numbers.push(o);
             }
             for n in numbers {
                 for (k, b) in [("minimum", p.min), ("maximum", p.max)] {

@@ -59,7 +59,7 @@ fn summary_line(card: &Scorecard) -> String {
     )
 }
 
-pub fn backtest_command(a: &BacktestArgs) -> Result<(), AppError> {
+pub(super) fn backtest_command(a: &BacktestArgs) -> Result<(), AppError> {
     let input = |m: String| AppError::Input(anyhow!(m));
     let until = Date::parse(&a.until).ok_or_else(|| {
         input(format!(
@@ -246,7 +246,7 @@ fn pit_from_quantiles(q: &[f64], y: f64) -> f64 {
     1.0
 }
 
-pub fn score_command(a: &ScoreArgs) -> Result<(), AppError> {
+pub(super) fn score_command(a: &ScoreArgs) -> Result<(), AppError> {
     let input = |m: String| AppError::Input(anyhow!(m));
     let weekly_path = a.run.join("weekly.csv");
     let weekly = std::fs::read_to_string(&weekly_path).map_err(|e| {

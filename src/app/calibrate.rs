@@ -23,7 +23,7 @@ use crate::report::writer;
 use crate::scenario::{self, uncertain, Scenario};
 
 /// Everything a calibration needs, loaded and checked.
-pub struct Setup {
+pub(super) struct Setup {
     pub scenario: Scenario,
     pub text: String,
     pub history: History,
@@ -32,7 +32,7 @@ pub struct Setup {
 }
 
 /// Loads the scenario, its history and its priors (exit 2 on any problem).
-pub fn setup(path: &Path) -> Result<Setup, AppError> {
+pub(super) fn setup(path: &Path) -> Result<Setup, AppError> {
     let input = |e: anyhow::Error| AppError::Input(e);
     let s = scenario::load_file(path).map_err(|e| input(e.into()))?;
     let text = std::fs::read_to_string(path)
@@ -107,7 +107,12 @@ pub fn setup(path: &Path) -> Result<Setup, AppError> {
 
 /// The simulated counterparts of `history` in one replica of `s` with its uncertain inputs
 /// at `params` (`NaN` everywhere for an invalid combination, which ABC then rejects).
-pub fn simulate_history(s: &Scenario, history: &History, params: &[f64], seed: u64) -> Vec<f64> {
+pub(super) fn simulate_history(
+    s: &Scenario,
+    history: &History,
+    params: &[f64],
+    seed: u64,
+) -> Vec<f64> {
     let Ok(v) = uncertain::with_values(s, params) else {
         return vec![f64::NAN; history.len()];
     };
@@ -122,7 +127,7 @@ pub fn simulate_history(s: &Scenario, history: &History, params: &[f64], seed: u
 }
 
 /// Runs the table on `threads` with a progress bar and fits it.
-pub fn fit_history(
+pub(super) fn fit_history(
     setup: &Setup,
     history: &History,
     budget: usize,
@@ -147,7 +152,7 @@ pub fn fit_history(
     Ok((table, post))
 }
 
-pub fn calibrate_command(a: &CalibrateArgs) -> Result<(), AppError> {
+pub(super) fn calibrate_command(a: &CalibrateArgs) -> Result<(), AppError> {
     let setup = setup(&a.scenario)?;
     let seed = a.seed.unwrap_or(setup.scenario.seed);
     let started = std::time::Instant::now();
@@ -239,7 +244,7 @@ pub fn calibrate_command(a: &CalibrateArgs) -> Result<(), AppError> {
 }
 
 /// `<stem>.calibrated.toml`.
-pub fn calibrated_name(scenario: &Path) -> String {
+pub(super) fn calibrated_name(scenario: &Path) -> String {
     let stem = scenario
         .file_stem()
         .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());

@@ -10,7 +10,7 @@ use crate::stats;
 
 /// Runs the scenario with its ranges at their central values (same replicas and seed, so the
 /// dice are the same) and keeps the replicas' outcomes; `None` when it has no uncertain inputs.
-pub fn run_central(
+pub(super) fn run_central(
     s: &Scenario,
     replicas: u32,
     seed: u64,
@@ -33,7 +33,7 @@ fn band(o: &[Outcome]) -> (f64, f64, f64) {
 }
 
 /// One sentence for people: the two verdicts and the two bands.
-pub fn sentence(s: &Scenario, r: &McResult, central: &[Outcome]) -> String {
+pub(super) fn sentence(s: &Scenario, r: &McResult, central: &[Outcome]) -> String {
     let (p, c) = (r.p_success(), montecarlo::p_success_of(central));
     let (b, bc) = (band(&r.outcomes), band(central));
     format!(
@@ -56,7 +56,7 @@ fn r6(x: f64) -> f64 {
 }
 
 /// `summary.json` with the uncertain inputs and the central-value verdict added.
-pub fn annotate_summary(summary: &str, s: &Scenario, central: &[Outcome]) -> String {
+pub(super) fn annotate_summary(summary: &str, s: &Scenario, central: &[Outcome]) -> String {
     let Ok(serde_json::Value::Object(mut j)) = serde_json::from_str::<serde_json::Value>(summary)
     else {
         return summary.to_string();

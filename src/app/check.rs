@@ -7,7 +7,7 @@ use crate::model::balance::{assess, balance, Assessment, Balance};
 use crate::scenario::{self, Scenario};
 
 /// The one-line summary `run` and the briefing show.
-pub fn one_line(a: &Assessment) -> String {
+pub(super) fn one_line(a: &Assessment) -> String {
     format!(
         "utilisation at the start {:.2} ({:.0} hours demanded a week, {:.0} available); over the horizon {:.2}",
         a.start_utilisation, a.start_demanded_per_week, a.start_available_per_week, a.mean_utilisation
@@ -15,7 +15,7 @@ pub fn one_line(a: &Assessment) -> String {
 }
 
 /// The full text of `check` for one scenario.
-pub fn render(s: &Scenario, b: &Balance, a: &Assessment) -> String {
+pub(super) fn render(s: &Scenario, b: &Balance, a: &Assessment) -> String {
     let mut out = format!("{}\n", s.name);
     out.push_str(&format!(
         "  at the start: {:.0} hours demanded a week, {:.0} available: utilisation {:.2}\n",
@@ -67,7 +67,7 @@ pub fn render(s: &Scenario, b: &Balance, a: &Assessment) -> String {
 }
 
 /// Checks each scenario; exit 1 if any warns, 2 if any is invalid.
-pub fn check_command(paths: &[PathBuf]) -> Result<(), AppError> {
+pub(super) fn check_command(paths: &[PathBuf]) -> Result<(), AppError> {
     let mut invalid = 0;
     let mut warned = 0;
     for p in paths {

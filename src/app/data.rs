@@ -7,7 +7,7 @@ use super::AppError;
 use crate::cli::{SummariseArgs, TemplateKind};
 use crate::time::Date;
 
-pub fn template(kind: TemplateKind) -> Result<(), AppError> {
+pub(super) fn template(kind: TemplateKind) -> Result<(), AppError> {
     print!(
         "{}",
         match kind {
@@ -18,7 +18,7 @@ pub fn template(kind: TemplateKind) -> Result<(), AppError> {
     Ok(())
 }
 
-pub fn summarise_extract(a: &SummariseArgs) -> Result<(), AppError> {
+pub(super) fn summarise_extract(a: &SummariseArgs) -> Result<(), AppError> {
     let input = |e: anyhow::Error| AppError::Input(e);
     let start = Date::parse(&a.start).ok_or_else(|| {
         input(anyhow!(

@@ -27,7 +27,7 @@ fn short(x: f64) -> String {
 }
 
 /// The sentences for a calibrated scenario (empty when it is not calibrated).
-pub fn notes(s: &Scenario, scenario: &Path) -> Vec<String> {
+pub(super) fn notes(s: &Scenario, scenario: &Path) -> Vec<String> {
     let Some(post) = &s.posterior else {
         return Vec::new();
     };

@@ -277,7 +277,9 @@ pub(crate) fn read(text: &str) -> (Option<Table>, Vec<Located>) {
         match &header {
             None => header = Some(row),
             Some(h) => {
-                if row.cells.len() != h.cells.len() {
+                if row.cells.len() == h.cells.len() {
+                    rows.push(row);
+                } else {
                     problems.push(Located::new(
                         line_no,
                         1,
@@ -287,8 +289,6 @@ pub(crate) fn read(text: &str) -> (Option<Table>, Vec<Located>) {
                             h.cells.len()
                         ),
                     ));
-                } else {
-                    rows.push(row);
                 }
             }
         }

@@ -1,4 +1,8 @@
 //! Flags for runs at scale: replicas chosen by precision, cluster shards, and `merge`.
+// The doc comments in this module are clap's help text, read by users in a terminal, where
+// `[[options]]`, `[caseload]` and `<scenario>` are TOML tables and placeholders, not rustdoc
+// links or HTML.
+#![allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use std::path::PathBuf;
 

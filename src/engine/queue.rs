@@ -60,14 +60,14 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
         // Indexing checks the rank before anything changes.
         let tail = self.tails[d][r];
         let node = Node { event, next: NIL };
-        let id = if self.free != NIL {
+        let id = if self.free == NIL {
+            self.nodes.push(node);
+            (self.nodes.len() - 1) as u32
+        } else {
             let id = self.free;
             self.free = self.nodes[id as usize].next;
             self.nodes[id as usize] = node;
             id
-        } else {
-            self.nodes.push(node);
-            (self.nodes.len() - 1) as u32
         };
         if tail == NIL {
             self.heads[d][r] = id;
@@ -151,7 +151,7 @@ mod tests {
                 }
             }
             let mut expected: Vec<(i32, u8, usize)> = evs.iter().enumerate().map(|(i, &(d, o))| (d, o, i)).collect();
-            expected.sort();
+            expected.sort_unstable();
             prop_assert_eq!(out, expected);
             prop_assert!(q.is_empty());
         }

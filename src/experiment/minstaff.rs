@@ -65,7 +65,8 @@ pub struct MinStaff {
 impl MinStaff {
     /// The start date of the extra FTE, spelled out ("1 April 2024").
     pub fn from_long(&self) -> String {
-        crate::time::Date::parse(&self.from).map_or(self.from.clone(), |d| d.long())
+        crate::time::Date::parse(&self.from)
+            .map_or(self.from.clone(), super::super::time::Date::long)
     }
 
     fn at(&self, extra: Option<f64>) -> Option<&Evaluation> {

@@ -173,7 +173,7 @@ pub fn params(s: &Scenario) -> Vec<Param> {
                 .map(|o| o.hours_per_week)
                 .fold(0.0, f64::max),
             |m, i, k| for o in &mut m.staff.overtime {
-                o.hours_per_week *= k
+                o.hours_per_week *= k;
             }
         ),
     ];
@@ -210,7 +210,7 @@ pub fn params(s: &Scenario) -> Vec<Param> {
                 .map(|t| t.double_crewed_share)
                 .fold(0.0, f64::max),
             |m, i, k| for t in &mut m.visits.tiers {
-                t.double_crewed_share = (t.double_crewed_share * k).min(1.0)
+                t.double_crewed_share = (t.double_crewed_share * k).min(1.0);
             }
         ),
         param!(
@@ -223,7 +223,7 @@ pub fn params(s: &Scenario) -> Vec<Param> {
                 .map(|t| t.no_access_share)
                 .fold(0.0, f64::max),
             |m, i, k| for t in &mut m.visits.tiers {
-                t.no_access_share = (t.no_access_share * k).min(0.99)
+                t.no_access_share = (t.no_access_share * k).min(0.99);
             }
         ),
         param!(
@@ -286,9 +286,9 @@ pub fn params(s: &Scenario) -> Vec<Param> {
             |s, i| f64::from(s.initial.total()),
             |m, i, k| {
                 for c in &mut m.initial.by_tier {
-                    *c = whole(f64::from(*c) * k)
+                    *c = whole(f64::from(*c) * k);
                 }
-                cap_overdue(m)
+                cap_overdue(m);
             }
         ),
         param!(
@@ -297,9 +297,9 @@ pub fn params(s: &Scenario) -> Vec<Param> {
             |s, i| f64::from(s.initial.overdue_total()),
             |m, i, k| {
                 for c in &mut m.initial.overdue_by_tier {
-                    *c = whole(f64::from(*c) * k)
+                    *c = whole(f64::from(*c) * k);
                 }
-                cap_overdue(m)
+                cap_overdue(m);
             }
         ),
     ]);
@@ -332,7 +332,7 @@ pub fn params(s: &Scenario) -> Vec<Param> {
                 .map_or(0.0, |c| c.sentence[0].mean_days / (365.25 / 12.0)),
             |m, i, k| if let Some(c) = &mut m.custody {
                 for l in &mut c.sentence {
-                    scale_lag(l, k)
+                    scale_lag(l, k);
                 }
             }
         ),
@@ -359,7 +359,7 @@ pub fn params(s: &Scenario) -> Vec<Param> {
             0,
             |s, i| s.custody.as_ref().map_or(0.0, |c| f64::from(c.at_start)),
             |m, i, k| if let Some(c) = &mut m.custody {
-                c.at_start = whole(f64::from(c.at_start) * k)
+                c.at_start = whole(f64::from(c.at_start) * k);
             }
         ),
         param!(
@@ -379,7 +379,7 @@ pub fn params(s: &Scenario) -> Vec<Param> {
                 .as_ref()
                 .map_or(0.0, |a| a.stay.mean_days),
             |m, i, k| if let Some(a) = &mut m.approved_premises {
-                scale_lag(&mut a.stay, k)
+                scale_lag(&mut a.stay, k);
             }
         ),
         param!(
@@ -392,7 +392,7 @@ pub fn params(s: &Scenario) -> Vec<Param> {
                 .fold(0.0, f64::max)),
             |m, i, k| if let Some(r) = &mut m.recall {
                 for x in &mut r.rate_per_year {
-                    *x = (*x * k).min(1.0)
+                    *x = (*x * k).min(1.0);
                 }
             }
         ),
@@ -401,7 +401,7 @@ pub fn params(s: &Scenario) -> Vec<Param> {
             0,
             |s, i| s.recall.as_ref().map_or(0.0, |r| r.duration.mean_days),
             |m, i, k| if let Some(r) = &mut m.recall {
-                scale_lag(&mut r.duration, k)
+                scale_lag(&mut r.duration, k);
             }
         ),
     ]);

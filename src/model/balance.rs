@@ -1,7 +1,7 @@
 //! The consistency check: a deterministic stock-and-flow of the same model, without simulating.
 //!
 //! Day by day it carries the *expected* register: the starting caseload shrinking by its
-//! survival curve (the same age structure the engine samples, see [`offender::survival`]),
+//! survival curve (the same age structure the engine samples, see [`super::offender::survival`]),
 //! newcomers at each driver's rate (delayed by the mean court lag) with their tier mix, the
 //! custodial share held for the mean time served, recall at the tiers' rates, approved
 //! premises up to their beds, and tier moves at each ARMS reassessment. From it come the hours

@@ -210,9 +210,7 @@ fn chunks(fte: f64) -> impl Iterator<Item = f64> {
     let fte = fte.max(0.0);
     let whole = fte.floor() as usize;
     let rest = fte - whole as f64;
-    std::iter::repeat(1.0)
-        .take(whole)
-        .chain((rest > 1e-9).then_some(rest))
+    std::iter::repeat_n(1.0, whole).chain((rest > 1e-9).then_some(rest))
 }
 
 #[cfg(test)]

@@ -72,7 +72,7 @@ pub fn comparison_csv(c: &Comparison) -> String {
                 v.replicas_only_option_met.to_string(),
                 v.replicas_only_base_met.to_string(),
             ]),
-            None => row.extend(std::iter::repeat(String::new()).take(10)),
+            None => row.extend(std::iter::repeat_n(String::new(), 10)),
         }
         row.push(o.overrides.join("; "));
         rows.push(row);
@@ -97,12 +97,12 @@ pub fn compare_fan(s: &Scenario, run: &CompareRun) -> Chart {
                 name: format!("{} ({})", o.name, percent(o.p_success.estimate)),
                 color: i,
                 x: (0..r.fan.bands.len()).map(|w| 7.0 * w as f64).collect(),
-                line: col(|b| b.p50()),
+                line: col(super::super::montecarlo::Band::p50),
                 // Only the base keeps its band: five translucent bands blend to mud.
                 bands: if o.is_base {
                     vec![charts::Band {
-                        lower: col(|b| b.p25()),
-                        upper: col(|b| b.p75()),
+                        lower: col(super::super::montecarlo::Band::p25),
+                        upper: col(super::super::montecarlo::Band::p75),
                         label: Some("base plan: middle half of runs".into()),
                     }]
                 } else {

@@ -47,7 +47,7 @@ pub fn percent(p: f64) -> String {
         return "n/a".into();
     }
     let x = p * 100.0;
-    let shown = format!("{:.0}", x);
+    let shown = format!("{x:.0}");
     // Rounding (half to even) must never show a nonzero share as 0% or a shortfall as 100%.
     if x > 0.0 && shown == "0" {
         "<1%".into()
@@ -62,9 +62,9 @@ pub fn percent(p: f64) -> String {
 fn bound(p: f64) -> String {
     let x = p * 100.0;
     if x > 0.0 && x < 1.0 || x > 99.0 && x < 100.0 {
-        format!("{:.1}", x)
+        format!("{x:.1}")
     } else {
-        format!("{:.0}", x)
+        format!("{x:.0}")
     }
 }
 
@@ -103,7 +103,7 @@ pub fn trimmed(x: f64, decimals: usize) -> String {
     if x.is_nan() {
         return String::new();
     }
-    let s = format!("{:.*}", decimals, x);
+    let s = format!("{x:.decimals$}");
     let s = if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {

@@ -402,7 +402,7 @@ pub fn describe(path: &str) -> (String, &'static str) {
     (fallback(path), "")
 }
 
-/// "staff.overtime[0].hours_per_week" → "Staff overtime 0 hours per week".
+/// `staff.overtime[0].hours_per_week` → `Staff overtime 0 hours per week`.
 fn fallback(path: &str) -> String {
     let words: String = path
         .chars()

@@ -286,16 +286,16 @@ pub fn backlog_fan(s: &Scenario, r: &McResult) -> Chart {
             name: "median".into(),
             color: 0,
             x,
-            line: col(|b| b.p50()),
+            line: col(super::montecarlo::Band::p50),
             bands: vec![
                 charts::Band {
-                    lower: col(|b| b.p05()),
-                    upper: col(|b| b.p95()),
+                    lower: col(super::montecarlo::Band::p05),
+                    upper: col(super::montecarlo::Band::p95),
                     label: Some("5–95%".into()),
                 },
                 charts::Band {
-                    lower: col(|b| b.p25()),
-                    upper: col(|b| b.p75()),
+                    lower: col(super::montecarlo::Band::p25),
+                    upper: col(super::montecarlo::Band::p75),
                     label: Some("25–75%".into()),
                 },
             ],
@@ -327,10 +327,10 @@ pub fn capacity_chart(s: &Scenario, r: &McResult) -> Chart {
         name: name.into(),
         color,
         x: x_all[1.min(weeks)..].to_vec(),
-        line: col(m, 1, |b| b.p50(), 1.0),
+        line: col(m, 1, super::montecarlo::Band::p50, 1.0),
         bands: vec![charts::Band {
-            lower: col(m, 1, |b| b.p25(), 1.0),
-            upper: col(m, 1, |b| b.p75(), 1.0),
+            lower: col(m, 1, super::montecarlo::Band::p25, 1.0),
+            upper: col(m, 1, super::montecarlo::Band::p75, 1.0),
             label: None,
         }],
         dashed: false,
@@ -339,10 +339,25 @@ pub fn capacity_chart(s: &Scenario, r: &McResult) -> Chart {
         name: "effective FTE (right scale)".into(),
         color: 2,
         x: x_all.clone(),
-        line: col(Metric::StaffEffectiveFte, 0, |b| b.p50(), php),
+        line: col(
+            Metric::StaffEffectiveFte,
+            0,
+            super::montecarlo::Band::p50,
+            php,
+        ),
         bands: vec![charts::Band {
-            lower: col(Metric::StaffEffectiveFte, 0, |b| b.p05(), php),
-            upper: col(Metric::StaffEffectiveFte, 0, |b| b.p95(), php),
+            lower: col(
+                Metric::StaffEffectiveFte,
+                0,
+                super::montecarlo::Band::p05,
+                php,
+            ),
+            upper: col(
+                Metric::StaffEffectiveFte,
+                0,
+                super::montecarlo::Band::p95,
+                php,
+            ),
             label: None,
         }],
         dashed: true,
@@ -363,7 +378,7 @@ pub fn capacity_chart(s: &Scenario, r: &McResult) -> Chart {
         .fan
         .series(Metric::StaffEffectiveFte)
         .nth(last)
-        .map_or(0.0, |b| b.p50());
+        .map_or(0.0, super::montecarlo::Band::p50);
     let title = if dem > 0.0 && del >= dem && r.p_success().estimate < 0.5 {
         // Delivered ≥ demanded and still failing: new work is covered, the arrears are not.
         format!(

@@ -94,7 +94,9 @@ impl Output {
 /// output folder as it was. Calling it twice is harmless.
 pub fn install_interrupt_handler() {
     let _ = ctrlc::set_handler(|| {
-        let guard = STAGING.lock().unwrap_or_else(|p| p.into_inner());
+        let guard = STAGING
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(dir) = guard.as_ref() {
             let _ = fs::remove_dir_all(dir);
         }
@@ -123,8 +125,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     let name = path
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
     let prefix = format!(".{name}.");
     let mut b = tempfile::Builder::new();
     b.prefix(&prefix).suffix(".tmp");
@@ -270,7 +271,9 @@ fn move_in(dir: &Path, stage: &Path, outputs: &[Output]) -> std::io::Result<Vec<
 pub fn write_all(dir: &Path, outputs: &[Output]) -> std::io::Result<Vec<PathBuf>> {
     fs::create_dir_all(dir)?;
     let stage = dir.join(format!(".caseload.partial-{}", std::process::id()));
-    let mut guard = STAGING.lock().unwrap_or_else(|p| p.into_inner());
+    let mut guard = STAGING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     clear_leftovers(dir, Path::new(""));
     *guard = Some(stage.clone());
     let result = stage_all(dir, &stage, outputs).and_then(|()| move_in(dir, &stage, outputs));

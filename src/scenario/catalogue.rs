@@ -393,10 +393,10 @@ impl Param {
 
 /// A bound as written in messages: whole numbers with thousands separators, others as is.
 pub(crate) fn bound(x: f64) -> String {
-    if x.fract() != 0.0 {
-        format!("{x}")
-    } else {
+    if x.fract() == 0.0 {
         thousands(x)
+    } else {
+        format!("{x}")
     }
 }
 

@@ -602,6 +602,6 @@ impl Plan {
     pub fn met(&self, total: u32, very_high: u32, arms: u32) -> bool {
         total <= self.target_backlog
             && (!self.no_very_high_overdue || very_high == 0)
-            && self.max_arms_overdue.map_or(true, |m| arms <= m)
+            && self.max_arms_overdue.is_none_or(|m| arms <= m)
     }
 }

@@ -16,7 +16,7 @@
 //! question itself (dates, horizon, seed, replicas, plan) cannot be overridden, so that options
 //! are compared over the same period, against the same plan, with the same random numbers.
 //!
-//! [`derive`] applies overrides given on the command line (sweeps) the same way. This module
+//! [`derive()`] applies overrides given on the command line (sweeps) the same way. This module
 //! owns no validation rules of its own beyond the shape of `[[options]]`.
 
 use super::locate::{KeyPath, Seg, SourceMap};
@@ -256,7 +256,7 @@ fn flatten(
         match v {
             // A range `{ low, high }` is a value, not a table to merge.
             toml::Value::Table(t) if !t.is_empty() && super::uncertain::central_of(v).is_none() => {
-                flatten(t, &full, &key_at, out, bad)
+                flatten(t, &full, &key_at, out, bad);
             }
             _ => out.push(Override {
                 target: full,

@@ -150,7 +150,7 @@ fn range_of(t: &toml::Table) -> Option<Result<Written, String>> {
                 num(high)
             ));
         }
-        let whole = wl && wh && mode.map_or(true, |m| m.1);
+        let whole = wl && wh && mode.is_none_or(|m| m.1);
         if let Some((m, _)) = mode {
             if m < low || m > high {
                 return Err(format!(

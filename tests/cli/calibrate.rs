@@ -46,7 +46,7 @@ fn history_from_run(dir: &Path) -> String {
     for line in weekly.lines().skip(1) {
         let c: Vec<&str> = line.split(',').collect();
         let week: usize = c[0].parse().unwrap();
-        if c[2] == "backlog" && week > 0 && week % 10 == 0 && week <= 40 {
+        if c[2] == "backlog" && week > 0 && week.is_multiple_of(10) && week <= 40 {
             h.push_str(&format!("{},backlog,{}\n", c[1], c[7]));
         }
     }

@@ -7,7 +7,7 @@ use std::fs;
 
 use super::caseload;
 
-const BASE: &str = r##"name = "small"
+const BASE: &str = r#"name = "small"
 start = 2024-01-01
 horizon_years = 1.5
 seed = 3
@@ -24,7 +24,7 @@ establishment = [[2024-01-01, 5]]
 [plan]
 deadline = 2024-09-30
 target_backlog = 5
-"##;
+"#;
 
 /// `validate x.toml` on BASE with `from` replaced by `to` exits 2 with exactly `stderr`.
 fn check(from: &str, to: &str, stderr: &str) {
@@ -53,10 +53,10 @@ fn datetime_start() {
     check(
         "start = 2024-01-01",
         "start = 2024-01-17T09:00:00",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:2:1: `start` has the wrong type: expected a date like 2024-01-31, got `2024-01-17T09:00:00`
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -65,10 +65,10 @@ fn day_month_year_date() {
     check(
         "start = 2024-01-01",
         "start = 31/01/2024",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:2:11: not valid TOML: expected newline, `#`: dates are written YYYY-MM-DD, without quotes: `2024-01-31` for `31/01/2024` if it is day/month/year
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -77,10 +77,10 @@ fn percent_after_number() {
     check(
         "per_month = 2",
         "per_month = 0.25%",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:12:17: not valid TOML: expected newline, `#`: write a share as a number without `%`, e.g. `0.25` for 25% (see the key's documentation for whether it takes a share or a percentage)
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -89,10 +89,10 @@ fn unit_after_number() {
     check(
         "establishment = [[2024-01-01, 5]]",
         "establishment = [[2024-01-01, 28 FTE]]",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:14:34: not valid TOML: invalid array expected `]`: a number takes no unit (`FTE`): write the number alone; the key's name or documentation says its unit
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -101,10 +101,10 @@ fn unit_after_number_top() {
     check(
         "overdue = 30",
         "overdue = 30 visits",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:10:14: not valid TOML: expected newline, `#`: a number takes no unit (`visits`): write the number alone; the key's name or documentation says its unit
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -113,10 +113,10 @@ fn thousands_separator() {
     check(
         "medium = 120",
         "medium = 1,240",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:7:11: not valid TOML: expected newline, `#`: no thousands separators in numbers: write `1240` (or `1_240`), not `1,240`
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -125,10 +125,10 @@ fn capital_true() {
     check(
         "target_backlog = 5",
         "target_backlog = 5\nno_very_high_overdue = True",
-        r##"x.toml: 1 problem in the scenario
+        r#"x.toml: 1 problem in the scenario
   x.toml:18:24: not valid TOML: invalid string expected `"`, `'`: true and false are lower case in TOML: write `true`
 error: 1 of 1 scenario file is invalid
-"##,
+"#,
     );
 }
 
@@ -137,10 +137,10 @@ fn capital_false() {
     check(
         "target_backlog = 5",
         "target_backlog = 5\nno_very_high_overdue = FALSE",
-        r##"x.toml: 1 problem in the scenario
+        r#"x.toml: 1 problem in the scenario
   x.toml:18:24: not valid TOML: invalid string expected `"`, `'`: true and false are lower case in TOML: write `false`
 error: 1 of 1 scenario file is invalid
-"##,
+"#,
     );
 }
 
@@ -149,10 +149,10 @@ fn slash_comment() {
     check(
         "medium = 120",
         "medium = 120 // from the 2023 return",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:7:14: not valid TOML: expected newline, `#`: comments start with `#` in TOML, not `//`
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -161,10 +161,10 @@ fn slash_comment_line() {
     check(
         "medium = 120",
         "// caseload\nmedium = 120",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:7:1: not valid TOML: invalid key: comments start with `#` in TOML, not `//`
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -173,10 +173,10 @@ fn smart_quotes() {
     check(
         "medium = 120",
         "medium = “120”",
-        r##"x.toml: 1 problem in the scenario
+        r#"x.toml: 1 problem in the scenario
   x.toml:7:10: not valid TOML: invalid string expected `"`, `'`: smart quotes (“ ” or ‘ ’): use straight quotes `"`, and no quotes at all around a number
 error: 1 of 1 scenario file is invalid
-"##,
+"#,
     );
 }
 
@@ -185,10 +185,10 @@ fn smart_quotes_name() {
     check(
         "name = \"small\"",
         "name = “small”",
-        r##"x.toml: 1 problem in the scenario
+        r#"x.toml: 1 problem in the scenario
   x.toml:1:8: not valid TOML: invalid string expected `"`, `'`: smart quotes (“ ” or ‘ ’): use straight quotes `"`, and no quotes at all around a number
 error: 1 of 1 scenario file is invalid
-"##,
+"#,
     );
 }
 
@@ -197,10 +197,10 @@ fn non_breaking_space() {
     check(
         "medium = 120",
         "medium = 120",
-        r##"x.toml: 1 problem in the scenario
+        r#"x.toml: 1 problem in the scenario
   x.toml:7:9: not valid TOML: invalid string expected `"`, `'`: the line holds a non-breaking space (U+00A0) copied from a document: retype it as an ordinary space
 error: 1 of 1 scenario file is invalid
-"##,
+"#,
     );
 }
 
@@ -209,10 +209,10 @@ fn en_dash_minus() {
     check(
         "overdue = 30",
         "overdue = –3",
-        r##"x.toml: 1 problem in the scenario
+        r#"x.toml: 1 problem in the scenario
   x.toml:10:11: not valid TOML: invalid string expected `"`, `'`: a dash that is not a minus sign (an en dash or typographic minus, copied from a document): type the number with `-`
 error: 1 of 1 scenario file is invalid
-"##,
+"#,
     );
 }
 
@@ -221,10 +221,10 @@ fn typographic_minus() {
     check(
         "overdue = 30",
         "overdue = −3",
-        r##"x.toml: 1 problem in the scenario
+        r#"x.toml: 1 problem in the scenario
   x.toml:10:11: not valid TOML: invalid string expected `"`, `'`: a dash that is not a minus sign (an en dash or typographic minus, copied from a document): type the number with `-`
 error: 1 of 1 scenario file is invalid
-"##,
+"#,
     );
 }
 
@@ -233,12 +233,12 @@ fn section_wrong_case() {
     check(
         "[plan]",
         "[Plan]",
-        r##"x.toml: 3 problems in the scenario
+        r"x.toml: 3 problems in the scenario
   x.toml:1:1: `plan.deadline` is missing: expected a date like 2024-01-31
   x.toml:1:1: `plan.target_backlog` is missing: expected a whole number ≥ 0
   x.toml:15:2: `Plan` unknown key `Plan`: did you mean `plan`?
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -247,10 +247,10 @@ fn key_transposed() {
     check(
         "seed = 3",
         "sede = 3",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:4:1: `sede` unknown key `sede`: did you mean `seed`?
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -259,11 +259,11 @@ fn section_misspelt() {
     check(
         "[staff]",
         "[staf]",
-        r##"x.toml: 2 problems in the scenario
+        r"x.toml: 2 problems in the scenario
   x.toml:1:1: `staff.establishment` is missing: expected FTE in post, a number or dated steps like [[2024-01-01, 30], [2024-04-01, 36]]
   x.toml:13:2: `staf` unknown key `staf`: did you mean `staff`?
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -272,10 +272,10 @@ fn key_wrong_case() {
     check(
         "medium = 120",
         "Medium = 120",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:7:1: `caseload.Medium` unknown key `Medium`: did you mean `medium`?
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -284,10 +284,10 @@ fn key_unknown_far() {
     check(
         "seed = 3",
         "colour = 3",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:4:1: `colour` unknown key `colour`: not part of the scenario format (check the spelling; scenarios/default_force.toml lists every key)
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -296,11 +296,11 @@ fn nested_key_misspelt() {
     check(
         "per_month = 2",
         "per_mnth = 2",
-        r##"x.toml: 2 problems in the scenario
+        r"x.toml: 2 problems in the scenario
   x.toml:11:16: `registrations.other.per_month` is missing: expected a number ≥ 0 or dated points
   x.toml:12:1: `registrations.other.per_mnth` unknown key `per_mnth`: did you mean `per_month`?
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -309,10 +309,10 @@ fn string_for_number() {
     check(
         "target_backlog = 5",
         "target_backlog = \"five\"",
-        r##"x.toml: 1 problem in the scenario
+        r#"x.toml: 1 problem in the scenario
   x.toml:17:1: `plan.target_backlog` has the wrong type: expected a whole number ≥ 0, got `"five"`
 error: 1 of 1 scenario file is invalid
-"##,
+"#,
     );
 }
 
@@ -321,10 +321,10 @@ fn negative_backlog() {
     check(
         "target_backlog = 5",
         "target_backlog = -1",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:17:1: `plan.target_backlog` must be a whole number ≥ 0 (got `-1`)
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -333,10 +333,10 @@ fn negative_fte() {
     check(
         "[[2024-01-01, 5]]",
         "[[2024-01-01, 5], [2024-06-01, -3]]",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:14:35: `staff.establishment[1]` must be a number of FTE from 0 to 100,000 (got `-3`)
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -345,10 +345,10 @@ fn fractional_caseload() {
     check(
         "medium = 120",
         "medium = 120.5",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:7:1: `caseload.medium` must be a whole number of RSOs (got `120.5`)
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -357,10 +357,10 @@ fn tier_too_large() {
     check(
         "medium = 120",
         "medium = 1e12",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:7:1: `caseload.medium` must be at most 10,000,000 RSOs (got `1e12`): give the force's own count (England and Wales hold about 70,000 in all)
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -369,10 +369,10 @@ fn rate_above_its_range() {
     check(
         "per_month = 2",
         "per_month = 1e7",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:12:1: `registrations.other.per_month` must be at most 1,000,000 registrations per month (got `1e7`): rates are per month for the whole force (e.g. `per_month = 20`)
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -383,10 +383,10 @@ fn arrivals_too_many() {
         &BASE
             .replacen("per_month = 2", "per_month = 1e6", 1)
             .replacen("horizon_years = 1.5", "horizon_years = 10", 1),
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:11:16: `registrations.other` would bring about 120,016,427 registrations over the run, above the limit of 50,000,000: rates are per month for the whole force (e.g. `per_month = 20`)
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -395,10 +395,10 @@ fn horizon_too_long() {
     check(
         "horizon_years = 1.5",
         "horizon_years = 60",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:3:1: `horizon_years` must be at most 50 years (got `60`): a workload plan rarely looks beyond 10
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -407,10 +407,10 @@ fn horizon_both() {
     check(
         "horizon_years = 1.5",
         "horizon_years = 1.5\nhorizon_days = 400",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:4:1: `horizon_days` and `horizon_years` are both set: give one
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -419,10 +419,10 @@ fn name_too_long() {
     check(
         "name = \"small\"",
         "name = \"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\"",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:1:1: `name` must be at most 1,000 characters (got 1,001): keep it to a line or two and put notes in comments
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -431,10 +431,10 @@ fn visit_hours_infinite() {
     check(
         "[staff]",
         "[visits]\nhigh = { hours = 1e40 }\n[staff]",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:14:10: `visits.high.hours` must be at most 1,000 staff-hours per visit (got `1e40`): hours of one visit, e.g. 3.5
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -443,10 +443,10 @@ fn unclosed_array() {
     check(
         "establishment = [[2024-01-01, 5]]",
         "establishment = [[2024-01-01, 5]",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:15:1: not valid TOML: invalid array expected `]`
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -455,10 +455,10 @@ fn missing_equals() {
     check(
         "seed = 3",
         "seed 3",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:4:6: not valid TOML: expected `.`, `=`
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -467,10 +467,10 @@ fn duplicate_key() {
     check(
         "seed = 3",
         "seed = 3\nseed = 4",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:5:1: not valid TOML: duplicate key `seed` in document root
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -479,10 +479,10 @@ fn missing_start() {
     check(
         "start = 2024-01-01\n",
         "",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:1:1: `start` is missing: expected a date like 2024-01-31
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -491,10 +491,10 @@ fn missing_deadline() {
     check(
         "deadline = 2024-09-30\n",
         "",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:15:2: `plan.deadline` is missing: expected a date like 2024-01-31
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -503,10 +503,10 @@ fn deadline_not_a_date() {
     check(
         "deadline = 2024-09-30",
         "deadline = 2024-13-45",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:16:17: not valid TOML: invalid date-time value is out of range
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -515,10 +515,10 @@ fn overdue_above_caseload() {
     check(
         "overdue = 30",
         "overdue = 100000",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:10:1: `backlog.overdue` must be a whole number from 0 to 260 (got `100000`)
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -527,10 +527,10 @@ fn bool_for_number() {
     check(
         "seed = 3",
         "seed = true",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:4:1: `seed` has the wrong type: expected a whole number ≥ 0, got `true`
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -539,10 +539,10 @@ fn array_for_number() {
     check(
         "medium = 120",
         "medium = [120]",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:7:1: `caseload.medium` has the wrong type: expected a number ≥ 0, got `[120]`
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -551,10 +551,10 @@ fn table_for_number() {
     check(
         "medium = 120",
         "medium = { value = 120 }",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:7:1: `caseload.medium` has the wrong type: expected a number ≥ 0, got `{ value = 120 }`
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -563,10 +563,10 @@ fn bad_range() {
     check(
         "medium = 120",
         "medium = { low = 130, high = 110 }",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:7:1: `caseload.medium` range `low` must be below `high` (got low = 130, high = 110); for a known value write the number itself
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -575,12 +575,12 @@ fn lag_too_long() {
     check(
         "[registrations.other]",
         "[registrations.online_csa]\nper_month = 3\nlag = { mean_days = 1e9, sd_days = 10 }\n[registrations.other]",
-        r##"x.toml: 3 problems in the scenario
+        r"x.toml: 3 problems in the scenario
   x.toml:11:16: `registrations.online_csa.detections_per_month` is missing: expected a number ≥ 0 or dated points
   x.toml:12:1: `registrations.online_csa.per_month` unknown key `per_month`: not part of the scenario format (check the spelling; scenarios/default_force.toml lists every key)
   x.toml:13:9: `registrations.online_csa.lag.mean_days` must be at most 36,500 days (got `1e9`): a lag is given in days, e.g. 365 for a year
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -588,10 +588,10 @@ error: 1 of 1 scenario file is invalid
 fn json_file_is_named_json() {
     check_text(
         "{\"name\": \"small\", \"seed\": 3}\n",
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:1:1: not valid TOML: invalid key: this looks like JSON; a scenario is TOML (`key = value` lines under `[section]` headers, see scenarios/default_force.toml)
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -599,9 +599,9 @@ error: 1 of 1 scenario file is invalid
 fn a_latin1_file_is_asked_to_be_saved_as_utf8() {
     check_bytes(
         b"name = \"caf\xe9\"\n",
-        r##"cannot read scenario x.toml: the file is not UTF-8 text (byte 12 is not valid UTF-8): save it as UTF-8 (in Excel or Notepad: Save As, encoding UTF-8)
+        r"cannot read scenario x.toml: the file is not UTF-8 text (byte 12 is not valid UTF-8): save it as UTF-8 (in Excel or Notepad: Save As, encoding UTF-8)
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }
 
@@ -639,9 +639,9 @@ fn missing_start_is_reported_once_not_per_dated_point() {
             "[[2024-01-01, 5], [2024-06-01, 6]]",
             1,
         ),
-        r##"x.toml: 1 problem in the scenario
+        r"x.toml: 1 problem in the scenario
   x.toml:1:1: `start` is missing: expected a date like 2024-01-31
 error: 1 of 1 scenario file is invalid
-"##,
+",
     );
 }

@@ -76,8 +76,7 @@ fn posterior_intervals_cover_the_truth_at_their_stated_rate() {
     }
     let mean_ratio = ratios.iter().sum::<f64>() / ratios.len() as f64;
     eprintln!(
-        "coverage: {inside} of {cases} true values inside the 90% posterior interval; mean width {:.2} of the prior's",
-        mean_ratio
+        "coverage: {inside} of {cases} true values inside the 90% posterior interval; mean width {mean_ratio:.2} of the prior's"
     );
     // Binomial(30, 0.9): P(X ≤ 22) = 0.8%, so 23 or more passes a one-sided 1% test of
     // under-coverage (the exact lower tail; P(X ≤ 23) = 2.6%).

@@ -61,11 +61,11 @@ fn runs(toml: &str, master: u64) -> Vec<WeeklySeries> {
 fn custody_stock_follows_littles_law() {
     let toml = sentenced(
         2100,
-        r#"
+        r"
 [custody]
 sentence.ten_years = { mean_months = 24, sd_months = 12 }
 release_fraction = 0.5
-"#,
+",
     );
     let r = runs(&toml, 31);
     let stock = weekly_mean(&r, Metric::PopulationCustody);

@@ -49,7 +49,7 @@ deadline = 2024-04-01
 target_backlog = 5
 "#;
 
-pub fn queue() -> String {
+pub(crate) fn queue() -> String {
     format!("{QUEUE}{NO_EXITS}")
 }
 

@@ -40,7 +40,7 @@ fn row(i: usize) -> (String, bool, bool) {
         format!("2024-{:02}-10", 3 + i % 9)
     };
     let release = if custody { "2024-09-30" } else { "" };
-    let ends = if i % 3 == 0 {
+    let ends = if i.is_multiple_of(3) {
         "indefinite"
     } else {
         "2031-06-30"

@@ -67,13 +67,13 @@ pub fn weekly_mean(runs: &[WeeklySeries], m: Metric) -> Vec<f64> {
 
 /// TOML for "nobody leaves": every RSO is on indefinite notification and no review is ever
 /// granted (the review loop runs past 200 years), with no deaths and no moves out.
-pub const NO_EXITS: &str = r#"
+pub const NO_EXITS: &str = r"
 [exits]
 disposal_mix = { indefinite = 1.0 }
 review_grant_share = 0.0
 death_rate_per_year = 0.0
 move_out_rate_per_year = 0.0
-"#;
+";
 
 /// Every day of the week is a working day, so each day has the same capacity.
 pub const SEVEN_DAY_WEEK: &str = r#"

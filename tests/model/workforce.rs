@@ -32,13 +32,13 @@ target_backlog = 0
 #[test]
 fn with_no_lag_no_ramp_up_and_no_attrition_staff_in_post_equal_the_establishment() {
     let toml = force(
-        r#"
+        r"
 [staff.workforce]
 recruitment_lag = { mean_days = 0, sd_days = 0 }
 ramp_up_months = 0
 attrition_per_year = 0
 abstraction_cv = 0.2
-"#,
+",
     );
     let p = prepare(&toml);
     for i in 0..5 {
@@ -62,14 +62,14 @@ abstraction_cv = 0.2
 #[test]
 fn a_new_cohort_reaches_full_strength_after_the_ramp_up() {
     let toml = force(
-        r#"
+        r"
 [staff.workforce]
 recruitment_lag = { mean_days = 28, sd_days = 0 }
 ramp_up_months = 3
 starting_productivity = 0.4
 attrition_per_year = 0
 abstraction_cv = 0
-"#,
+",
     );
     let p = prepare(&toml);
     let (_, rows) = run_replica(&p, 52, 0);

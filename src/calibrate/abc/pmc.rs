@@ -217,7 +217,7 @@ where
     }
     let tolerance = *tolerances.last().unwrap_or(&base.tolerance);
     diagnosis.fits = !diagnosis.statistics.iter().any(|s| s.outside_prior)
-        && config.max_tolerance.map_or(true, |t| tolerance <= t);
+        && config.max_tolerance.is_none_or(|t| tolerance <= t);
     let posterior = Posterior {
         names: base.names.clone(),
         summaries: summarise(priors, &draws, &w),

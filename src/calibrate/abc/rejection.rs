@@ -216,7 +216,7 @@ pub fn fit(
             .then(a.index.cmp(&b.index))
     });
     let fits = !statistics.iter().any(|s| s.outside_prior)
-        && config.max_tolerance.map_or(true, |t| tolerance <= t);
+        && config.max_tolerance.is_none_or(|t| tolerance <= t);
 
     Ok(Posterior {
         names: priors.iter().map(|p| p.name.clone()).collect(),

@@ -43,7 +43,7 @@ pub(super) struct Streams {
 }
 
 impl Streams {
-    pub fn new(seed: u64, n_drivers: usize) -> Streams {
+    pub(super) fn new(seed: u64, n_drivers: usize) -> Streams {
         Streams {
             arrivals: (0..n_drivers)
                 .map(|i| stream(seed, S_ARRIVALS + i as u64))
@@ -82,7 +82,7 @@ mod tests {
             s.staff.next_u64(),
             s.abstraction.next_u64(),
         ];
-        firsts.extend(s.arrivals.iter_mut().map(|r| r.next_u64()));
+        firsts.extend(s.arrivals.iter_mut().map(rand::RngCore::next_u64));
         let n = firsts.len();
         firsts.sort_unstable();
         firsts.dedup();

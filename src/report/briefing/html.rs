@@ -40,8 +40,10 @@ pub fn inline_svg(svg: &str, label: &str) -> String {
         .split("viewBox=\"")
         .nth(1)
         .and_then(|v| v.split('"').next())
-        .map(str::to_string)
-        .unwrap_or_else(|| format!("0 0 {} {}", charts::WIDTH, charts::HEIGHT));
+        .map_or_else(
+            || format!("0 0 {} {}", charts::WIDTH, charts::HEIGHT),
+            str::to_string,
+        );
     let rest = rest.replace(
         "font-family=\"sans-serif\"",
         "font-family=\"DejaVu Sans, Verdana, sans-serif\"",

@@ -24,7 +24,7 @@ impl Ranged for Axis {
     fn map(&self, v: &f64, limit: (i32, i32)) -> i32 {
         let span = self.range.end - self.range.start;
         if span.is_nan() || span <= 0.0 || !v.is_finite() {
-            return (limit.0 + limit.1) / 2;
+            return i32::midpoint(limit.0, limit.1);
         }
         let frac = ((*v - self.range.start) / span).clamp(-10.0, 10.0);
         limit.0 + ((limit.1 - limit.0) as f64 * frac + 1e-3).floor() as i32

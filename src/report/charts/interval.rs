@@ -148,7 +148,7 @@ pub(super) fn draw_interval_chart<DB: DrawingBackend>(
         let centre = if r.estimate.is_finite() {
             r.estimate
         } else {
-            (lo + hi) / 2.0
+            f64::midpoint(lo, hi)
         };
         let (pr, _) = cc.backend_coord(&(clip(right), y));
         let (pl, _) = cc.backend_coord(&(clip(left), y));

@@ -313,7 +313,10 @@ pub(super) fn draw_line_chart<DB: DrawingBackend>(
         root.draw_text(
             &label,
             &desc,
-            (WIDTH as i32 - MARGIN / 2 - 4, (plot.y0 + plot.y1) / 2),
+            (
+                WIDTH as i32 - MARGIN / 2 - 4,
+                i32::midpoint(plot.y0, plot.y1),
+            ),
         )
         .map_err(render_err)?;
     }

@@ -197,7 +197,7 @@ fn guarded<F: FnOnce() -> Result<(), ChartError>>(f: F) -> Result<(), ChartError
         Err(p) => {
             let msg = p
                 .downcast_ref::<&str>()
-                .map(|s| s.to_string())
+                .map(std::string::ToString::to_string)
                 .or_else(|| p.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "panic while drawing".to_string());
             Err(ChartError::Render(msg))

@@ -404,7 +404,7 @@ fn number_formatting() {
 /// Writes sample PNGs to /tmp for visual inspection:
 /// `cargo test write_samples -- --ignored`.
 #[test]
-#[ignore]
+#[ignore = "writes the sample charts for a visual check; run by hand"]
 fn write_samples() {
     let long = {
         let x: Vec<f64> = (0..=120).map(|i| i as f64 * 30.4).collect();

@@ -231,7 +231,10 @@ pub(super) fn draw_no_data<DB: DrawingBackend>(
     root.draw_text(
         "No data",
         &text_style(AXIS_DESC_SIZE, MUTED, HPos::Center, VPos::Center),
-        ((plot.x0 + plot.x1) / 2, (plot.y0 + plot.y1) / 2),
+        (
+            i32::midpoint(plot.x0, plot.x1),
+            i32::midpoint(plot.y0, plot.y1),
+        ),
     )
     .map_err(render_err)
 }

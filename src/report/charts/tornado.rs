@@ -114,7 +114,7 @@ pub(super) fn draw_tornado_chart<DB: DrawingBackend>(
                 continue;
             }
             let w = text_width(text, size);
-            let ty = (py + (t + bt) / 2 - lh / 2).max(plot.y0);
+            let ty = (py + i32::midpoint(t, bt) - lh / 2).max(plot.y0);
             let tx = if v < 0.0 { pv - 10 - w } else { pv + 10 };
             let tx = tx.clamp(plot.x0 + 4, (plot.x1 - 4 - w).max(plot.x0 + 4));
             root.draw_text(

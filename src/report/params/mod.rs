@@ -53,7 +53,7 @@ impl Rows {
     /// A row that other keys can also set (aliases, shared defaults).
     fn also(&mut self, path: &str, value: String, unit: &'static str, others: &[&str]) {
         let mut keys = vec![path.to_string()];
-        keys.extend(others.iter().map(|k| k.to_string()));
+        keys.extend(others.iter().map(std::string::ToString::to_string));
         self.0.push(Param {
             label: crate::report::labels::label(path),
             path: path.to_string(),

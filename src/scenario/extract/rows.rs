@@ -28,9 +28,9 @@ impl RowReader<'_> {
     fn bad(&mut self, k: usize, what: &str) {
         let got = self.cell(k).map_or(String::new(), |c| csv::shown(c.0));
         let hint = match (k, self.cell(k)) {
-            (0, Some((t, _))) => hint(t, &Tier::ALL.map(|t| t.key())),
-            (1, Some((t, _))) => hint(t, &Location::ALL.map(|l| l.key())),
-            (8, Some((t, _))) => hint(t, &Disposal::ALL.map(|d| d.key())),
+            (0, Some((t, _))) => hint(t, &Tier::ALL.map(super::super::Tier::key)),
+            (1, Some((t, _))) => hint(t, &Location::ALL.map(super::Location::key)),
+            (8, Some((t, _))) => hint(t, &Disposal::ALL.map(super::super::Disposal::key)),
             _ => String::new(),
         };
         self.problem(
@@ -142,7 +142,7 @@ impl RowReader<'_> {
                             tier.key(),
                             if loc == Location::Community { "the community" } else { "approved premises" }
                         ),
-                    )
+                    );
                 }
                 _ => {}
             }

@@ -291,7 +291,7 @@ pub fn effective_fraction(base: &Steps, schemes: &[EarlyRelease]) -> Steps {
         schemes
             .iter()
             .filter(|e| {
-                e.applies_to_sex_offences && e.from_day <= d && e.to_day.map_or(true, |t| d < t)
+                e.applies_to_sex_offences && e.from_day <= d && e.to_day.is_none_or(|t| d < t)
             })
             .map(|e| e.release_fraction)
             .fold(base.at(d), f64::min)
@@ -299,7 +299,7 @@ pub fn effective_fraction(base: &Steps, schemes: &[EarlyRelease]) -> Steps {
     let mut points: Vec<(i32, f64)> = Vec::with_capacity(days.len());
     for d in days {
         let v = at(d);
-        if points.last().map_or(true, |&(_, pv)| pv != v) {
+        if points.last().is_none_or(|&(_, pv)| pv != v) {
             points.push((d, v));
         }
     }

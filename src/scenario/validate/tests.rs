@@ -28,7 +28,7 @@ fn accepts_a_minimal_scenario_with_defaults() {
 fn checks_the_custody_ap_recall_and_workforce_sections() {
     let text = format!(
         "{MINIMAL}{}",
-        r#"
+        r"
 [staff.workforce]
 ramp_up_months = -1
 [custody]
@@ -41,7 +41,7 @@ beds = 2.5
 residents_at_start = 3
 [recall]
 rate_per_year = { high = 2 }
-"#
+"
     );
     let e = load_str(&text, "x.toml").unwrap_err();
     let msg = e.to_string();
@@ -64,14 +64,14 @@ fn compares_windows_and_cadences_in_whole_days() {
     // it is made.
     let text = format!(
         "{MINIMAL}{}",
-        r#"
+        r"
 [visits.medium]
 cadence_days = 7.4
 window_days = 6.6
 [custody]
 custodial_share = { indefinite = 0, ten_years = 0, seven_years = 0 }
 in_custody_at_start = 5
-"#
+"
     );
     let e = load_str(&text, "x.toml").unwrap_err();
     let msg = e.to_string();
