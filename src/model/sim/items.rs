@@ -6,14 +6,12 @@
 //! the team finishes an item. Everything else (due dates, the backlog index, demand, the
 //! team's queue, stale generations) is shared.
 
-use std::cmp::Reverse;
-
 use rand::Rng as _;
 
 use super::events::Ev;
 use super::Sim;
 use crate::model::offender::{draw_tier, Item, ItemState};
-use crate::model::work::{queue_key, requeues_when_overdue, WorkKind};
+use crate::model::work::WorkKind;
 use crate::scenario::Tier;
 use crate::time::Day;
 
@@ -98,6 +96,7 @@ fn visit_done(sim: &mut Sim<'_>, pi: u32, it: Item, today: Day) {
         it.gen = it.gen.wrapping_add(1);
         it.state = ItemState::Waiting;
         it.remaining = effort;
+        it.retry = true;
         let gen = it.gen;
         sim.events.push(
             retry,
@@ -130,10 +129,6 @@ fn arms_done(sim: &mut Sim<'_>, pi: u32, it: Item, today: Day) {
 /// The flow week whose snapshot reports day `d`.
 pub(super) fn flow_week(d: Day) -> usize {
     (d.0 / 7 + 1) as usize
-}
-
-fn ready_entry(key: u64, person: u32, gen: u32) -> u128 {
-    (u128::from(key) << 64) | (u128::from(person) << 32) | u128::from(gen)
 }
 
 impl Sim<'_> {
@@ -174,6 +169,8 @@ impl Sim<'_> {
             it.remaining = effort;
             it.demand = 0.0;
             it.counted_tier = tier;
+            it.retry = false;
+            it.late_tier = false;
         }
         self.backlog[kind.index()].add(tier, due.0);
         if due.0 >= 0 && due.0 < self.horizon {
@@ -199,31 +196,18 @@ impl Sim<'_> {
                 },
             );
         }
-        if requeues_when_overdue(self.s.policy) && due.plus(1) > today {
-            self.events.push(
-                due.plus(1),
-                Ev::Overdue {
-                    person: pi,
-                    kind,
-                    gen,
-                },
-            );
-        }
     }
 
+    /// The item becomes workable: into the team's queue under the person's tier now. An
+    /// item set by `set_item` counts as overdue from the day after its due date; a retried
+    /// visit queued before then keeps its not-yet-overdue place (it is never queued again).
     pub(super) fn make_ready(&mut self, pi: u32, kind: WorkKind, today: Day) {
         let tier = self.people[pi as usize].tier;
-        let policy = self.s.policy;
         let it = self.item_mut(pi, kind);
         it.state = ItemState::Ready;
-        let key = queue_key(policy, tier, it.due.0, kind, it.due < today);
-        let gen = it.gen;
-        self.queue(key, pi, gen);
-    }
-
-    /// Puts an item into the team's queue under `key`.
-    pub(super) fn queue(&mut self, key: u64, person: u32, gen: u32) {
-        self.ready.push(Reverse(ready_entry(key, person, gen)));
+        let pinned = it.retry && it.due >= today;
+        let (due, gen) = (it.due.0, it.gen);
+        self.ready.push(tier, due, kind, pi, gen, pinned);
     }
 
     /// Ends a pending item: out of the index and stale everywhere else. A `dropped` item (its
@@ -302,13 +286,5 @@ mod tests {
         assert_eq!(flow_week(Day(0)), 1);
         assert_eq!(flow_week(Day(6)), 1);
         assert_eq!(flow_week(Day(7)), 2);
-    }
-
-    #[test]
-    fn queue_entries_sort_by_key_then_person_then_generation() {
-        assert!(ready_entry(1, 9, 9) < ready_entry(2, 0, 0));
-        assert!(ready_entry(1, 2, 9) < ready_entry(1, 3, 0));
-        assert!(ready_entry(1, 2, 3) < ready_entry(1, 2, 4));
-        assert_eq!((ready_entry(5, 6, 7) >> 64) as u64, 5);
     }
 }
