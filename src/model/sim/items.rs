@@ -82,7 +82,7 @@ fn visit_done(sim: &mut Sim<'_>, pi: u32, it: Item, today: Day) {
             sim.clear_item(pi, WorkKind::Arms, today, true);
             let r = arms_rules(sim, pi);
             let due = today.plus(r.cadence.unwrap_or(0));
-            sim.set_item(pi, WorkKind::Arms, false, due, r.effort, today);
+            sim.set_item_by(pi, WorkKind::Arms, false, due, r, today);
         }
         return;
     }
@@ -147,7 +147,8 @@ impl Sim<'_> {
     }
 
     /// A new pending item of `kind` due on `due` with mean effort `mean`: counted in the
-    /// backlog and the demand of its week, and queued when its window opens.
+    /// backlog and the demand of its week, and queued when its window opens (an entry item
+    /// at once; otherwise by the kind's rules for the person now).
     pub(super) fn set_item(
         &mut self,
         pi: u32,
@@ -157,7 +158,31 @@ impl Sim<'_> {
         mean: f64,
         today: Day,
     ) {
-        let effort = self.draw_effort(mean);
+        let window = if entry {
+            i32::MAX / 4
+        } else {
+            (SPECS[kind.index()].rules)(self, pi).window
+        };
+        let r = Rules {
+            cadence: None,
+            effort: mean,
+            window,
+        };
+        self.set_item_by(pi, kind, entry, due, r, today);
+    }
+
+    /// `set_item` with the mean effort and window given (`r.effort`, `r.window`; the
+    /// cadence is not read): callers that already hold the kind's rules for the person now.
+    pub(super) fn set_item_by(
+        &mut self,
+        pi: u32,
+        kind: WorkKind,
+        entry: bool,
+        due: Day,
+        r: Rules,
+        today: Day,
+    ) {
+        let effort = self.draw_effort(r.effort);
         let tier = self.people[pi as usize].tier;
         {
             let it = self.item_mut(pi, kind);
@@ -177,12 +202,7 @@ impl Sim<'_> {
             self.demand[flow_week(due)] += effort;
             self.item_mut(pi, kind).demand = effort;
         }
-        let window = if entry {
-            i32::MAX / 4
-        } else {
-            (SPECS[kind.index()].rules)(self, pi).window
-        };
-        let workable = Day(due.0.saturating_sub(window));
+        let workable = Day(due.0.saturating_sub(r.window));
         let gen = self.item(pi, kind).gen;
         if workable <= today {
             self.make_ready(pi, kind, today);
@@ -244,7 +264,7 @@ impl Sim<'_> {
             // Never workable again on the day it was done (validation keeps the window
             // shorter than the cadence; this also holds for scaled experiment variants).
             let next = Day(next).max(today.plus(r.window + 1));
-            self.set_item(pi, kind, false, next, r.effort, today);
+            self.set_item_by(pi, kind, false, next, r, today);
         }
     }
 
@@ -254,7 +274,7 @@ impl Sim<'_> {
         if let Some(cad) = r.cadence {
             let last = self.people[pi as usize].last_visit;
             let due = last.plus(cad).max(today.plus(r.window));
-            self.set_item(pi, WorkKind::Visit, false, due, r.effort, today);
+            self.set_item_by(pi, WorkKind::Visit, false, due, r, today);
         }
     }
 
