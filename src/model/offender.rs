@@ -42,6 +42,11 @@ pub struct Item {
     pub demand: f64,
     /// The tier the item is counted under in the backlog index.
     pub counted_tier: Tier,
+    /// This attempt is a retry after no access (set when the attempt is scheduled).
+    pub retry: bool,
+    /// The tier changed while the item was queued and not yet overdue: its overdue place
+    /// comes from an `Overdue` event (see `Sim::change_tier`).
+    pub late_tier: bool,
 }
 
 impl Item {
@@ -53,6 +58,8 @@ impl Item {
         remaining: 0.0,
         demand: 0.0,
         counted_tier: Tier::VeryHigh,
+        retry: false,
+        late_tier: false,
     };
 
     pub fn is_pending(&self) -> bool {

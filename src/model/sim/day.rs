@@ -2,12 +2,9 @@
 //! flexible pool), less the other work each managed RSO needs, spent on the queue in policy
 //! order; partial progress on the last item carries over to the next working day.
 
-use std::cmp::Reverse;
-
 use super::items::flow_week;
 use super::Sim;
 use crate::model::offender::ItemState;
-use crate::model::work::WorkKind;
 use crate::time::Day;
 
 impl Sim<'_> {
@@ -26,14 +23,12 @@ impl Sim<'_> {
         cap -= spent;
         self.wk.delivered += spent;
         self.demand[flow_week(d)] += other;
-        while let Some(&Reverse(entry)) = self.ready.peek() {
-            let key = (entry >> 64) as u64;
-            let pi = (entry >> 32) as u32;
-            let gen = entry as u32;
-            let kind = WorkKind::ALL[(key & 0xFF) as usize];
+        while let Some(head) = self.ready.peek(d.0) {
+            let pi = head.person();
+            let kind = head.kind();
             let it = self.item(pi, kind);
-            if it.gen != gen || it.state != ItemState::Ready {
-                self.ready.pop();
+            if it.gen != head.gen() || it.state != ItemState::Ready {
+                self.ready.pop(head);
                 continue;
             }
             if cap <= 0.0 {
@@ -42,7 +37,7 @@ impl Sim<'_> {
             if it.remaining <= cap + 1e-9 {
                 cap -= it.remaining;
                 self.wk.delivered += it.remaining;
-                self.ready.pop();
+                self.ready.pop(head);
                 self.complete(pi, kind, d);
             } else {
                 self.item_mut(pi, kind).remaining -= cap;

@@ -3,7 +3,7 @@
 use super::Sim;
 use crate::engine::queue::Ranked;
 use crate::model::offender::{ItemState, Location};
-use crate::model::work::{queue_key, WorkKind};
+use crate::model::work::WorkKind;
 use crate::time::Day;
 
 /// A move between locations.
@@ -33,7 +33,8 @@ pub(super) enum Ev {
         kind: WorkKind,
         gen: u32,
     },
-    /// A queued item falls overdue (policies whose order depends on it queue it again).
+    /// A queued item falls overdue and is queued again under the person's tier then (only
+    /// for an entry visit whose tier changed while it waited, see `Sim::change_tier`).
     Overdue {
         person: u32,
         kind: WorkKind,
@@ -74,8 +75,7 @@ impl Sim<'_> {
                 let it = self.item(person, kind);
                 if it.gen == gen && it.state == ItemState::Ready {
                     let tier = self.people[person as usize].tier;
-                    let key = queue_key(self.s.policy, tier, it.due.0, kind, true);
-                    self.queue(key, person, gen);
+                    self.ready.push(tier, it.due.0, kind, person, gen, false);
                 }
             }
             Ev::Exit { person, gen } => {

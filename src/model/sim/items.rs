@@ -6,14 +6,12 @@
 //! the team finishes an item. Everything else (due dates, the backlog index, demand, the
 //! team's queue, stale generations) is shared.
 
-use std::cmp::Reverse;
-
 use rand::Rng as _;
 
 use super::events::Ev;
 use super::Sim;
 use crate::model::offender::{draw_tier, Item, ItemState};
-use crate::model::work::{queue_key, requeues_when_overdue, WorkKind};
+use crate::model::work::WorkKind;
 use crate::scenario::Tier;
 use crate::time::Day;
 
@@ -84,7 +82,7 @@ fn visit_done(sim: &mut Sim<'_>, pi: u32, it: Item, today: Day) {
             sim.clear_item(pi, WorkKind::Arms, today, true);
             let r = arms_rules(sim, pi);
             let due = today.plus(r.cadence.unwrap_or(0));
-            sim.set_item(pi, WorkKind::Arms, false, due, r.effort, today);
+            sim.set_item_by(pi, WorkKind::Arms, false, due, r, today);
         }
         return;
     }
@@ -98,6 +96,7 @@ fn visit_done(sim: &mut Sim<'_>, pi: u32, it: Item, today: Day) {
         it.gen = it.gen.wrapping_add(1);
         it.state = ItemState::Waiting;
         it.remaining = effort;
+        it.retry = true;
         let gen = it.gen;
         sim.events.push(
             retry,
@@ -132,10 +131,6 @@ pub(super) fn flow_week(d: Day) -> usize {
     (d.0 / 7 + 1) as usize
 }
 
-fn ready_entry(key: u64, person: u32, gen: u32) -> u128 {
-    (u128::from(key) << 64) | (u128::from(person) << 32) | u128::from(gen)
-}
-
 impl Sim<'_> {
     pub(super) fn item(&self, person: u32, kind: WorkKind) -> Item {
         self.people[person as usize].items[kind.index()]
@@ -152,7 +147,8 @@ impl Sim<'_> {
     }
 
     /// A new pending item of `kind` due on `due` with mean effort `mean`: counted in the
-    /// backlog and the demand of its week, and queued when its window opens.
+    /// backlog and the demand of its week, and queued when its window opens (an entry item
+    /// at once; otherwise by the kind's rules for the person now).
     pub(super) fn set_item(
         &mut self,
         pi: u32,
@@ -162,7 +158,31 @@ impl Sim<'_> {
         mean: f64,
         today: Day,
     ) {
-        let effort = self.draw_effort(mean);
+        let window = if entry {
+            i32::MAX / 4
+        } else {
+            (SPECS[kind.index()].rules)(self, pi).window
+        };
+        let r = Rules {
+            cadence: None,
+            effort: mean,
+            window,
+        };
+        self.set_item_by(pi, kind, entry, due, r, today);
+    }
+
+    /// `set_item` with the mean effort and window given (`r.effort`, `r.window`; the
+    /// cadence is not read): callers that already hold the kind's rules for the person now.
+    pub(super) fn set_item_by(
+        &mut self,
+        pi: u32,
+        kind: WorkKind,
+        entry: bool,
+        due: Day,
+        r: Rules,
+        today: Day,
+    ) {
+        let effort = self.draw_effort(r.effort);
         let tier = self.people[pi as usize].tier;
         {
             let it = self.item_mut(pi, kind);
@@ -174,18 +194,15 @@ impl Sim<'_> {
             it.remaining = effort;
             it.demand = 0.0;
             it.counted_tier = tier;
+            it.retry = false;
+            it.late_tier = false;
         }
         self.backlog[kind.index()].add(tier, due.0);
         if due.0 >= 0 && due.0 < self.horizon {
             self.demand[flow_week(due)] += effort;
             self.item_mut(pi, kind).demand = effort;
         }
-        let window = if entry {
-            i32::MAX / 4
-        } else {
-            (SPECS[kind.index()].rules)(self, pi).window
-        };
-        let workable = Day(due.0.saturating_sub(window));
+        let workable = Day(due.0.saturating_sub(r.window));
         let gen = self.item(pi, kind).gen;
         if workable <= today {
             self.make_ready(pi, kind, today);
@@ -199,31 +216,18 @@ impl Sim<'_> {
                 },
             );
         }
-        if requeues_when_overdue(self.s.policy) && due.plus(1) > today {
-            self.events.push(
-                due.plus(1),
-                Ev::Overdue {
-                    person: pi,
-                    kind,
-                    gen,
-                },
-            );
-        }
     }
 
+    /// The item becomes workable: into the team's queue under the person's tier now. An
+    /// item set by `set_item` counts as overdue from the day after its due date; a retried
+    /// visit queued before then keeps its not-yet-overdue place (it is never queued again).
     pub(super) fn make_ready(&mut self, pi: u32, kind: WorkKind, today: Day) {
         let tier = self.people[pi as usize].tier;
-        let policy = self.s.policy;
         let it = self.item_mut(pi, kind);
         it.state = ItemState::Ready;
-        let key = queue_key(policy, tier, it.due.0, kind, it.due < today);
-        let gen = it.gen;
-        self.queue(key, pi, gen);
-    }
-
-    /// Puts an item into the team's queue under `key`.
-    pub(super) fn queue(&mut self, key: u64, person: u32, gen: u32) {
-        self.ready.push(Reverse(ready_entry(key, person, gen)));
+        let pinned = it.retry && it.due >= today;
+        let (due, gen) = (it.due.0, it.gen);
+        self.ready.push(tier, due, kind, pi, gen, pinned);
     }
 
     /// Ends a pending item: out of the index and stale everywhere else. A `dropped` item (its
@@ -260,7 +264,7 @@ impl Sim<'_> {
             // Never workable again on the day it was done (validation keeps the window
             // shorter than the cadence; this also holds for scaled experiment variants).
             let next = Day(next).max(today.plus(r.window + 1));
-            self.set_item(pi, kind, false, next, r.effort, today);
+            self.set_item_by(pi, kind, false, next, r, today);
         }
     }
 
@@ -270,7 +274,7 @@ impl Sim<'_> {
         if let Some(cad) = r.cadence {
             let last = self.people[pi as usize].last_visit;
             let due = last.plus(cad).max(today.plus(r.window));
-            self.set_item(pi, WorkKind::Visit, false, due, r.effort, today);
+            self.set_item_by(pi, WorkKind::Visit, false, due, r, today);
         }
     }
 
@@ -302,13 +306,5 @@ mod tests {
         assert_eq!(flow_week(Day(0)), 1);
         assert_eq!(flow_week(Day(6)), 1);
         assert_eq!(flow_week(Day(7)), 2);
-    }
-
-    #[test]
-    fn queue_entries_sort_by_key_then_person_then_generation() {
-        assert!(ready_entry(1, 9, 9) < ready_entry(2, 0, 0));
-        assert!(ready_entry(1, 2, 9) < ready_entry(1, 3, 0));
-        assert!(ready_entry(1, 2, 3) < ready_entry(1, 2, 4));
-        assert_eq!((ready_entry(5, 6, 7) >> 64) as u64, 5);
     }
 }

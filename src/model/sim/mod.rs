@@ -19,11 +19,9 @@ mod initial;
 mod items;
 mod pathway;
 mod prepared;
+mod ready;
 mod streams;
 mod weekly;
-
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 
 pub use prepared::Prepared;
 
@@ -36,6 +34,7 @@ use crate::observe::{Outcome, Recorder};
 use crate::scenario::{Scenario, Tier};
 use crate::time::Day;
 use events::{Ev, N_RANKS};
+use ready::ReadyQueue;
 use streams::Streams;
 use weekly::WeekCounters;
 
@@ -61,8 +60,8 @@ struct Sim<'p> {
     people: Vec<Person>,
     free: Vec<u32>,
     events: EventQueue<Ev, N_RANKS>,
-    /// The team's queue: `key << 64 | person << 32 | item generation`, smallest first.
-    ready: BinaryHeap<Reverse<u128>>,
+    /// The team's queue of workable items.
+    ready: ReadyQueue,
     /// Pending items of each work kind by due day and tier.
     backlog: [BacklogIndex; WorkKind::COUNT],
     arrivals: Vec<ArrivalStream>,
@@ -102,7 +101,7 @@ impl<'p> Sim<'p> {
             people: Vec::with_capacity(n0 + n0 / 2 + 64),
             free: Vec::with_capacity(256),
             events: EventQueue::new(s.horizon_days.max(0) as usize, 2 * n0 + 64),
-            ready: BinaryHeap::with_capacity(n0 / 4 + 64),
+            ready: ReadyQueue::new(s.policy, n0 / 4 + 64),
             backlog: std::array::from_fn(|_| BacklogIndex::new(min_due, s.horizon_days + 1)),
             arrivals: Vec::with_capacity(n_drivers),
             rng,

@@ -8,8 +8,8 @@ use rand_distr::{Distribution, Exp1};
 use super::events::{Ev, Move};
 use super::Sim;
 use crate::model::custody::release_time;
-use crate::model::offender::{draw_exit_after, draw_tier, Cohort, Location, Person};
-use crate::model::work::WorkKind;
+use crate::model::offender::{draw_exit_after, draw_tier, Cohort, ItemState, Location, Person};
+use crate::model::work::{requeues_when_overdue, WorkKind};
 use crate::scenario::{DriverKind, Tier, TierVisit};
 use crate::time::Day;
 
@@ -207,6 +207,7 @@ impl Sim<'_> {
 
     /// A new tier (after an ARMS reassessment): the recall rate and visit cadence follow it.
     pub(super) fn change_tier(&mut self, pi: u32, new: Tier, today: Day) {
+        let old = self.people[pi as usize].tier;
         self.people[pi as usize].tier = new;
         if self.s.recall.is_some() && self.people[pi as usize].loc == Location::Community {
             // The recall rate follows the tier: forget the pending recall, draw a new one.
@@ -220,6 +221,30 @@ impl Sim<'_> {
             self.backlog[k].remove(v.counted_tier, v.due.0);
             self.backlog[k].add(new, v.due.0);
             self.people[pi as usize].items[k].counted_tier = new;
+            if requeues_when_overdue(self.s.policy)
+                && v.state == ItemState::Ready
+                && today <= v.due
+                && !v.late_tier
+            {
+                // Queued under the old tier, it keeps that place while not yet overdue, and
+                // from the day after its due date it takes the place of an overdue item of
+                // the tier it has then: a fresh generation pinned under the old tier, and an
+                // event that queues it again when it falls overdue.
+                let it = &mut self.people[pi as usize].items[k];
+                it.gen = it.gen.wrapping_add(1);
+                it.late_tier = true;
+                let gen = it.gen;
+                self.ready
+                    .push(old, v.due.0, WorkKind::Visit, pi, gen, true);
+                self.events.push(
+                    v.due.plus(1),
+                    Ev::Overdue {
+                        person: pi,
+                        kind: WorkKind::Visit,
+                        gen,
+                    },
+                );
+            }
             return;
         }
         self.clear_item(pi, WorkKind::Visit, today, true);
