@@ -1,6 +1,6 @@
 //! The team's queue of workable items, one heap per tier.
 //!
-//! The order is that of [`queue_key`] (then person, then item generation), but an item's
+//! The order is that of [`crate::model::work::queue_key`] (then person, then item generation), but an item's
 //! overdue class is worked out when the queue is read instead of queueing the item again
 //! when it falls overdue: within a tier, entries are ordered by (due, kind, person,
 //! generation), so the overdue ones (due before today) are a prefix of the tier's heap and
@@ -40,15 +40,15 @@ pub(super) struct Head {
 }
 
 impl Head {
-    pub fn person(&self) -> u32 {
+    pub(super) fn person(&self) -> u32 {
         (self.entry >> 32) as u32
     }
 
-    pub fn gen(&self) -> u32 {
+    pub(super) fn gen(&self) -> u32 {
         self.entry as u32
     }
 
-    pub fn kind(&self) -> WorkKind {
+    pub(super) fn kind(&self) -> WorkKind {
         WorkKind::ALL[((self.entry >> 64) & 0xFF) as usize]
     }
 }
@@ -64,7 +64,7 @@ pub(super) struct ReadyQueue {
 }
 
 impl ReadyQueue {
-    pub fn new(policy: Policy, capacity: usize) -> ReadyQueue {
+    pub(super) fn new(policy: Policy, capacity: usize) -> ReadyQueue {
         ReadyQueue {
             policy,
             natural: std::array::from_fn(|_| BinaryHeap::with_capacity(capacity / N_TIERS + 16)),
@@ -74,7 +74,7 @@ impl ReadyQueue {
 
     /// Queues an item under `tier`. `pinned`: it stays in the not-yet-overdue class whatever
     /// the day (ignored unless the policy requeues overdue items).
-    pub fn push(
+    pub(super) fn push(
         &mut self,
         tier: Tier,
         due: i32,
@@ -92,7 +92,7 @@ impl ReadyQueue {
     }
 
     /// The first entry in policy order on day `today` (possibly stale).
-    pub fn peek(&self, today: i32) -> Option<Head> {
+    pub(super) fn peek(&self, today: i32) -> Option<Head> {
         let top = |h: &BinaryHeap<Reverse<u128>>| h.peek().map(|r| r.0);
         let natural = |t: usize, pinned: bool, entry: u128| Head {
             tier: t,
@@ -168,7 +168,7 @@ impl ReadyQueue {
     }
 
     /// Removes the entry `peek` returned.
-    pub fn pop(&mut self, head: Head) {
+    pub(super) fn pop(&mut self, head: Head) {
         let h = if head.pinned {
             &mut self.pinned[head.tier]
         } else {
