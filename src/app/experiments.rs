@@ -280,14 +280,24 @@ fn toml_number(x: f64) -> toml::Value {
     }
 }
 
+/// A flag's value as the user could have typed it: `num`, but a tiny or huge value in
+/// scientific notation, so `1e-300` is not shown as `0`.
+fn flag_value(x: f64) -> String {
+    if x != 0.0 && !(1e-3..1e7).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        num(x)
+    }
+}
+
 pub(super) fn sweep_command(a: &SweepArgs) -> Result<(), AppError> {
     let s = load(&a.scenario)?;
     let values = experiment::sweep::values(a.from, a.to, a.step, 200).ok_or_else(|| {
         input(format!(
             "--from {} --to {} --step {}: expected --from ≤ --to and a step > 0 giving at most 200 values",
-            num(a.from),
-            num(a.to),
-            num(a.step)
+            flag_value(a.from),
+            flag_value(a.to),
+            flag_value(a.step)
         ))
     })?;
     let top = a.param.split(['.', '[']).next().unwrap_or_default();

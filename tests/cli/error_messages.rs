@@ -645,3 +645,160 @@ error: 1 of 1 scenario file is invalid
 ",
     );
 }
+
+#[test]
+fn control_character_in_a_comment() {
+    check(
+        "seed = 3",
+        "seed = 3 # copied \u{1} from a PDF",
+        r"x.toml: 1 problem in the scenario
+  x.toml:4:19: not valid TOML: a control character (U+0001) is not allowed anywhere in TOML, not even in a comment: delete it (it is invisible in most editors and often comes from text copied out of a PDF or a spreadsheet)
+error: 1 of 1 scenario file is invalid
+",
+    );
+}
+
+#[test]
+fn negative_seed() {
+    check(
+        "seed = 3",
+        "seed = -3",
+        r"x.toml: 1 problem in the scenario
+  x.toml:4:1: `seed` must be a whole number ≥ 0 (got `-3`)
+error: 1 of 1 scenario file is invalid
+",
+    );
+}
+
+#[test]
+fn zero_horizon_is_refused_with_its_range_and_the_deadline_follows() {
+    check(
+        "horizon_years = 1.5",
+        "horizon_years = 0",
+        r"x.toml: 2 problems in the scenario
+  x.toml:3:1: `horizon_years` must be a number of years from 0.02 to 100 (got `0`)
+  x.toml:16:1: `plan.deadline` must fall within the simulated period, 2024-01-01 to 2024-01-07 (got 2024-09-30; lengthen the horizon or move the deadline)
+error: 1 of 1 scenario file is invalid
+",
+    );
+}
+
+#[test]
+fn deadline_before_start() {
+    check(
+        "deadline = 2024-09-30",
+        "deadline = 2023-09-30",
+        r"x.toml: 1 problem in the scenario
+  x.toml:16:1: `plan.deadline` must fall within the simulated period, 2024-01-01 to 2025-07-01 (got 2023-09-30; lengthen the horizon or move the deadline)
+error: 1 of 1 scenario file is invalid
+",
+    );
+}
+
+#[test]
+fn negative_target() {
+    check(
+        "target_backlog = 5",
+        "target_backlog = -5",
+        r"x.toml: 1 problem in the scenario
+  x.toml:17:1: `plan.target_backlog` must be a whole number ≥ 0 (got `-5`)
+error: 1 of 1 scenario file is invalid
+",
+    );
+}
+
+#[test]
+fn word_for_a_rate() {
+    check(
+        "per_month = 2",
+        r#"per_month = "two""#,
+        r#"x.toml: 1 problem in the scenario
+  x.toml:12:1: `registrations.other.per_month` has the wrong type: expected a number ≥ 0 or dated points like [[2024-01-01, 3.0], [2025-01-01, 4.5]], got `"two"`
+error: 1 of 1 scenario file is invalid
+"#,
+    );
+}
+
+#[test]
+fn dated_point_without_its_value() {
+    check(
+        "establishment = [[2024-01-01, 5]]",
+        "establishment = [[2024-01-01]]",
+        r"x.toml: 1 problem in the scenario
+  x.toml:14:1: `staff.establishment` has the wrong type: expected a number of FTE from 0 to 100,000 or dated points like [[2024-01-01, 3.0], [2025-01-01, 4.5]], got `[[2024-01-01]]`
+error: 1 of 1 scenario file is invalid
+",
+    );
+}
+
+#[test]
+fn duplicate_key_in_a_table() {
+    check(
+        "high = 40",
+        "high = 40\nhigh = 41",
+        r"x.toml: 1 problem in the scenario
+  x.toml:7:1: not valid TOML: duplicate key `high` in table `caseload`
+error: 1 of 1 scenario file is invalid
+",
+    );
+}
+
+#[test]
+fn tier_unknown_to_the_backlog_table() {
+    check(
+        "[backlog]",
+        "[backlog]\nvery_high = 3",
+        r"x.toml: 1 problem in the scenario
+  x.toml:10:1: `backlog.very_high` unknown key `very_high`: not part of the scenario format (check the spelling; scenarios/default_force.toml lists every key)
+error: 1 of 1 scenario file is invalid
+",
+    );
+}
+
+#[test]
+fn control_character_in_a_comment_line() {
+    check(
+        "seed = 3",
+        "seed = 3\n# pasted \u{7f} here",
+        r"x.toml: 1 problem in the scenario
+  x.toml:5:10: not valid TOML: a control character (U+007F) is not allowed anywhere in TOML, not even in a comment: delete it (it is invisible in most editors and often comes from text copied out of a PDF or a spreadsheet)
+error: 1 of 1 scenario file is invalid
+",
+    );
+}
+
+#[test]
+fn zero_replicas() {
+    check(
+        "seed = 3",
+        "seed = 3\nreplicas = 0",
+        r"x.toml: 1 problem in the scenario
+  x.toml:5:1: `replicas` must be a whole number from 1 to 1000000 (got `0`)
+error: 1 of 1 scenario file is invalid
+",
+    );
+}
+
+#[test]
+fn date_written_as_a_number() {
+    check(
+        "start = 2024-01-01",
+        "start = 20240101",
+        r"x.toml: 1 problem in the scenario
+  x.toml:2:1: `start` has the wrong type: expected a date like 2024-01-31, got `20240101`
+error: 1 of 1 scenario file is invalid
+",
+    );
+}
+
+#[test]
+fn negative_registration_rate() {
+    check(
+        "per_month = 2",
+        "per_month = -2",
+        r"x.toml: 1 problem in the scenario
+  x.toml:12:1: `registrations.other.per_month` must be a number ≥ 0 (got `-2`)
+error: 1 of 1 scenario file is invalid
+",
+    );
+}

@@ -377,4 +377,6 @@ fn a_sweep_step_too_small_for_any_grid_is_refused() {
         err.contains("expected --from ≤ --to and a step > 0 giving at most 200 values"),
         "{err}"
     );
+    // The step is shown as typed, not rounded to 0.
+    assert!(err.contains("--step 1e-300"), "{err}");
 }
