@@ -22,6 +22,22 @@ pub(crate) fn datetime_text(v: &toml::Value) -> Option<String> {
         .map(str::to_string)
 }
 
+/// What a syntax error is about: the parser's own message, unless the parser stopped at a
+/// control character (for which it says nothing, or "expected newline", even inside a
+/// comment) or gave no message at all; then the character it stopped at, in words.
+pub(crate) fn stopped_at(text: &str, offset: usize, parser: &str) -> String {
+    let c = text.get(offset..).and_then(|t| t.chars().next());
+    match c {
+        Some(c) if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => format!(
+            "a control character (U+{:04X}) is not allowed anywhere in TOML, not even in a comment: delete it (it is invisible in most editors and often comes from text copied out of a PDF or a spreadsheet)",
+            u32::from(c)
+        ),
+        _ if !parser.is_empty() => parser.to_string(),
+        Some(c) => format!("unexpected character `{}` (U+{:04X})", c.escape_default(), u32::from(c)),
+        None => "the file ends too early".to_string(),
+    }
+}
+
 /// A hint for a TOML syntax error at byte `offset` of `text`, from the line it is on: text to
 /// append to the message (starting with `: `), or `None`.
 pub(crate) fn syntax(text: &str, offset: usize) -> Option<String> {

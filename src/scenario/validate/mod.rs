@@ -78,19 +78,6 @@ pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
     Ok(s)
 }
 
-/// What the parser stopped at when it gave no message of its own (the TOML parser says nothing
-/// for a control character, even inside a comment).
-fn unexpected_char(text: &str, at: usize) -> String {
-    match text.get(at..).and_then(|t| t.chars().next()) {
-        Some(c) if c.is_control() && c != '\t' && c != '\n' && c != '\r' => format!(
-            "a control character (U+{:04X}) is not allowed anywhere in TOML, not even in a comment: delete it (it is invisible in most editors and often comes from text copied out of a PDF or a spreadsheet)",
-            u32::from(c)
-        ),
-        Some(c) => format!("unexpected character `{}` (U+{:04X})", c.escape_default(), u32::from(c)),
-        None => "the file ends too early".to_string(),
-    }
-}
-
 /// Validates scenario text; `file` is only used in messages.
 pub fn load_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
     let map = SourceMap::new(text);
@@ -111,15 +98,8 @@ pub fn load_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
             } else {
                 let at = e.span().map_or(0, |s| s.start);
                 let hint = super::hints::syntax(text, at).unwrap_or_default();
-                let control = text
-                    .get(at..)
-                    .and_then(|t| t.chars().next())
-                    .is_some_and(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
-                if msg.is_empty() || control {
-                    format!("not valid TOML: {}{hint}", unexpected_char(text, at))
-                } else {
-                    format!("not valid TOML: {msg}{hint}")
-                }
+                let what = super::hints::stopped_at(text, at, &msg);
+                format!("not valid TOML: {what}{hint}")
             };
             let mut problems = vec![Problem {
                 path: KeyPath::root(),
