@@ -127,6 +127,48 @@ pub(crate) fn ensure_writable(out: &Path) -> Result<(), AppError> {
 }
 
 /// The output folder of a run: `--out`, else `output/<scenario file stem>/`.
+/// Estimates the cost of `simulations` replicas of `s` before any is run: refuses (exit 2)
+/// a run above the limits of [`scenario::limits::cost`] unless `allow`, and warns of a long
+/// one on stderr.
+pub(crate) fn guard(
+    s: &Scenario,
+    simulations: u64,
+    threads: Option<u32>,
+    allow: bool,
+) -> Result<(), AppError> {
+    guard_with(s, simulations, threads, allow, false)
+}
+
+/// [`guard`] for a run whose count is only a cap (`--precision`): a long run to the cap
+/// warns ("may take up to …") but only memory refuses.
+pub(crate) fn guard_with(
+    s: &Scenario,
+    simulations: u64,
+    threads: Option<u32>,
+    allow: bool,
+    cap_only: bool,
+) -> Result<(), AppError> {
+    let threads = threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+        |t| t as usize,
+    );
+    let cost = scenario::limits::cost(s, simulations, threads);
+    let refusal = if cap_only {
+        cost.memory_refusal()
+    } else {
+        cost.refusal()
+    };
+    match refusal {
+        Some(why) if !allow => Err(AppError::Input(anyhow::anyhow!("{why}"))),
+        _ => {
+            if let Some(w) = cost.warning() {
+                eprintln!("warning: {w}");
+            }
+            Ok(())
+        }
+    }
+}
+
 fn run_out(a: &RunArgs) -> PathBuf {
     a.sim
         .out
@@ -236,6 +278,8 @@ fn run_command(a: &RunArgs) -> Result<(), AppError> {
     ensure_writable(&run_out(a))?;
     let replicas = a.sim.replicas.unwrap_or(s.replicas);
     let seed = a.sim.seed.unwrap_or(s.seed);
+    let runs = u64::from(replicas) * if s.uncertain.is_empty() { 1 } else { 2 };
+    guard(&s, runs, a.sim.threads, a.sim.allow_large)?;
     let pool = thread_pool(a.sim.threads)?;
     let facts = tools::run_facts(&a.scenario, &s, replicas, seed, &a.sim);
     let declared = declared_keys(&a.scenario);
@@ -333,7 +377,7 @@ fn report_command(a: &ReportArgs) -> Result<(), AppError> {
     if !s.uncertain.is_empty() {
         plan = plan.stage("central values", u64::from(replicas));
     }
-    let (r, compared, sens, staffing, central) = setup.run(&plan, |tick| {
+    let (r, compared, sens, staffing, central) = setup.run(&s, &plan, |tick| {
         let (r, compared) = if s.options.is_empty() {
             tick(Tick::Planned(u64::from(replicas)));
             (experiment::simulate(&s, replicas, seed, tick), None)
@@ -350,7 +394,7 @@ fn report_command(a: &ReportArgs) -> Result<(), AppError> {
             experiment::simulate(&s.central(), replicas, seed, tick).outcomes
         });
         (r, compared, sens, staffing, central)
-    });
+    })?;
     let mut outputs = render_run(&s, &r, &facts, Some(&declared)).map_err(AppError::Run)?;
     let mut b = briefing::Briefing::new(&s, &r);
     if let Some(c) = &central {

@@ -159,6 +159,10 @@ pub struct SimArgs {
     /// byte-identical files.
     #[arg(long)]
     pub reproducible: bool,
+    /// Run even when the estimate made before simulating says it would take more than 4
+    /// hours or 8 GiB of memory (refused otherwise, with the estimate).
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 #[derive(Debug, Args)]
@@ -181,6 +185,10 @@ pub struct CalibrateArgs {
     /// Print only the result (no progress bar, no file list).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Run even when the estimate made before simulating says it would take more than 4
+    /// hours or 8 GiB of memory (refused otherwise, with the estimate).
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 #[derive(Debug, Args)]
@@ -210,6 +218,10 @@ pub struct BacktestArgs {
     /// No progress bar, no file list.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Run even when the estimate made before simulating says it would take more than 4
+    /// hours or 8 GiB of memory (refused otherwise, with the estimate).
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 #[derive(Debug, Args)]

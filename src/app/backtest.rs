@@ -80,6 +80,12 @@ pub(super) fn backtest_command(a: &BacktestArgs) -> Result<(), AppError> {
     }
     let s = &setup.scenario;
     let seed = a.seed.unwrap_or(s.seed);
+    super::guard(
+        s,
+        u64::from(a.budget) + u64::from(a.replicas),
+        a.threads,
+        a.allow_large,
+    )?;
     let (_, post) = fit_history(&setup, &train, a.budget as usize, seed, a.threads, a.quiet)?;
     let pool = thread_pool(a.threads)?;
     let replicas = a.replicas;

@@ -155,6 +155,12 @@ pub(super) fn fit_history(
 pub(super) fn calibrate_command(a: &CalibrateArgs) -> Result<(), AppError> {
     let setup = setup(&a.scenario)?;
     let seed = a.seed.unwrap_or(setup.scenario.seed);
+    super::guard(
+        &setup.scenario,
+        u64::from(a.budget),
+        a.threads,
+        a.allow_large,
+    )?;
     let started = std::time::Instant::now();
     let (table, post) = fit_history(
         &setup,

@@ -22,6 +22,8 @@ pub(super) struct Setup {
     out: PathBuf,
     pool: rayon::ThreadPool,
     quiet: bool,
+    threads: Option<u32>,
+    allow_large: bool,
 }
 
 impl Setup {
@@ -35,17 +37,22 @@ impl Setup {
             out,
             pool: thread_pool(a.threads)?,
             quiet: a.quiet,
+            threads: a.threads,
+            allow_large: a.allow_large,
         })
     }
 
     /// Runs `f` on the pool with one progress bar over all its simulations: the plan's total
     /// is set up front (the experiments' own `Planned` ticks only grow it should the plan
-    /// fall short), and the label follows the stage the bar has reached.
+    /// fall short), and the label follows the stage the bar has reached. Refused before anything is simulated when the plan's estimated cost is above the
+    /// limits (see [`super::guard`]).
     pub(super) fn run<T: Send>(
         &self,
+        s: &Scenario,
         plan: &Plan,
         f: impl FnOnce(&mut dyn FnMut(Tick)) -> T + Send,
-    ) -> T {
+    ) -> Result<T, AppError> {
+        super::guard_with(s, plan.total(), self.threads, self.allow_large, plan.capped)?;
         let pb = progress_bar(plan.total(), self.quiet, &plan.label(0));
         let (mut planned, mut done) = (0u64, 0u64);
         let out = self.pool.install(|| {
@@ -64,7 +71,7 @@ impl Setup {
             })
         });
         pb.finish_and_clear();
-        out
+        Ok(out)
     }
 
     /// Renders nothing itself: writes the rendered outputs atomically and lists them.
@@ -90,11 +97,20 @@ impl Setup {
 #[derive(Default)]
 pub(super) struct Plan {
     stages: Vec<(String, u64)>,
+    /// The counts are caps (replicas chosen by precision stop earlier).
+    capped: bool,
 }
 
 impl Plan {
     pub(super) fn new() -> Plan {
         Plan::default()
+    }
+
+    /// Marks the counts as caps: the run usually stops earlier, so a long estimate warns
+    /// but does not refuse.
+    pub(super) fn capped(mut self) -> Plan {
+        self.capped = true;
+        self
     }
 
     /// Adds a stage of `runs` runs.
@@ -216,16 +232,16 @@ pub(super) fn compare_command(a: &CompareArgs) -> Result<(), AppError> {
     let setup = Setup::new(&a.scenario, &s, &a.sim)?;
     let run = match super::scale::compare_target(a, &s)? {
         Some((h, cap)) => {
-            let plan = Plan::new().compare(&s, cap);
-            setup.run(&plan, |tick| {
+            let plan = Plan::new().compare(&s, cap).capped();
+            setup.run(&s, &plan, |tick| {
                 experiment::compare_to_precision(&s, setup.seed, h, cap, tick)
-            })
+            })?
         }
         None => {
             let plan = Plan::new().compare(&s, setup.replicas);
-            setup.run(&plan, |tick| {
+            setup.run(&s, &plan, |tick| {
                 experiment::compare(&s, setup.replicas, setup.seed, tick)
-            })
+            })?
         }
     };
     if let Some(st) = run.results.first().and_then(|r| r.stopping.as_ref()) {
@@ -339,9 +355,9 @@ pub(super) fn sweep_command(a: &SweepArgs) -> Result<(), AppError> {
             u64::from(setup.replicas),
         )
     });
-    let w = setup.run(&plan, |tick| {
+    let w = setup.run(&s, &plan, |tick| {
         experiment::sweep(&a.param, &points, setup.replicas, setup.seed, tick)
-    });
+    })?;
     let mut outputs = vec![writer::Output::new("sweep.csv", render::sweep_csv(&w))];
     outputs.extend(chart_outputs("sweep", &render::sweep_chart(&s, &w), None)?);
     println!("Chance that {}, by {}:", report::target_words(&s), a.param);
@@ -401,9 +417,9 @@ pub(super) fn min_staff_command(a: &MinStaffArgs) -> Result<(), AppError> {
         max_extra,
     };
     let plan = Plan::new().min_staff(a.step, max_extra, setup.replicas);
-    let m = setup.run(&plan, |tick| {
+    let m = setup.run(&s, &plan, |tick| {
         experiment::min_staff(&s, req, setup.replicas, setup.seed, tick)
-    });
+    })?;
     let mut outputs = vec![
         writer::Output::new("min_staff.json", render::min_staff_json(&m)),
         writer::Output::new("min_staff.csv", render::min_staff_csv(&m)),
@@ -440,9 +456,9 @@ pub(super) fn sensitivity_command(a: &SensitivityArgs) -> Result<(), AppError> {
     }
     let setup = Setup::new(&a.scenario, &s, &a.sim)?;
     let plan = Plan::new().sensitivity(&s, setup.replicas);
-    let x = setup.run(&plan, |tick| {
+    let x = setup.run(&s, &plan, |tick| {
         experiment::sensitivity(&s, a.delta, setup.replicas, setup.seed, tick)
-    });
+    })?;
     let outputs = sensitivity_outputs(&s, &x, None)?;
     println!(
         "Median backlog at the deadline {} in the base run; each input −{pct} / +{pct}, largest effect first:",

@@ -64,6 +64,7 @@ pub(super) fn run_command(a: &RunArgs, s: Scenario) -> Result<(), AppError> {
     };
     super::ensure_writable(&super::run_out(a))?;
     let cap = a.sim.replicas.unwrap_or(precision::DEFAULT_CAP);
+    super::guard_with(&s, u64::from(cap), a.sim.threads, a.sim.allow_large, true)?;
     let seed = a.sim.seed.unwrap_or(s.seed);
     let pool = thread_pool(a.sim.threads)?;
     let prepared = Prepared::new(s);
@@ -146,6 +147,8 @@ fn shard_command(a: &RunArgs, spec: &str) -> Result<(), AppError> {
             super::default_out(&a.scenario).join(format!("part_{}", shard.index))
         });
     super::ensure_writable(&out)?;
+    let runs = u64::from(end - first) * if s.uncertain.is_empty() { 1 } else { 2 };
+    super::guard(&s, runs, a.sim.threads, a.sim.allow_large)?;
     let pool = thread_pool(a.sim.threads)?;
     let prepared = Prepared::new(s);
     let pb = progress_bar(
@@ -257,6 +260,7 @@ pub(super) fn merge_command(a: &MergeArgs) -> Result<(), AppError> {
             out: Some(out),
             quiet: a.quiet,
             reproducible: a.reproducible,
+            allow_large: false,
         },
         scale: ScaleArgs::default(),
     };

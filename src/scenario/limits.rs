@@ -71,8 +71,26 @@ pub(crate) fn check(s: &Scenario) -> Vec<(KeyPath, String)> {
         }
     }
     let rp = root.key("registrations");
+    let (arrivals, worst) = expected_arrivals(s);
+    if arrivals > MAX_ARRIVALS {
+        found.push((
+            rp.key(worst.unwrap_or("other")),
+            format!(
+                "would bring about {} registrations over the run, above the limit of {}: rates are per month for the whole force (e.g. `per_month = 20`)",
+                if arrivals.is_finite() { thousands(arrivals) } else { "infinitely many".into() },
+                thousands(MAX_ARRIVALS)
+            ),
+        ));
+    }
+    found
+}
+
+/// Registrations expected over the pre-start warm-up and the horizon, and the driver that
+/// brings the most.
+fn expected_arrivals(s: &Scenario) -> (f64, Option<&'static str>) {
+    let rp = KeyPath::root().key("registrations");
     let mut arrivals = 0.0;
-    let mut worst: Option<&str> = None;
+    let mut worst: Option<&'static str> = None;
     let mut worst_n = 0.0;
     for d in &s.registrations.drivers {
         let p = rp.key(d.kind.key());
@@ -105,17 +123,165 @@ pub(crate) fn check(s: &Scenario) -> Vec<(KeyPath, String)> {
             worst = Some(d.kind.key());
         }
     }
-    if arrivals > MAX_ARRIVALS {
-        found.push((
-            rp.key(worst.unwrap_or("other")),
-            format!(
-                "would bring about {} registrations over the run, above the limit of {}: rates are per month for the whole force (e.g. `per_month = 20`)",
-                if arrivals.is_finite() { thousands(arrivals) } else { "infinitely many".into() },
-                thousands(MAX_ARRIVALS)
-            ),
-        ));
+    (arrivals, worst)
+}
+
+/// CPU time of one simulated person-year, an upper estimate measured on the bundled
+/// scenarios (`default_force`: ~9 ms for a replica of ~30,000 person-years; `national_2024`:
+/// ~95 ms for ~380,000; 0.25–0.3 µs each on one core of the 2-core CI machine), taken here
+/// with a margin of 2.5 for slower machines.
+const SECONDS_PER_PERSON_YEAR: f64 = 0.75e-6;
+/// Fixed CPU time of one replica (preparing its state and its weekly records).
+const SECONDS_PER_REPLICA: f64 = 2.0e-4;
+/// Memory of one person's state in a worker (record, work items, queue entries), with a
+/// margin: ~150 bytes were measured.
+const BYTES_PER_PERSON: f64 = 400.0;
+/// Memory the tool needs whatever the run (code, buffers, the scenario).
+const BYTES_BASE: f64 = 32.0 * 1024.0 * 1024.0;
+/// Memory kept per replica (its outcome for the verdict).
+const BYTES_PER_REPLICA: f64 = 64.0;
+/// Memory of the weekly accumulators per week (about 20 metrics, each an exact histogram of
+/// at most a few thousand distinct values).
+const BYTES_PER_WEEK: f64 = 20.0 * 4096.0 * 16.0;
+
+/// Wall time above which a run is refused unless the user overrides (`--allow-large`).
+pub const MAX_WALL_SECONDS: f64 = 4.0 * 3600.0;
+/// Estimated peak memory above which a run is refused unless the user overrides.
+pub const MAX_PEAK_BYTES: f64 = 8.0 * 1024.0 * 1024.0 * 1024.0;
+/// Wall time above which a run goes ahead with a warning that says how long it may take.
+pub const WARN_WALL_SECONDS: f64 = 10.0 * 60.0;
+
+/// What running a scenario is expected to cost: an upper estimate from its size, made
+/// before anything is simulated (see [`cost`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cost {
+    /// Simulations (replicas, over every variant an experiment runs).
+    pub simulations: u64,
+    /// People one replica holds at some point: the starting register, custody, approved
+    /// premises and the registrations expected over the warm-up and the horizon.
+    pub people: f64,
+    /// CPU seconds over all simulations.
+    pub cpu_seconds: f64,
+    /// Wall seconds on the given threads.
+    pub wall_seconds: f64,
+    /// Peak memory in bytes.
+    pub peak_bytes: f64,
+}
+
+/// The expected cost of `simulations` replicas of `s` on `threads` worker threads.
+pub fn cost(s: &Scenario, simulations: u64, threads: usize) -> Cost {
+    let (arrivals, _) = expected_arrivals(s);
+    let start: u32 = crate::scenario::Tier::ALL
+        .iter()
+        .map(|t| s.initial.by_tier[t.index()])
+        .sum();
+    let held = s.custody.as_ref().map_or(0, |c| c.at_start)
+        + s.approved_premises.as_ref().map_or(0, |a| a.at_start);
+    let people = f64::from(start) + f64::from(held) + arrivals;
+    let years = f64::from(s.horizon_days) / 365.25;
+    let n = simulations as f64;
+    let cpu_seconds = n * (SECONDS_PER_REPLICA + SECONDS_PER_PERSON_YEAR * people * years);
+    let threads = threads.max(1) as f64;
+    // Each worker holds one replica's state at a time.
+    let workers = threads.min(n.max(1.0));
+    let peak_bytes = BYTES_BASE
+        + workers * people * BYTES_PER_PERSON
+        + n * BYTES_PER_REPLICA
+        + s.weeks() as f64 * BYTES_PER_WEEK;
+    Cost {
+        simulations,
+        people,
+        cpu_seconds,
+        wall_seconds: cpu_seconds / threads,
+        peak_bytes,
     }
-    found
+}
+
+impl Cost {
+    /// Why the run is refused (too long or too big), in words, or `None`.
+    pub fn refusal(&self) -> Option<String> {
+        self.refusal_of(self.wall_seconds > MAX_WALL_SECONDS)
+    }
+
+    /// Why a run whose count is only a cap (replicas chosen by precision, which usually
+    /// stop far earlier) is refused: for its memory alone, or `None`.
+    pub fn memory_refusal(&self) -> Option<String> {
+        self.refusal_of(false)
+    }
+
+    fn refusal_of(&self, long: bool) -> Option<String> {
+        let big = self.peak_bytes > MAX_PEAK_BYTES;
+        if !long && !big {
+            return None;
+        }
+        let mut why = Vec::new();
+        if long {
+            why.push(format!(
+                "about {} of computing (limit {})",
+                duration(self.wall_seconds),
+                duration(MAX_WALL_SECONDS)
+            ));
+        }
+        if big {
+            why.push(format!(
+                "about {} of memory (limit {})",
+                bytes(self.peak_bytes),
+                bytes(MAX_PEAK_BYTES)
+            ));
+        }
+        Some(format!(
+            "this would take {} for {} simulations of about {} people each: lower the replicas (`-n`) or the horizon, split it across machines (`--shard I/N`), or pass `--allow-large` to run it anyway",
+            why.join(" and "),
+            thousands(self.simulations as f64),
+            thousands(rounded(self.people))
+        ))
+    }
+
+    /// A warning for a run that goes ahead but will take a while, or `None`.
+    pub fn warning(&self) -> Option<String> {
+        (self.wall_seconds > WARN_WALL_SECONDS && self.memory_refusal().is_none()).then(|| {
+            format!(
+                "this may take up to {} ({} simulations of about {} people each); Ctrl-C stops it cleanly",
+                duration(self.wall_seconds),
+                thousands(self.simulations as f64),
+                thousands(rounded(self.people))
+            )
+        })
+    }
+}
+
+/// `x` to two significant figures (an estimate shown as `130,000`, not `127,717`).
+fn rounded(x: f64) -> f64 {
+    if x < 100.0 || !x.is_finite() {
+        return x.round();
+    }
+    let unit = 10f64.powf(x.log10().floor() - 1.0);
+    (x / unit).round() * unit
+}
+
+/// A duration in words: `40 minutes`, `3.5 hours`, `2.1 days`.
+fn duration(seconds: f64) -> String {
+    if !seconds.is_finite() {
+        "forever".into()
+    } else if seconds < 90.0 {
+        "1 minute".into()
+    } else if seconds < 90.0 * 60.0 {
+        format!("{:.0} minutes", seconds / 60.0)
+    } else if seconds < 48.0 * 3600.0 {
+        format!("{:.1} hours", seconds / 3600.0)
+    } else {
+        format!("{} days", thousands(seconds / 86400.0))
+    }
+}
+
+/// A byte count in words: `512 MiB`, `12.5 GiB`.
+fn bytes(b: f64) -> String {
+    let mib = b / (1024.0 * 1024.0);
+    if mib < 1024.0 {
+        format!("{mib:.0} MiB")
+    } else {
+        format!("{:.1} GiB", mib / 1024.0)
+    }
 }
 
 #[cfg(test)]
@@ -132,6 +298,82 @@ mod tests {
         let p = e.problems();
         assert_eq!(p.len(), 1, "{p:?}");
         p[0].message.clone()
+    }
+
+    fn base() -> Scenario {
+        crate::scenario::load_str(BASE, "x.toml").expect("valid")
+    }
+
+    #[test]
+    fn cost_is_linear_in_simulations_and_memory_flat() {
+        let s = base();
+        let (a, b) = (cost(&s, 1_000, 2), cost(&s, 10_000, 2));
+        let ratio = b.cpu_seconds / a.cpu_seconds;
+        assert!((ratio - 10.0).abs() < 1e-9, "{ratio}");
+        assert!((b.wall_seconds - b.cpu_seconds / 2.0).abs() < 1e-9);
+        // Only the per-replica outcomes grow: 9,000 × 64 bytes.
+        assert!((b.peak_bytes - a.peak_bytes - 9_000.0 * 64.0).abs() < 1e-6);
+        // 260 RSOs at the start plus 2 a month over 1.5 years and the warm-up.
+        assert!(a.people > 260.0 + 2.0 * 12.0 * 1.5 * 0.9, "{}", a.people);
+        assert!(a.refusal().is_none() && a.warning().is_none());
+    }
+
+    #[test]
+    fn a_huge_run_is_refused_with_the_estimate_and_the_override() {
+        let s = crate::scenario::load_str(
+            &BASE.replacen("high = 40", "high = 9000000", 1).replacen(
+                "medium = 120",
+                "medium = 9000000",
+                1,
+            ),
+            "x.toml",
+        )
+        .expect("valid");
+        // 18 million people for 1.5 years: ~20 s a replica, ~14 GB a worker.
+        let c = cost(&s, 3_000, 2);
+        let m = c.refusal().expect("refused");
+        assert!(m.contains("of computing (limit 4.0 hours)"), "{m}");
+        assert!(m.contains("of memory (limit 8.0 GiB)"), "{m}");
+        assert!(
+            m.contains("3,000 simulations of about 18,000,000 people each"),
+            "{m}"
+        );
+        assert!(
+            m.ends_with("or pass `--allow-large` to run it anyway"),
+            "{m}"
+        );
+        assert!(
+            c.warning().is_none(),
+            "a refusal for memory is not also a warning"
+        );
+        // Replicas chosen by precision: the count is a cap, so only memory refuses.
+        let m = c.memory_refusal().expect("refused for memory");
+        assert!(m.starts_with("this would take about 1"), "{m}");
+        assert!(!m.contains("computing"), "{m}");
+    }
+
+    #[test]
+    fn a_long_run_warns_and_says_how_long() {
+        // About 450 person-years a replica: ~0.5 ms, so 10 million replicas take about 1.5
+        // hours on one thread: above the 10-minute warning, below the 4-hour refusal.
+        let c = cost(&base(), 10_000_000, 1);
+        assert!(c.refusal().is_none(), "{:?}", c.refusal());
+        let w = c.warning().expect("warns");
+        assert!(w.starts_with("this may take up to "), "{w}");
+        assert!(w.contains("10,000,000 simulations"), "{w}");
+    }
+
+    #[test]
+    fn durations_and_sizes_in_words() {
+        assert_eq!(duration(30.0), "1 minute");
+        assert_eq!(duration(40.0 * 60.0), "40 minutes");
+        assert_eq!(duration(3.5 * 3600.0), "3.5 hours");
+        assert_eq!(duration(5.0 * 86400.0), "5 days");
+        assert_eq!(rounded(127_717.0), 130_000.0);
+        assert_eq!(rounded(6_001.4), 6_000.0);
+        assert_eq!(rounded(87.4), 87.0);
+        assert_eq!(bytes(512.0 * 1024.0 * 1024.0), "512 MiB");
+        assert_eq!(bytes(12.5 * 1024.0 * 1024.0 * 1024.0), "12.5 GiB");
     }
 
     #[test]

@@ -146,13 +146,32 @@ pub(crate) fn validate(
                 String::new()
             }
         };
-        for key in table.keys() {
-            if !matches!(key.as_str(), "name" | "description" | "set") {
+        let strays: Vec<&String> = table
+            .keys()
+            .filter(|k| !matches!(k.as_str(), "name" | "description" | "set"))
+            .collect();
+        if !table.contains_key("set") {
+            if let Some(first) = strays.first() {
+                // Overrides written beside `name` instead of inside `set`: one message for
+                // the cause, not one per key plus "has no `set`".
+                let keys: Vec<String> = strays.iter().map(|k| format!("`{k}`")).collect();
                 report(
-                    &op.key(key),
-                    format!("{prefix}unknown key `{key}`: an option has `name`, `description` and `set`"),
+                    &op.key(first),
+                    format!(
+                        "{prefix}overrides go inside the option's `set` table, not beside its name: write set = {{ \"{first}\" = … }} (found {})",
+                        keys.join(", ")
+                    ),
                 );
+                continue;
             }
+        }
+        for key in strays {
+            report(
+                &op.key(key),
+                format!(
+                    "{prefix}unknown key `{key}`: an option has `name`, `description` and `set`"
+                ),
+            );
         }
         let mut overrides = Vec::new();
         match table.get("set") {
@@ -348,7 +367,10 @@ pub(crate) fn validate_tree_plain(
     let mut unknown = Vec::new();
     let raw: RawScenario = serde_ignored::deserialize(tree, |p| unknown.push(p.to_string()))
         .map_err(|e: toml::de::Error| {
-            format!("wrong shape: {}", e.message().trim().replace('\n', " "))
+            format!(
+                "wrong shape: {}",
+                super::validate::plain_shape(&e.message().trim().replace('\n', " "))
+            )
         })?;
     Ok(check(&raw, unknown))
 }

@@ -773,7 +773,7 @@ fn zero_replicas() {
         "seed = 3",
         "seed = 3\nreplicas = 0",
         r"x.toml: 1 problem in the scenario
-  x.toml:5:1: `replicas` must be a whole number from 1 to 1000000 (got `0`)
+  x.toml:5:1: `replicas` must be a whole number from 1 to 1,000,000 (got `0`)
 error: 1 of 1 scenario file is invalid
 ",
     );
@@ -801,4 +801,70 @@ fn negative_registration_rate() {
 error: 1 of 1 scenario file is invalid
 ",
     );
+}
+
+#[test]
+fn option_overrides_beside_its_name() {
+    check_text(
+        &format!("{BASE}[[options]]\nname = \"A\"\n\"staff.establishment\" = [[2024-01-01, 6]]\n"),
+        r#"x.toml: 1 problem in the scenario
+  x.toml:20:1: option "A": overrides go inside the option's `set` table, not beside its name: write set = { "staff.establishment" = … } (found `staff.establishment`)
+error: 1 of 1 scenario file is invalid
+"#,
+    );
+}
+
+#[test]
+fn option_value_of_the_wrong_shape() {
+    check_text(
+        &format!("{BASE}[[options]]\nname = \"A\"\nset = {{ custody = 5 }}\n"),
+        r#"x.toml: 1 problem in the scenario
+  x.toml:20:1: option "A": wrong shape: invalid type: integer `5`, expected a table of keys (see scenarios/default_force.toml)
+error: 1 of 1 scenario file is invalid
+"#,
+    );
+}
+
+#[test]
+fn array_where_a_table_is_expected() {
+    check(
+        "seed = 3",
+        "seed = 3\nvisits = [1, 2]",
+        r"x.toml: 1 problem in the scenario
+  x.toml:5:10: wrong shape: invalid type: an array of 2 items, expected a table of keys (see scenarios/default_force.toml)
+error: 1 of 1 scenario file is invalid
+",
+    );
+}
+
+/// A run estimated (before anything is simulated) at 1,000,000 national replicas is refused
+/// with the estimate and the override, and writes nothing.
+#[test]
+fn a_run_too_large_for_the_machine_is_refused_with_the_override() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = caseload()
+        .args([
+            "run",
+            "scenarios/national_2024.toml",
+            "-n",
+            "1000000",
+            "-q",
+            "--out",
+        ])
+        .arg(dir.path().join("o"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error: this would take about "), "{err}");
+    assert!(
+        err.contains("hours of computing (limit 4.0 hours) for 1,000,000 simulations of about"),
+        "{err}"
+    );
+    assert!(
+        err.contains("pass `--allow-large` to run it anyway"),
+        "{err}"
+    );
+    assert!(!dir.path().join("o").join("summary.json").exists());
 }

@@ -108,9 +108,16 @@ impl Validator {
         hi: i64,
     ) -> i64 {
         let what = if hi >= i64::from(u32::MAX) {
-            format!("a whole number ≥ {lo}")
+            format!(
+                "a whole number ≥ {}",
+                crate::scenario::catalogue::thousands(lo as f64)
+            )
         } else {
-            format!("a whole number from {lo} to {hi}")
+            format!(
+                "a whole number from {} to {}",
+                crate::scenario::catalogue::thousands(lo as f64),
+                crate::scenario::catalogue::thousands(hi as f64)
+            )
         };
         match v {
             None => match default {

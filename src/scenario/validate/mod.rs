@@ -198,8 +198,9 @@ pub(crate) fn check(raw: &RawScenario, unknown: Vec<String>) -> (Scenario, Vec<(
     (scenario, v.problems)
 }
 
-/// Replaces serde's internal type names (`expected struct RawLag`) by what to write.
-fn plain_shape(msg: &str) -> String {
+/// Replaces serde's internal type names (`expected struct RawLag`) by what to write, and
+/// serde's "invalid length N" (an array read where a table is expected) by plain words.
+pub(crate) fn plain_shape(msg: &str) -> String {
     let Some(at) = msg.find("expected struct Raw") else {
         return msg.to_string();
     };
@@ -219,7 +220,15 @@ fn plain_shape(msg: &str) -> String {
         "RawOvertime" => "a table (write each surge as [[staff.overtime]])",
         _ => "a table of keys (see scenarios/default_force.toml)",
     };
-    format!("{}expected {want}", &msg[..at])
+    let got = match msg[..at].strip_prefix("invalid length ") {
+        Some(n) => {
+            let n = n.trim_end_matches([',', ' ']);
+            let items = if n == "1" { "item" } else { "items" };
+            format!("invalid type: an array of {n} {items}, ")
+        }
+        None => msg[..at].to_string(),
+    };
+    format!("{got}expected {want}")
 }
 
 /// serde_ignored writes `a.b.1.c`; numeric segments are array indices.
