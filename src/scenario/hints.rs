@@ -53,7 +53,8 @@ pub(crate) fn syntax(text: &str, offset: usize) -> Option<String> {
     let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
     let line = &text[start..end];
-    let value = line.split_once('=').map_or(line, |(_, v)| v).trim();
+    // The hints read the value a user typed, not the comment after it (`= 180 # days`).
+    let value = without_comment(line.split_once('=').map_or(line, |(_, v)| v)).trim();
     if let Some(c) = line
         .chars()
         .find(|c| matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}' | '\u{2009}'))
@@ -179,6 +180,31 @@ pub(crate) fn did_you_mean(parent: &[String], key: &str) -> Option<String> {
         .map(|(_, k)| k)
 }
 
+/// A hint for what the TOML parser itself said, where its words alone do not tell the fix.
+pub(crate) fn parser(msg: &str) -> Option<&'static str> {
+    if msg.contains("number too large to fit") {
+        Some(": the number has too many digits (whole numbers stop at 9,223,372,036,854,775,807): check what was typed")
+    } else if msg.contains("date-time value is out of range") {
+        Some(": not a date of the calendar (months have 28 to 31 days, the year 12 months): check the day and month")
+    } else {
+        None
+    }
+}
+
+/// `s` up to a `#` that starts a comment (one outside double or single quotes).
+fn without_comment(s: &str) -> &str {
+    let mut quote: Option<char> = None;
+    for (i, c) in s.char_indices() {
+        match (quote, c) {
+            (None, '#') => return &s[..i],
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            _ => {}
+        }
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,5 +214,15 @@ mod tests {
         assert_eq!(did_you_mean(&[], "Plan").as_deref(), Some("plan"));
         assert_eq!(did_you_mean(&[], "staf").as_deref(), Some("staff"));
         assert_eq!(did_you_mean(&[], "zzzzzz"), None);
+    }
+
+    #[test]
+    fn reads_the_value_without_its_comment() {
+        assert_eq!(without_comment(" 180  # (default 90) days"), " 180  ");
+        assert_eq!(without_comment(" \"a # b\" # c"), " \"a # b\" ");
+        assert_eq!(without_comment(" 'x#' "), " 'x#' ");
+        // A unit named only in the comment is not a unit after the number.
+        assert_eq!(syntax("x = 180 # days\n", 4), None);
+        assert!(syntax("x = 180 days\n", 4).is_some());
     }
 }

@@ -150,6 +150,20 @@ pub(crate) fn validate(
             .keys()
             .filter(|k| !matches!(k.as_str(), "name" | "description" | "set"))
             .collect();
+        // A misspelt `set` (`Set`, `sets`, `et`) is a typo, not overrides beside the name.
+        let typo = |k: &str| {
+            ["set", "name", "description"].into_iter().find(|w| {
+                w.eq_ignore_ascii_case(k)
+                    || crate::calibrate::edit_distance(w, k) <= if k.len() >= 4 { 2 } else { 1 }
+            })
+        };
+        if let Some((key, word)) = strays.iter().find_map(|k| typo(k).map(|w| (k, w))) {
+            report(
+                &op.key(key),
+                format!("{prefix}unknown key `{key}`: did you mean `{word}`?"),
+            );
+            continue;
+        }
         if !table.contains_key("set") {
             if let Some(first) = strays.first() {
                 // Overrides written beside `name` instead of inside `set`: one message for

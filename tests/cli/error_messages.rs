@@ -504,7 +504,7 @@ fn deadline_not_a_date() {
         "deadline = 2024-09-30",
         "deadline = 2024-13-45",
         r"x.toml: 1 problem in the scenario
-  x.toml:16:17: not valid TOML: invalid date-time value is out of range
+  x.toml:16:17: not valid TOML: invalid date-time value is out of range: not a date of the calendar (months have 28 to 31 days, the year 12 months): check the day and month
 error: 1 of 1 scenario file is invalid
 ",
     );
@@ -867,4 +867,52 @@ fn a_run_too_large_for_the_machine_is_refused_with_the_override() {
         "{err}"
     );
     assert!(!dir.path().join("o").join("summary.json").exists());
+}
+
+#[test]
+fn duplicate_key_with_a_unit_in_its_comment() {
+    // The hint about units must not come from the comment: the duplicate is the whole story.
+    check(
+        "overdue = 30",
+        "overdue = 30\noverdue = 40     # visits, not days",
+        r"x.toml: 1 problem in the scenario
+  x.toml:11:1: not valid TOML: duplicate key `overdue` in table `backlog`
+error: 1 of 1 scenario file is invalid
+",
+    );
+}
+
+#[test]
+fn integer_with_too_many_digits() {
+    check(
+        "overdue = 30",
+        "overdue = 123456789012345678901234567890",
+        r"x.toml: 1 problem in the scenario
+  x.toml:10:11: not valid TOML: number too large to fit in target type: the number has too many digits (whole numbers stop at 9,223,372,036,854,775,807): check what was typed
+error: 1 of 1 scenario file is invalid
+",
+    );
+}
+
+#[test]
+fn date_not_in_the_calendar() {
+    check(
+        "deadline = 2024-09-30",
+        "deadline = 2024-02-30",
+        r"x.toml: 1 problem in the scenario
+  x.toml:16:20: not valid TOML: invalid date-time value is out of range: not a date of the calendar (months have 28 to 31 days, the year 12 months): check the day and month
+error: 1 of 1 scenario file is invalid
+",
+    );
+}
+
+#[test]
+fn option_set_misspelt() {
+    check_text(
+        &format!("{BASE}[[options]]\nname = \"A\"\nsets = {{ \"staff.establishment\" = 6 }}\n"),
+        r#"x.toml: 1 problem in the scenario
+  x.toml:20:1: option "A": unknown key `sets`: did you mean `set`?
+error: 1 of 1 scenario file is invalid
+"#,
+    );
 }
