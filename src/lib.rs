@@ -37,9 +37,7 @@
 //! ```
 
 pub mod aggregate;
-pub mod app;
 pub mod calibrate;
-pub mod cli;
 pub mod engine;
 pub mod experiment;
 pub mod model;

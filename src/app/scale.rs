@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 
 use super::{progress_bar, render_run, thread_pool, write_and_tell, AppError};
 use crate::cli::{MergeArgs, RunArgs, ScaleArgs, SimArgs};
-use crate::model::Prepared;
-use crate::montecarlo::{self, MAX_REPLICAS};
-use crate::partial::{self, RunId, Shard, ShardResult};
-use crate::precision;
-use crate::report::writer;
-use crate::scenario::{self, Scenario};
+use caseload::model::Prepared;
+use caseload::montecarlo::{self, MAX_REPLICAS};
+use caseload::partial::{self, RunId, Shard, ShardResult};
+use caseload::precision;
+use caseload::report::writer;
+use caseload::scenario::{self, Scenario};
 
 fn input(msg: impl Into<String>) -> AppError {
     AppError::Input(anyhow::anyhow!(msg.into()))
@@ -262,7 +262,7 @@ pub(super) fn merge_command(a: &MergeArgs) -> Result<(), AppError> {
     };
     // The run facts of the shards' scenario text (its hash, as the one-machine run has it).
     let facts = {
-        let f = crate::report::facts::RunFacts::new(
+        let f = caseload::report::facts::RunFacts::new(
             &s.name,
             &run.scenario_file,
             run.scenario_text.as_bytes(),
@@ -275,7 +275,7 @@ pub(super) fn merge_command(a: &MergeArgs) -> Result<(), AppError> {
             super::tools::stamp(f)
         }
     };
-    let declared = crate::report::params::declared_keys(&run.scenario_text);
+    let declared = caseload::report::params::declared_keys(&run.scenario_text);
     let mut outputs = render_run(&s, &r, &facts, Some(&declared)).map_err(AppError::Run)?;
     if let Some(c) = &central {
         super::annotate(&mut outputs, &s, c);
