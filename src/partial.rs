@@ -257,7 +257,7 @@ pub fn to_json(r: &ShardResult) -> String {
     let j = FileJson {
         format: FORMAT.into(),
         version: FORMAT_VERSION,
-        caseload_version: crate::report::VERSION.into(),
+        caseload_version: crate::VERSION.into(),
         scenario_file: r.run.scenario_file.clone(),
         scenario_hash: fingerprint(&r.run.scenario_text),
         seed: r.run.seed,
@@ -299,11 +299,11 @@ pub fn from_json(text: &str, what: &str) -> Result<ShardResult, String> {
             j.version
         ));
     }
-    if j.caseload_version != crate::report::VERSION {
+    if j.caseload_version != crate::VERSION {
         return Err(format!(
             "{what}: written by caseload {} but this is caseload {}; run every shard and the merge with one version",
             j.caseload_version,
-            crate::report::VERSION
+            crate::VERSION
         ));
     }
     if fingerprint(&j.scenario_text) != j.scenario_hash {

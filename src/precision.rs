@@ -11,8 +11,6 @@
 //! does the stopping point, and a run that stops at `n` replicas is byte-identical to `run -n n`
 //! (apart from the `precision` record in `summary.json`).
 
-use crate::model::Prepared;
-use crate::montecarlo::{self, McResult};
 use crate::observe::Outcome;
 use crate::stats::{self, Z95};
 
@@ -121,18 +119,6 @@ impl Stopping {
         !self.met && self.replicas < self.cap
     }
 
-    /// "P(success) ±1.0 points, median backlog 35 (95% interval 33–37, tolerance ±2)".
-    pub fn precision_words(&self) -> String {
-        format!(
-            "P(success) ±{:.1} points, median backlog {} (95% interval {}–{}, tolerance ±{})",
-            self.p_half_width * 100.0,
-            crate::report::num(self.median),
-            crate::report::num(self.median_lower),
-            crate::report::num(self.median_upper),
-            crate::report::num(self.median_tolerance)
-        )
-    }
-
     /// The machine-readable reason: `precision reached` or `cap reached`.
     pub fn reason(&self) -> &'static str {
         if self.met {
@@ -141,66 +127,6 @@ impl Stopping {
             "cap reached"
         }
     }
-
-    /// One console line, e.g. "stopped at 3,584 replicas: P(success) ±1.0 points, …".
-    pub fn sentence(&self) -> String {
-        if self.met {
-            format!(
-                "stopped at {} replicas: {} (target ±{:.1} points).",
-                thousands(u64::from(self.replicas)),
-                self.precision_words(),
-                self.target * 100.0
-            )
-        } else {
-            format!(
-                "stopped at the cap of {} replicas before the target ±{:.1} points: {}. Raise -n to go further.",
-                thousands(u64::from(self.replicas)),
-                self.target * 100.0,
-                self.precision_words()
-            )
-        }
-    }
-}
-
-/// 3584 → "3,584".
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Runs batches of [`BATCH`] replicas on the current rayon pool until [`Stopping`] says stop
-/// (at most `cap` replicas). `progress(n)` as in [`montecarlo::run`].
-pub fn run(
-    p: &Prepared,
-    seed: u64,
-    target: f64,
-    cap: u32,
-    progress: &mut dyn FnMut(u64),
-) -> McResult {
-    let weeks = p.scenario.weeks();
-    let mut part = montecarlo::Partial::empty(seed, 0, weeks);
-    loop {
-        let start = part.end();
-        let end = start.saturating_add(BATCH).min(cap);
-        let next = montecarlo::run_range(p, start, end, seed, progress);
-        if part.append(next).is_err() {
-            // Unreachable: the batch starts where the run ends, with its seed and weeks.
-            break;
-        }
-        if !Stopping::of(&part.outcomes, target, cap).go_on() {
-            break;
-        }
-    }
-    let mut r = part.result();
-    r.stopping = Some(Stopping::of(&part.outcomes, target, cap));
-    r
 }
 
 #[cfg(test)]
@@ -219,13 +145,6 @@ mod tests {
             entries: 0,
             exits: 0,
         }
-    }
-
-    #[test]
-    fn writes_thousands_with_commas() {
-        assert_eq!(thousands(3584), "3,584");
-        assert_eq!(thousands(256), "256");
-        assert_eq!(thousands(1_000_000), "1,000,000");
     }
 
     #[test]

@@ -5,9 +5,9 @@ use serde::Serialize;
 
 use super::{hours_delivered_to_deadline, simulate, Dist, Interval, Tick, TimeToTarget};
 use crate::montecarlo::McResult;
-use crate::report::VERSION;
 use crate::scenario::Scenario;
 use crate::stats;
+use crate::VERSION;
 
 /// The name given to the base plan in comparisons.
 pub const BASE_NAME: &str = "base plan";

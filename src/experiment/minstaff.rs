@@ -14,9 +14,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{simulate, Interval, Tick};
-use crate::report::VERSION;
 use crate::scenario::Scenario;
 use crate::stats;
+use crate::VERSION;
 
 /// What to search for.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -47,6 +47,35 @@ pub fn simulate(
     montecarlo::run(&p, replicas, seed, &mut |n| progress(Tick::Done(n)))
 }
 
+/// Runs one prepared scenario in batches of [`crate::precision::BATCH`] replicas on the current rayon pool until [`crate::precision::Stopping`] says stop
+/// (at most `cap` replicas). `progress(n)` as in [`montecarlo::run`].
+pub fn run_to_precision(
+    p: &Prepared,
+    seed: u64,
+    target: f64,
+    cap: u32,
+    progress: &mut dyn FnMut(u64),
+) -> McResult {
+    use crate::precision::{Stopping, BATCH};
+    let weeks = p.scenario.weeks();
+    let mut part = montecarlo::Partial::empty(seed, 0, weeks);
+    loop {
+        let start = part.end();
+        let end = start.saturating_add(BATCH).min(cap);
+        let next = montecarlo::run_range(p, start, end, seed, progress);
+        if part.append(next).is_err() {
+            // Unreachable: the batch starts where the run ends, with its seed and weeks.
+            break;
+        }
+        if !Stopping::of(&part.outcomes, target, cap).go_on() {
+            break;
+        }
+    }
+    let mut r = part.result();
+    r.stopping = Some(Stopping::of(&part.outcomes, target, cap));
+    r
+}
+
 /// Runs every variant in batches of [`crate::precision::BATCH`] replicas (the same replica
 /// indices and master `seed` for each: common random numbers) until the precision rule holds
 /// for every variant, or `cap` replicas. Each result records its [`crate::precision::Stopping`].

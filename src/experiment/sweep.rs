@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use super::{simulate, Dist, Interval, Tick};
-use crate::report::VERSION;
 use crate::scenario::Scenario;
+use crate::VERSION;
 
 /// P(success) and the backlog at the deadline along one parameter (what `sweep.csv` holds).
 #[derive(Debug, Clone, Serialize)]

@@ -36,7 +36,7 @@ impl RunFacts {
             scenario_name: name.to_string(),
             scenario_path: path.to_string(),
             scenario_sha256: sha256_hex(bytes),
-            version: super::VERSION,
+            version: crate::VERSION,
             replicas,
             seed,
             generated: None,
@@ -118,7 +118,7 @@ mod tests {
         assert_eq!(f.marking, None);
         assert_eq!(
             f.line(),
-            format!("300 runs · seed 7 · caseload {} · s.toml (SHA-256 ba7816bf8f01…) · generated 1970-01-01T00:00Z", crate::report::VERSION)
+            format!("300 runs · seed 7 · caseload {} · s.toml (SHA-256 ba7816bf8f01…) · generated 1970-01-01T00:00Z", crate::VERSION)
         );
     }
 }

@@ -87,6 +87,19 @@ pub fn chance(p: f64) -> String {
     }
 }
 
+/// 3584 → "3,584".
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Formats a number with at most three decimals and no trailing zeros.
 pub fn num(x: f64) -> String {
     trimmed(x, 3)
@@ -175,6 +188,13 @@ pub fn whole_points(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn writes_thousands_with_commas() {
+        assert_eq!(thousands(3584), "3,584");
+        assert_eq!(thousands(256), "256");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+    }
 
     #[test]
     fn speaks_percentages_plainly() {

@@ -24,8 +24,9 @@ use crate::summary::Summary;
 
 use charts::{Chart, LineChart, Series, XAxis};
 
-/// The package version written into every output.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The package version written into every output: [`crate::VERSION`], re-exported for
+/// `experiment::sensitivity`, which still names it here (see the cycle test in `lib.rs`).
+pub use crate::VERSION;
 
 /// What the plan's target means, in words.
 pub fn target_words(s: &Scenario) -> String {

@@ -157,7 +157,7 @@ pub struct RawScenario {
     /// A posterior from `caseload calibrate`: each replica draws its inputs from it.
     pub calibration: Option<RawCalibration>,
     /// Named variants of this scenario, checked by `scenario::options`.
-    #[schemars(schema_with = "crate::schema::options_schema")]
+    #[schemars(schema_with = "options_schema")]
     pub options: Option<toml::Value>,
 }
 
@@ -430,4 +430,27 @@ pub struct RawPlan {
     pub target_backlog: VInt,
     pub no_very_high_overdue: VBool,
     pub max_arms_overdue: VInt,
+}
+
+/// `[[options]]`: named variants of the plan for `compare`.
+fn options_schema(_: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+    let v = serde_json::json!({
+        "type": "array",
+        "description": "Named variants of the plan for `compare`: each sets some key paths to other values.",
+        "items": {
+            "type": "object",
+            "properties": {
+                "name": { "type": "string" },
+                "description": { "type": "string" },
+                "set": {
+                    "type": "object",
+                    "description": "Overrides by key path, e.g. { \"staff.establishment\" = [[2024-01-17, 28], [2024-04-01, 32]] }.",
+                    "additionalProperties": true
+                }
+            },
+            "required": ["name", "set"],
+            "additionalProperties": false
+        }
+    });
+    serde_json::from_value(v).unwrap_or(schemars::schema::Schema::Bool(true))
 }

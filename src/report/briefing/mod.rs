@@ -26,11 +26,12 @@ use crate::report::facts::RunFacts;
 use crate::report::format::{count, points, signed};
 use crate::report::params::{self, Group};
 use crate::report::writer::Output;
-use crate::report::{backlog_fan, num, percent, percent_range, verdict, VERSION};
+use crate::report::{backlog_fan, num, percent, percent_range, verdict};
 use crate::scenario::Scenario;
 use crate::stats::{self, Proportion, Z95};
 use crate::summary::Summary;
 use crate::time::Date;
+use crate::VERSION;
 
 mod checks;
 mod figures;
