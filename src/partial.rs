@@ -25,7 +25,7 @@ const FORMAT_VERSION: u32 = 1;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
     pub index: u32,
-    pub count: u32,
+    pub(crate) count: u32,
 }
 
 impl std::fmt::Display for Shard {
@@ -35,7 +35,7 @@ impl std::fmt::Display for Shard {
 }
 
 /// The most shards a run may be split into.
-pub const MAX_SHARDS: u32 = 100_000;
+pub(crate) const MAX_SHARDS: u32 = 100_000;
 
 impl Shard {
     fn new(index: u32, count: u32, what: &str) -> Result<Shard, String> {
@@ -131,7 +131,7 @@ impl Shard {
 }
 
 /// FNV-1a, 64 bits: a stable fingerprint of the scenario text.
-pub fn fingerprint(text: &str) -> String {
+pub(crate) fn fingerprint(text: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in text.bytes() {
         h ^= u64::from(b);
@@ -466,11 +466,6 @@ impl Merger {
         Ok(())
     }
 
-    /// The whole run, once every shard has been added exactly once.
-    pub fn finish(self) -> Result<(RunId, Partial), String> {
-        self.finish_with_central().map(|(run, part, _)| (run, part))
-    }
-
     /// [`Merger::finish`], with the central-value outcomes when every shard has them.
     #[allow(clippy::type_complexity)]
     pub fn finish_with_central(self) -> Result<(RunId, Partial, Option<Vec<Outcome>>), String> {
@@ -523,20 +518,6 @@ impl Merger {
             central.filter(|c| !c.is_empty()),
         ))
     }
-}
-
-/// Merges the shards of one run (in any order, each exactly once) into the whole run's
-/// partial; `names[i]` names `parts[i]` in messages.
-pub fn merge(parts: Vec<ShardResult>, names: &[String]) -> Result<(RunId, Partial), String> {
-    let mut m = Merger::new();
-    for (i, p) in parts.into_iter().enumerate() {
-        let name = names
-            .get(i)
-            .cloned()
-            .unwrap_or_else(|| format!("part {}", i + 1));
-        m.add(p, &name)?;
-    }
-    m.finish()
 }
 
 #[cfg(test)]

@@ -15,18 +15,18 @@ use crate::observe::Outcome;
 use crate::stats::{self, Z95};
 
 /// Replicas per batch between checks.
-pub const BATCH: u32 = 256;
+pub(crate) const BATCH: u32 = 256;
 /// Replicas at most when no `-n` is given with a precision target.
 pub const DEFAULT_CAP: u32 = 100_000;
 /// Relative tolerance on the median backlog at the deadline (with an absolute floor of 1).
-pub const MEDIAN_TOLERANCE: f64 = 0.05;
+pub(crate) const MEDIAN_TOLERANCE: f64 = 0.05;
 
 /// Why a precision run stopped where it did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stopping {
     /// The target half-width of P(success) (a share, 0.01 = one point).
     pub target: f64,
-    pub cap: u32,
+    pub(crate) cap: u32,
     pub replicas: u32,
     /// Both criteria hold (otherwise the cap was reached first).
     pub met: bool,
@@ -40,7 +40,7 @@ pub struct Stopping {
 
 /// The `precision` record of `summary.json`.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct StoppingJson {
+pub(crate) struct StoppingJson {
     target_half_width: f64,
     replicas: u32,
     cap: u32,
@@ -53,7 +53,7 @@ pub struct StoppingJson {
 }
 
 /// Ranks (0-based) of the order statistics bounding a 95% interval for the median of `n`.
-pub fn median_ranks(n: usize) -> (usize, usize) {
+pub(crate) fn median_ranks(n: usize) -> (usize, usize) {
     if n == 0 {
         return (0, 0);
     }
@@ -65,7 +65,7 @@ pub fn median_ranks(n: usize) -> (usize, usize) {
 
 impl Stopping {
     /// The state of the rule after `outcomes` (replicas `0..outcomes.len()`).
-    pub fn of(outcomes: &[Outcome], target: f64, cap: u32) -> Stopping {
+    pub(crate) fn of(outcomes: &[Outcome], target: f64, cap: u32) -> Stopping {
         let k = outcomes.iter().filter(|o| o.success).count() as u64;
         let n = outcomes.len();
         let p = stats::wilson(k, n as u64, Z95);
@@ -99,7 +99,7 @@ impl Stopping {
         }
     }
 
-    pub fn json(&self) -> StoppingJson {
+    pub(crate) fn json(&self) -> StoppingJson {
         let r6 = |x: f64| (x * 1e6).round() / 1e6;
         StoppingJson {
             target_half_width: self.target,
@@ -115,12 +115,12 @@ impl Stopping {
     }
 
     /// Whether to run another batch.
-    pub fn go_on(&self) -> bool {
+    pub(crate) fn go_on(&self) -> bool {
         !self.met && self.replicas < self.cap
     }
 
     /// The machine-readable reason: `precision reached` or `cap reached`.
-    pub fn reason(&self) -> &'static str {
+    pub(crate) fn reason(&self) -> &'static str {
         if self.met {
             "precision reached"
         } else {

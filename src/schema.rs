@@ -260,7 +260,7 @@ fn annotate(v: &mut Value) {
 }
 
 /// The schema as a JSON value.
-pub fn scenario_schema() -> Value {
+pub(crate) fn scenario_schema() -> Value {
     let gen = SchemaSettings::draft07()
         .with(|s| s.option_add_null_type = false)
         .into_generator();

@@ -10,18 +10,18 @@ use crate::stats;
 use crate::VERSION;
 
 /// The name given to the base plan in comparisons.
-pub const BASE_NAME: &str = "base plan";
+pub(crate) const BASE_NAME: &str = "base plan";
 
 /// A comparison of the base plan and its options (what `comparison.json` holds).
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
-    pub scenario: String,
-    pub version: &'static str,
-    pub seed: u64,
+    pub(crate) scenario: String,
+    pub(crate) version: &'static str,
+    pub(crate) seed: u64,
     pub replicas: u32,
-    pub deadline: String,
-    pub target_backlog: u32,
-    pub no_very_high_overdue: bool,
+    pub(crate) deadline: String,
+    pub(crate) target_backlog: u32,
+    pub(crate) no_very_high_overdue: bool,
     /// The base plan first, then the options in file order.
     pub options: Vec<OptionResult>,
 }
@@ -31,15 +31,15 @@ pub struct Comparison {
 pub struct OptionResult {
     pub name: String,
     pub description: String,
-    pub is_base: bool,
+    pub(crate) is_base: bool,
     /// What the option changes, as `key.path = value`.
-    pub overrides: Vec<String>,
+    pub(crate) overrides: Vec<String>,
     /// Share of replicas meeting the plan, Wilson score 95% interval.
     pub p_success: Interval,
     pub backlog_at_deadline: Dist,
-    pub time_to_target_days: TimeToTarget,
+    pub(crate) time_to_target_days: TimeToTarget,
     /// Mean staff-hours of casework delivered from the start to the deadline.
-    pub hours_delivered_to_deadline: f64,
+    pub(crate) hours_delivered_to_deadline: f64,
     /// Paired differences, this option minus the base (`None` for the base itself).
     pub vs_base: Option<VsBase>,
 }
@@ -153,7 +153,7 @@ fn compare_with(
 }
 
 /// Paired differences of `option` against `base` (same replicas, same seeds).
-pub fn vs_base(base: &McResult, option: &McResult) -> VsBase {
+pub(crate) fn vs_base(base: &McResult, option: &McResult) -> VsBase {
     let (a, b) = (base.backlog_at_deadline(), option.backlog_at_deadline());
     let (mut both, mut only_option, mut only_base, mut neither) = (0, 0, 0, 0);
     for (x, y) in base.outcomes.iter().zip(&option.outcomes) {

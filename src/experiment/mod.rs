@@ -8,7 +8,7 @@
 //! report progress through a [`Tick`] callback. Results are plain `Serialize` structs that the
 //! renderers in [`crate::report::compare`] turn into files and charts.
 
-pub mod compare;
+pub(crate) mod compare;
 pub mod minstaff;
 pub mod sensitivity;
 pub mod sweep;
@@ -79,7 +79,7 @@ pub fn run_to_precision(
 /// Runs every variant in batches of [`crate::precision::BATCH`] replicas (the same replica
 /// indices and master `seed` for each: common random numbers) until the precision rule holds
 /// for every variant, or `cap` replicas. Each result records its [`crate::precision::Stopping`].
-pub fn simulate_to_precision(
+pub(crate) fn simulate_to_precision(
     variants: &[&Scenario],
     seed: u64,
     target: f64,
@@ -171,14 +171,14 @@ impl Interval {
 /// Mean and quantiles of a quantity across replicas.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Dist {
-    pub mean: f64,
-    pub p05: f64,
+    pub(crate) mean: f64,
+    pub(crate) p05: f64,
     pub p50: f64,
-    pub p95: f64,
+    pub(crate) p95: f64,
 }
 
 impl Dist {
-    pub fn of(values: &[f64]) -> Dist {
+    pub(crate) fn of(values: &[f64]) -> Dist {
         let q = stats::Quantiles::of(values);
         Dist {
             mean: stats::mean(values),
@@ -191,16 +191,16 @@ impl Dist {
 
 /// Days from the start until the backlog first met the target, over the replicas that met it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct TimeToTarget {
-    pub p10: Option<f64>,
-    pub p50: Option<f64>,
-    pub p90: Option<f64>,
-    pub replicas_met: usize,
-    pub never_met_share: f64,
+pub(crate) struct TimeToTarget {
+    pub(crate) p10: Option<f64>,
+    pub(crate) p50: Option<f64>,
+    pub(crate) p90: Option<f64>,
+    pub(crate) replicas_met: usize,
+    pub(crate) never_met_share: f64,
 }
 
 impl TimeToTarget {
-    pub fn of(r: &McResult) -> TimeToTarget {
+    pub(crate) fn of(r: &McResult) -> TimeToTarget {
         let t = r.days_to_target();
         let q = stats::Quantiles::of(&t);
         let some = |x: f64| (!x.is_nan()).then_some(x);
@@ -216,7 +216,7 @@ impl TimeToTarget {
 
 /// Mean staff-hours of casework delivered from the start to the last weekly snapshot on or
 /// before the deadline (the sum of the weekly means of `hours_delivered`).
-pub fn hours_delivered_to_deadline(s: &Scenario, r: &McResult) -> f64 {
+pub(crate) fn hours_delivered_to_deadline(s: &Scenario, r: &McResult) -> f64 {
     let weeks = ((s.plan.deadline_day + 1) / 7).max(0) as usize;
     r.fan
         .series(crate::observe::Metric::HoursDelivered)

@@ -28,9 +28,9 @@ use super::Scenario;
 #[derive(Debug, Clone)]
 pub struct ScenarioOption {
     pub name: String,
-    pub description: String,
+    pub(crate) description: String,
     /// The overrides, as key path and TOML value, in the order written.
-    pub overrides: Vec<(String, toml::Value)>,
+    pub(crate) overrides: Vec<(String, toml::Value)>,
     /// The base scenario with the overrides applied (its own `options` is empty).
     pub scenario: Scenario,
 }

@@ -26,20 +26,25 @@ use rayon::prelude::*;
 use crate::engine::rng::{self, mix64};
 
 mod numeric;
+// Population Monte Carlo refinement of a rejection fit: tested (`abc/tests.rs`) but called by
+// no command yet (the dead-code lint found it once the CLI left the library).
+#[allow(dead_code)]
 mod pmc;
 mod rejection;
 mod sample;
 
 use numeric::pick;
+#[allow(unused_imports)] // read by `pmc` only, which no command calls yet
 pub(crate) use numeric::weighted_sorted;
 pub use numeric::{ess, weighted_quantile};
-pub use pmc::{refine, Refined, SmcConfig};
+#[cfg(test)]
+use pmc::{refine, SmcConfig};
 pub use rejection::{calibrate, fit};
-pub use sample::{PosteriorFileError, PosteriorSample};
+pub(crate) use sample::PosteriorSample;
 
 /// The random stream, of a draw's seed, that draws its parameters from the priors (distinct
 /// from the streams the simulator uses, which are small numbers).
-pub const PRIOR_STREAM: u64 = 0xCA1B_0000_0000_0001;
+pub(crate) const PRIOR_STREAM: u64 = 0xCA1B_0000_0000_0001;
 
 /// Why calibration cannot proceed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -71,10 +76,10 @@ pub enum AbcError {
 pub struct Prior {
     /// The input's key path, e.g. `staff.productive_hours_per_week`.
     pub name: String,
-    pub low: f64,
+    pub(crate) low: f64,
     /// `None`: uniform; `Some(c)`: triangular with mode `c`.
-    pub mode: Option<f64>,
-    pub high: f64,
+    pub(crate) mode: Option<f64>,
+    pub(crate) high: f64,
 }
 
 impl Prior {
@@ -109,12 +114,13 @@ impl Prior {
     }
 
     /// A draw (by inversion of one uniform number).
-    pub fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+    pub(crate) fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         self.quantile(rng.gen::<f64>())
     }
 
     /// Probability density at `x`.
-    pub fn pdf(&self, x: f64) -> f64 {
+    #[allow(dead_code)] // read by `pmc` only, which no command calls yet
+    pub(crate) fn pdf(&self, x: f64) -> f64 {
         if !(self.low..=self.high).contains(&x) {
             return 0.0;
         }
@@ -134,7 +140,8 @@ impl Prior {
     }
 
     /// Cumulative distribution at `x`.
-    pub fn cdf(&self, x: f64) -> f64 {
+    #[cfg(test)]
+    pub(crate) fn cdf(&self, x: f64) -> f64 {
         let (a, b) = (self.low, self.high);
         if x <= a {
             return 0.0;
@@ -155,7 +162,7 @@ impl Prior {
     }
 
     /// Quantile at `p` (clamped to [0, 1]).
-    pub fn quantile(&self, p: f64) -> f64 {
+    pub(crate) fn quantile(&self, p: f64) -> f64 {
         let p = if p.is_nan() { 0.5 } else { p.clamp(0.0, 1.0) };
         let (a, b) = (self.low, self.high);
         match self.mode {
@@ -172,13 +179,14 @@ impl Prior {
     }
 
     /// The logit of the position of `x` in the support (the regression's scale).
-    pub fn to_unbounded(&self, x: f64) -> f64 {
+    pub(crate) fn to_unbounded(&self, x: f64) -> f64 {
         let t = ((x - self.low) / self.width()).clamp(1e-12, 1.0 - 1e-12);
         (t / (1.0 - t)).ln()
     }
 
     /// The inverse of [`Prior::to_unbounded`]: always inside `[low, high]`.
-    pub fn from_unbounded(&self, z: f64) -> f64 {
+    #[allow(clippy::wrong_self_convention)] // named as the inverse of `to_unbounded`
+    pub(crate) fn from_unbounded(&self, z: f64) -> f64 {
         let t = if z >= 0.0 {
             1.0 / (1.0 + (-z).exp())
         } else {
@@ -190,7 +198,7 @@ impl Prior {
 }
 
 /// The parameters of prior draw `index` under `seed`, and the seed its simulation uses.
-pub fn draw_params(priors: &[Prior], seed: u64, index: usize) -> (Vec<f64>, u64) {
+pub(crate) fn draw_params(priors: &[Prior], seed: u64, index: usize) -> (Vec<f64>, u64) {
     let draw_seed = rng::replica_seed(seed, index as u64);
     let mut r = rng::stream(draw_seed, PRIOR_STREAM);
     let params = priors.iter().map(|p| p.sample(&mut r)).collect();
@@ -201,7 +209,7 @@ pub fn draw_params(priors: &[Prior], seed: u64, index: usize) -> (Vec<f64>, u64)
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     /// One parameter vector per draw, in prior order.
-    pub params: Vec<Vec<f64>>,
+    pub(crate) params: Vec<Vec<f64>>,
     /// One statistics vector per draw.
     pub stats: Vec<Vec<f64>>,
 }
@@ -237,14 +245,14 @@ where
 #[derive(Debug, Clone, PartialEq)]
 pub struct AbcConfig {
     /// Share of the finite draws accepted (nearest first).
-    pub accept_share: f64,
+    pub(crate) accept_share: f64,
     /// At least this many draws are accepted (when the table has them).
-    pub min_accepted: usize,
+    pub(crate) min_accepted: usize,
     /// Apply the local-linear regression adjustment.
-    pub regression: bool,
+    pub(crate) regression: bool,
     /// The history counts as reproduced only if the tolerance (scaled distance of the
     /// acceptance boundary) is at most this; `None`: only the prior-predictive range check.
-    pub max_tolerance: Option<f64>,
+    pub(crate) max_tolerance: Option<f64>,
 }
 
 impl Default for AbcConfig {
@@ -297,15 +305,15 @@ pub struct Diagnosis {
 /// The result of [`fit`]: weighted posterior draws and their summaries.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Posterior {
-    pub names: Vec<String>,
+    pub(crate) names: Vec<String>,
     /// One (adjusted) parameter vector per accepted draw.
     pub draws: Vec<Vec<f64>>,
     /// Normalised weights (sum 1), one per draw.
-    pub weights: Vec<f64>,
+    pub(crate) weights: Vec<f64>,
     /// The table row of each draw.
-    pub rows: Vec<usize>,
+    pub(crate) rows: Vec<usize>,
     /// Scaled distance of each draw.
-    pub distances: Vec<f64>,
+    pub(crate) distances: Vec<f64>,
     /// Kish effective sample size of the weights.
     pub ess: f64,
     /// Draws in the table, and those with finite statistics.
@@ -319,7 +327,7 @@ pub struct Posterior {
     /// twice the number of varying statistics plus one).
     pub adjusted: bool,
     /// The scale (MAD) of each statistic.
-    pub scales: Vec<f64>,
+    pub(crate) scales: Vec<f64>,
     pub summaries: Vec<ParamSummary>,
     pub diagnosis: Diagnosis,
 }

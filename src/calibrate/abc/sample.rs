@@ -17,7 +17,7 @@ pub struct PosteriorSample {
 
 /// Why a posterior file cannot be used.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum PosteriorFileError {
+pub(crate) enum PosteriorFileError {
     #[error("{file}: the posterior {reason}")]
     Unreadable { file: String, reason: String },
     #[error("{}", csv::Listing("posterior", .file, .problems))]
@@ -32,7 +32,7 @@ csv::file_error!(PosteriorFileError);
 impl PosteriorSample {
     /// Parses `posterior.csv`: a header of input names ending in `weight`, then one row of
     /// finite numbers per draw with a weight ≥ 0 (not all 0). Every problem is reported.
-    pub fn parse(bytes: &[u8], file: &str) -> Result<PosteriorSample, PosteriorFileError> {
+    pub(crate) fn parse(bytes: &[u8], file: &str) -> Result<PosteriorSample, PosteriorFileError> {
         let (table, mut problems) = csv::open(
             bytes,
             file,
@@ -97,7 +97,7 @@ impl PosteriorSample {
     }
 
     /// The draw a uniform number `u` in [0, 1) selects (by cumulative weight).
-    pub fn pick(&self, u: f64) -> usize {
+    pub(crate) fn pick(&self, u: f64) -> usize {
         pick(&self.weights, u)
     }
 }

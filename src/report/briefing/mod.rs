@@ -41,14 +41,13 @@ mod statistics;
 #[cfg(test)]
 mod tests;
 
-pub use checks::{validation_checks, Check};
-pub use figures::time_to_target_chart;
+pub(crate) use checks::{validation_checks, Check};
 use figures::*;
 use html::*;
-pub use html::{esc, inline_svg, render_html, HEADINGS};
+pub(crate) use html::{esc, render_html};
 use sections::*;
 use statistics::*;
-pub use statistics::{after_deadline, met_by_month, MetBy};
+pub(crate) use statistics::{after_deadline, met_by_month, MetBy};
 
 /// A chart of the briefing: drawn inline in the page and written as a slide PNG.
 pub struct Figure {
@@ -117,8 +116,8 @@ pub struct StaffingSection {
 
 /// What the page says about the software and the checks behind it.
 pub struct RunInfo {
-    pub version: &'static str,
-    pub checks: Vec<Check>,
+    pub(crate) version: &'static str,
+    pub(crate) checks: Vec<Check>,
     /// `--sensitivity` was given (the page then says why the section is missing, if it is).
     pub sensitivity_requested: bool,
 }
@@ -136,10 +135,10 @@ impl Default for RunInfo {
 /// Everything the briefing shows. Replicas and seed come from `result`, so the page always
 /// agrees with `summary.json` of the same run.
 pub struct Briefing<'a> {
-    pub scenario: &'a Scenario,
-    pub result: &'a McResult,
+    pub(crate) scenario: &'a Scenario,
+    pub(crate) result: &'a McResult,
     /// The run's summary (see [`Summary`]): the numbers the page shares with `summary.json`.
-    pub summary: Summary,
+    pub(crate) summary: Summary,
     /// Replicas, seed, version, scenario file and hash, generation time and marking: every
     /// place of the page that shows one of them reads it here.
     pub facts: RunFacts,
@@ -180,7 +179,7 @@ impl<'a> Briefing<'a> {
 /// Every chart of the briefing as a 1600×900 PNG titled with its claim:
 /// `slide_1_backlog_fan.png`, `slide_2_time_to_target.png`, … in page order.
 /// Charts already written under another name (see [`Figure::existing`]) get no copy.
-pub fn render_slides(b: &Briefing) -> Result<Vec<Output>, ChartError> {
+pub(crate) fn render_slides(b: &Briefing) -> Result<Vec<Output>, ChartError> {
     let marking = b.facts.marking.as_deref();
     let mut out = Vec::new();
     for (i, (_, f)) in figures(b).iter().enumerate() {

@@ -37,16 +37,16 @@ use interval::*;
 use legend::*;
 use line::*;
 use raster::*;
-pub use style::palette;
+pub(crate) use style::palette;
 use style::*;
 use text::Rect;
 use text::*;
 use tornado::*;
 
 /// Chart width in pixels.
-pub const WIDTH: u32 = 1600;
+pub(crate) const WIDTH: u32 = 1600;
 /// Chart height in pixels.
-pub const HEIGHT: u32 = 900;
+pub(crate) const HEIGHT: u32 = 900;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChartError {
@@ -104,42 +104,42 @@ pub struct LineChart {
 
 /// See [`LineChart::right_axis`].
 pub struct RightAxis {
-    pub label: String,
-    pub per_unit: f64,
+    pub(crate) label: String,
+    pub(crate) per_unit: f64,
 }
 
 /// Horizontal interval chart: one row per item with a point estimate and CI whiskers.
 /// With `percent`, values are fractions (0..1) shown as percentages.
 pub struct IntervalChart {
-    pub title: String,
-    pub x_label: String,
-    pub rows: Vec<IntervalRow>,
-    pub percent: bool,
-    pub reference: Option<(f64, String)>,
+    pub(crate) title: String,
+    pub(crate) x_label: String,
+    pub(crate) rows: Vec<IntervalRow>,
+    pub(crate) percent: bool,
+    pub(crate) reference: Option<(f64, String)>,
 }
 
-pub struct IntervalRow {
-    pub label: String,
-    pub estimate: f64,
-    pub lower: f64,
-    pub upper: f64,
-    pub color: usize,
+pub(crate) struct IntervalRow {
+    pub(crate) label: String,
+    pub(crate) estimate: f64,
+    pub(crate) lower: f64,
+    pub(crate) upper: f64,
+    pub(crate) color: usize,
 }
 
 /// Tornado chart: rows in the caller's order (largest first, drawn at the top); each row
 /// has a low-side and a high-side change relative to a base of 0.
 pub struct TornadoChart {
-    pub title: String,
-    pub x_label: String,
-    pub rows: Vec<TornadoRow>,
+    pub(crate) title: String,
+    pub(crate) x_label: String,
+    pub(crate) rows: Vec<TornadoRow>,
 }
 
-pub struct TornadoRow {
-    pub label: String,
-    pub low: f64,
-    pub high: f64,
-    pub low_label: String,
-    pub high_label: String,
+pub(crate) struct TornadoRow {
+    pub(crate) label: String,
+    pub(crate) low: f64,
+    pub(crate) high: f64,
+    pub(crate) low_label: String,
+    pub(crate) high_label: String,
 }
 
 pub enum Chart {

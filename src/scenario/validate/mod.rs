@@ -15,10 +15,10 @@ use super::*;
 /// One thing wrong with a scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
-    pub path: KeyPath,
-    pub line: usize,
-    pub col: usize,
-    pub message: String,
+    pub(crate) path: KeyPath,
+    pub(crate) line: usize,
+    pub(crate) col: usize,
+    pub(crate) message: String,
 }
 
 /// Why a scenario could not be loaded.
@@ -38,7 +38,8 @@ pub enum ScenarioError {
 }
 
 impl ScenarioError {
-    pub fn problems(&self) -> &[Problem] {
+    #[cfg(test)]
+    pub(crate) fn problems(&self) -> &[Problem] {
         match self {
             ScenarioError::Invalid { problems, .. } => problems,
             ScenarioError::Io { .. } => &[],
@@ -280,7 +281,7 @@ fn disposal_fields(d: &RawDisposals) -> [&VNum; 6] {
 
 /// The release fraction RSOs actually serve: the base fraction, lowered on every day an
 /// early-release scheme that applies to sex offences is in force.
-pub fn effective_fraction(base: &Steps, schemes: &[EarlyRelease]) -> Steps {
+pub(crate) fn effective_fraction(base: &Steps, schemes: &[EarlyRelease]) -> Steps {
     let mut days: Vec<i32> = base.points().iter().map(|p| p.0).collect();
     for e in schemes.iter().filter(|e| e.applies_to_sex_offences) {
         days.push(e.from_day);
@@ -310,7 +311,7 @@ pub fn effective_fraction(base: &Steps, schemes: &[EarlyRelease]) -> Steps {
 
 /// Splits `total` into whole numbers proportional to `shares` (largest remainder, ties to the
 /// lower index), so the parts always add up to `total`.
-pub fn apportion(total: u32, shares: &[f64; 5]) -> [u32; 5] {
+pub(crate) fn apportion(total: u32, shares: &[f64; 5]) -> [u32; 5] {
     let s: f64 = shares.iter().sum();
     if s <= 0.0 {
         return [0; 5];
