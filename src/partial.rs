@@ -7,7 +7,7 @@
 //!
 //! A partial file (`partial.json`) carries a format name and version, the caseload version, the
 //! scenario text with its FNV-1a hash, the seed, the total replica count and the shard, so
-//! [`merge`] refuses parts of different runs, missing or duplicate shards. Pure: bytes in,
+//! a [`Merger`] refuses parts of different runs, missing or duplicate shards. Pure: bytes in,
 //! bytes out; reading the scheduler's environment goes through a lookup function.
 
 use serde::{Deserialize, Serialize};
@@ -24,6 +24,7 @@ const FORMAT_VERSION: u32 = 1;
 /// Shard `index` (1-based) of `count`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
+    /// This shard's number, 1-based (1..=count).
     pub index: u32,
     pub(crate) count: u32,
 }
@@ -145,16 +146,22 @@ pub(crate) fn fingerprint(text: &str) -> String {
 pub struct RunId {
     /// The scenario file as given on the command line (messages only).
     pub scenario_file: String,
+    /// The scenario file's text: every shard of a run must read the same text.
     pub scenario_text: String,
+    /// The run's master seed.
     pub seed: u64,
+    /// Replicas of the whole run, over all shards.
     pub replicas: u32,
 }
 
 /// One shard's result, ready to write or just read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShardResult {
+    /// The run the shard belongs to.
     pub run: RunId,
+    /// Which shard of the run this is.
     pub shard: Shard,
+    /// The shard's replicas, folded (outcomes and mergeable histograms).
     pub part: Partial,
     /// The same replicas with every uncertain input at its central value (scenarios with
     /// ranges only), for the central-value verdict of `summary.json`.
@@ -374,12 +381,12 @@ pub fn from_json(text: &str, what: &str) -> Result<ShardResult, String> {
     })
 }
 
-/// Merges the shards of one run, fed one at a time in any order: histograms are merged as
-/// each shard arrives (their merge is order-free), only the few numbers per replica are kept
-/// until the end, so memory stays near one shard's aggregate whatever the number of shards.
 /// One shard as the merger holds it: file, first replica, outcomes, central-value outcomes.
 type Slot = (String, u32, Vec<Outcome>, Option<Vec<Outcome>>);
 
+/// Merges the shards of one run, fed one at a time in any order: histograms are merged as
+/// each shard arrives (their merge is order-free), only the few numbers per replica are kept
+/// until the end, so memory stays near one shard's aggregate whatever the number of shards.
 pub struct Merger {
     first: Option<(RunId, String)>,
     count: u32,
@@ -395,6 +402,7 @@ impl Default for Merger {
 }
 
 impl Merger {
+    /// A merger that holds no shard yet.
     pub fn new() -> Merger {
         Merger {
             first: None,
@@ -466,7 +474,8 @@ impl Merger {
         Ok(())
     }
 
-    /// [`Merger::finish`], with the central-value outcomes when every shard has them.
+    /// The whole run, once every shard has been added exactly once, with the central-value
+    /// outcomes when every shard has them.
     #[allow(clippy::type_complexity)]
     pub fn finish_with_central(self) -> Result<(RunId, Partial, Option<Vec<Outcome>>), String> {
         let (Some((run, _)), Some(agg)) = (self.first, self.agg) else {

@@ -27,14 +27,19 @@ pub struct Stopping {
     /// The target half-width of P(success) (a share, 0.01 = one point).
     pub target: f64,
     pub(crate) cap: u32,
+    /// Replicas run when the rule stopped (a multiple of the batch size, or the cap).
     pub replicas: u32,
     /// Both criteria hold (otherwise the cap was reached first).
     pub met: bool,
+    /// Half-width of the 95% Wilson interval of P(success) at the stop (a share).
     pub p_half_width: f64,
+    /// Median backlog at the deadline over the replicas run (visits).
     pub median: f64,
     /// The 95% distribution-free interval of the median backlog at the deadline.
     pub median_lower: f64,
+    /// Upper end of that interval (visits).
     pub median_upper: f64,
+    /// The tolerance the interval's half-width had to meet: max(1, 5% of the median) visits.
     pub median_tolerance: f64,
 }
 

@@ -28,12 +28,15 @@ pub fn quantiles(values: &[f64]) -> [f64; 7] {
 /// The quantiles at [`LEVELS`] by name, so no caller indexes `q[3]` by hand.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Quantiles {
+    /// 5% quantile, in the quantity's unit.
     pub p05: f64,
     pub(crate) p10: f64,
     pub(crate) p25: f64,
+    /// Median (50% quantile), in the quantity's unit.
     pub p50: f64,
     pub(crate) p75: f64,
     pub(crate) p90: f64,
+    /// 95% quantile, in the quantity's unit.
     pub p95: f64,
 }
 
@@ -74,8 +77,11 @@ pub(crate) fn sd(values: &[f64]) -> f64 {
 /// A proportion with its 95% Wilson score interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Proportion {
+    /// The observed share, successes over trials (0..1).
     pub estimate: f64,
+    /// Lower end of the Wilson 95% interval (0..1).
     pub lower: f64,
+    /// Upper end of the Wilson 95% interval (0..1).
     pub upper: f64,
 }
 
@@ -163,8 +169,11 @@ pub(crate) const Z95: f64 = 1.959_963_984_540_054;
 /// A mean (or a difference of means) with a two-sided confidence interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MeanInterval {
+    /// The sample mean (or mean difference), in the quantity's unit.
     pub mean: f64,
+    /// Lower end of the interval, same unit.
     pub lower: f64,
+    /// Upper end of the interval, same unit.
     pub upper: f64,
 }
 

@@ -13,6 +13,7 @@ use crate::stats::{self, Proportion, Quantiles};
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Distribution {
     pub(crate) mean: f64,
+    /// The named quantiles across replicas, in the quantity's unit.
     pub q: Quantiles,
 }
 

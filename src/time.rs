@@ -67,6 +67,7 @@ impl Date {
         (self.0 + 3).rem_euclid(7) as u32
     }
 
+    /// The date `n` days later (earlier for negative `n`).
     pub fn add_days(self, n: i32) -> Date {
         Date(self.0 + n)
     }

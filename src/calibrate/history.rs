@@ -21,11 +21,18 @@ pub(crate) const HEADER: [&str; 3] = ["date", "metric", "value"];
 pub enum HistoryError {
     /// Larger than the 16 MiB cap, or not UTF-8 text.
     #[error("{file}: the history {reason}")]
-    Unreadable { file: String, reason: String },
+    Unreadable {
+        /// The history file's path, as given.
+        file: String,
+        /// Why it cannot be read: over the size cap, or not UTF-8 (a phrase, after the file kind).
+        reason: String,
+    },
     /// Every problem found in the rows, located.
     #[error("{}", csv::Listing("history", .file, .problems))]
     Invalid {
+        /// The history file's path, as given.
         file: String,
+        /// Every problem, with its line and column.
         problems: Vec<Located>,
     },
 }
@@ -67,14 +74,17 @@ pub(crate) fn parse_metric(name: &str) -> Result<Metric, String> {
 /// One observation.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Observation {
+    /// The day the value was observed (for a flow: the last day of the period it totals).
     pub date: Date,
+    /// What was observed: a stock (backlog, population) or a flow (entries, exits).
     pub metric: Metric,
+    /// The observed value, in the metric's unit (a count, or hours for hour metrics).
     pub value: f64,
     /// The line of the file it was read from (1-based; 0 when built in code).
     pub(crate) line: usize,
     /// For a flow: the date of the previous row of the same metric, the start of the period
     /// it totals (`None`: the first row, which totals from the scenario's start). Always
-    /// `None` for a stock. Set by [`History::parse`] and [`History::from_observations`].
+    /// `None` for a stock. Set by [`History::parse`] and `History::from_observations`.
     pub(crate) since: Option<Date>,
 }
 
@@ -94,6 +104,7 @@ fn finish(observations: &mut [Observation]) {
 /// A validated history: observations sorted by metric, then date (no two share both).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct History {
+    /// The observations, sorted by metric then date.
     pub observations: Vec<Observation>,
 }
 

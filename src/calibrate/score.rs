@@ -100,8 +100,11 @@ pub(crate) const BAND_LEVELS: [f64; 3] = [0.5, 0.8, 0.9];
 /// How many observations fell inside the central band of one level.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Coverage {
+    /// The band's central probability (0.5, 0.8 or 0.9).
     pub level: f64,
+    /// Observations that fell inside the band.
     pub inside: usize,
+    /// Observations scored.
     pub total: usize,
 }
 
@@ -185,28 +188,35 @@ pub(crate) fn skill(crps_model: f64, crps_baseline: f64) -> Option<f64> {
 pub struct ObservationScore {
     /// e.g. "backlog on 2024-06-30".
     pub label: String,
+    /// The value held back, in the metric's unit.
     pub observed: f64,
     /// Position in the predictive sample (0..1).
     pub pit: f64,
+    /// Continuous ranked probability score of the predictive sample, in the metric's unit (0 is perfect).
     pub crps: f64,
     /// The naive forecasts (`None`: nothing of the metric was observed before the cutoff).
     pub persistence: Option<f64>,
+    /// The last year's linear trend extrapolated to the observation's date.
     pub trend: Option<f64>,
 }
 
 /// The scores of a forecast over the observations held back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scorecard {
+    /// One score per observation held back, in history order.
     pub observations: Vec<ObservationScore>,
     /// Coverage of the 50/80/90% central bands ([`BAND_LEVELS`]).
     pub coverage: Vec<Coverage>,
     /// Mean CRPS of the model and of each baseline over the observations every one of them
     /// forecast (those with a baseline).
     pub crps_model: f64,
+    /// Mean CRPS of the persistence forecast (the last value before the cutoff).
     pub crps_persistence: f64,
+    /// Mean CRPS of the trend forecast (the last year's linear trend).
     pub crps_trend: f64,
     /// `1 − CRPS_model / CRPS_baseline`.
     pub skill_persistence: Option<f64>,
+    /// `1 − CRPS_model / CRPS_trend` (`None`: no trend forecast could be made).
     pub skill_trend: Option<f64>,
 }
 

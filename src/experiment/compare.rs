@@ -18,6 +18,7 @@ pub struct Comparison {
     pub(crate) scenario: String,
     pub(crate) version: &'static str,
     pub(crate) seed: u64,
+    /// Replicas run for every option (the same indices for each: common random numbers).
     pub replicas: u32,
     pub(crate) deadline: String,
     pub(crate) target_backlog: u32,
@@ -29,13 +30,16 @@ pub struct Comparison {
 /// One option's results.
 #[derive(Debug, Clone, Serialize)]
 pub struct OptionResult {
+    /// The option's name (`base` for the plan as written).
     pub name: String,
+    /// The option's description from `[[options]]` (empty when none is given).
     pub description: String,
     pub(crate) is_base: bool,
     /// What the option changes, as `key.path = value`.
     pub(crate) overrides: Vec<String>,
     /// Share of replicas meeting the plan, Wilson score 95% interval.
     pub p_success: Interval,
+    /// The overdue-visit backlog at the deadline across replicas (visits).
     pub backlog_at_deadline: Dist,
     pub(crate) time_to_target_days: TimeToTarget,
     /// Mean staff-hours of casework delivered from the start to the deadline.
@@ -56,12 +60,15 @@ pub struct VsBase {
     pub p_success_diff: Interval,
     /// Replicas where only the option met the plan / only the base did.
     pub replicas_only_option_met: u64,
+    /// Replicas where only the base met the plan.
     pub replicas_only_base_met: u64,
 }
 
 /// A comparison with the raw runs behind it (for the charts), in the same order.
 pub struct CompareRun {
+    /// The comparison written to `comparison.json`.
     pub comparison: Comparison,
+    /// The Monte Carlo result of each option, base first, in the order of `comparison.options`.
     pub results: Vec<McResult>,
 }
 

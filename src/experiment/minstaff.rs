@@ -34,9 +34,11 @@ pub struct MinStaffRequest {
 /// One simulated value of extra FTE.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Evaluation {
+    /// Extra full-time equivalents added from the start date (FTE, 0 = the plan as written).
     pub extra_fte: f64,
     /// Wilson score 95% interval.
     pub p_success: Interval,
+    /// Whether the lower end of `p_success` reaches the requested confidence.
     pub meets: bool,
     pub(crate) backlog_at_deadline_p50: f64,
 }
@@ -46,7 +48,9 @@ pub struct Evaluation {
 pub struct MinStaff {
     pub(crate) scenario: String,
     pub(crate) version: &'static str,
+    /// Master seed of every evaluation (common random numbers).
     pub seed: u64,
+    /// Replicas per evaluated value.
     pub replicas: u32,
     pub(crate) confidence: f64,
     /// The date extra FTE start (ISO).

@@ -10,6 +10,7 @@
 
 pub(crate) mod compare;
 pub mod minstaff;
+#[allow(missing_docs)] // documented by issue-12 work
 pub mod sensitivity;
 pub mod sweep;
 
@@ -29,7 +30,9 @@ use crate::stats::{self, MeanInterval, Proportion};
 /// grow when the total is not known in advance), `Done` as replicas finish.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tick {
+    /// Replicas about to run (announced before a batch starts).
     Planned(u64),
+    /// Replicas finished since the last tick.
     Done(u64),
 }
 
@@ -132,8 +135,11 @@ pub(crate) fn simulate_to_precision(
 /// An estimate with a 95% interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Interval {
+    /// The point estimate, in the quantity's unit (a share 0..1 for a probability).
     pub estimate: f64,
+    /// Lower end of the 95% interval, same unit.
     pub lower: f64,
+    /// Upper end of the 95% interval, same unit.
     pub upper: f64,
 }
 
@@ -173,6 +179,7 @@ impl Interval {
 pub struct Dist {
     pub(crate) mean: f64,
     pub(crate) p05: f64,
+    /// Median across replicas, in the quantity's unit.
     pub p50: f64,
     pub(crate) p95: f64,
 }

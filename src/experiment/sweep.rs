@@ -15,11 +15,14 @@ pub struct Sweep {
     pub(crate) param: String,
     pub(crate) seed: u64,
     pub(crate) replicas: u32,
+    /// One result per swept value, in increasing order of value.
     pub points: Vec<SweepPoint>,
 }
 
+/// The results at one value of the swept key.
 #[derive(Debug, Clone, Serialize)]
 pub struct SweepPoint {
+    /// The value the key was set to, in that key's unit.
     pub value: f64,
     /// Wilson score 95% interval.
     pub p_success: Interval,

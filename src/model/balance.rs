@@ -23,6 +23,7 @@ const YEAR: f64 = 365.25;
 /// One week of the expected flows (the week ending on day `7 · week`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BalanceWeek {
+    /// Week number, from 1: the week ending on day `7 · week` of the horizon.
     pub week: usize,
     /// Staff-hours falling due in the week on the plan's rhythm, as the engine counts them
     /// (visits overdue at the start are backlog, not demand; entrants join the rhythm).
@@ -40,11 +41,10 @@ pub struct BalanceWeek {
     pub(crate) population: f64,
 }
 
-impl BalanceWeek {}
-
 /// The expected flows of a scenario, week by week, and what they imply.
 #[derive(Debug, Clone)]
 pub struct Balance {
+    /// The expected flows of each week of the horizon, in order.
     pub weeks: Vec<BalanceWeek>,
     /// Mean staff-hours of one piece of scheduled work (to turn hours into visits).
     pub(crate) hours_per_item: f64,
@@ -490,11 +490,15 @@ pub struct Assessment {
     /// Utilisation over the first four weeks, with the demand of the starting state in steady
     /// rhythm (what it asks for week in, week out).
     pub start_utilisation: f64,
+    /// Staff-hours demanded per week over the first four weeks (steady rhythm).
     pub start_demanded_per_week: f64,
+    /// Staff-hours available per week over the first four weeks.
     pub start_available_per_week: f64,
     /// Utilisation over the whole horizon, and its lowest and highest quarter.
     pub mean_utilisation: f64,
+    /// Utilisation (demanded over available hours) of the least loaded quarter.
     pub min_quarter_utilisation: f64,
+    /// Utilisation (demanded over available hours) of the most loaded quarter.
     pub max_quarter_utilisation: f64,
     /// Expected register growth per year over the horizon.
     pub register_growth_per_year: f64,

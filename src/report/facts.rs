@@ -20,7 +20,9 @@ pub struct RunFacts {
     /// SHA-256 of the scenario file's bytes, lowercase hex.
     pub(crate) scenario_sha256: String,
     pub(crate) version: &'static str,
+    /// Replicas behind every number of the outputs.
     pub replicas: u32,
+    /// The master seed the replicas were drawn from.
     pub seed: u64,
     /// When the outputs were generated (UTC, `2024-05-01T09:30Z`); `None` under
     /// `--reproducible`.
@@ -50,6 +52,7 @@ impl RunFacts {
         self
     }
 
+    /// The same facts with a protective marking line (e.g. `OFFICIAL-SENSITIVE`); `None`: none.
     pub fn with_marking(mut self, marking: Option<String>) -> RunFacts {
         self.marking = marking
             .map(|m| m.trim().to_string())

@@ -75,11 +75,14 @@ static STAGING: Mutex<Option<PathBuf>> = Mutex::new(None);
 
 /// A named output, fully rendered.
 pub struct Output {
+    /// The file name inside the output folder, e.g. `summary.json`.
     pub name: String,
+    /// The file's full contents.
     pub bytes: Vec<u8>,
 }
 
 impl Output {
+    /// An output named `name` holding `bytes`.
     pub fn new(name: &str, bytes: impl Into<Vec<u8>>) -> Output {
         Output {
             name: name.to_string(),

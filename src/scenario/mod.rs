@@ -88,19 +88,31 @@ pub(crate) type PerTier<T> = [T; 5];
 /// A validated scenario.
 #[derive(Debug, Clone)]
 pub struct Scenario {
+    /// The scenario's name, shown in every output.
     pub name: String,
+    /// Free-text description of the scenario (empty when none is given).
     pub description: String,
+    /// The first simulated day (day 0).
     pub start: Date,
+    /// Days simulated from `start`: `horizon_days` as written (7..=36,500), or `horizon_years` × 365.25 rounded (default 3 years).
     pub horizon_days: i32,
+    /// The master seed: replica `i` draws from `replica_seed(seed, i)`.
     pub seed: u64,
+    /// Replicas to run when `-n` is not given.
     pub replicas: u32,
     /// Half-width of P(success) at which `run` stops adding replicas (`precision = H`).
     pub precision: Option<f64>,
+    /// The starting state: RSOs by tier and the overdue work at the start (`[caseload]`, `[backlog]`).
     pub initial: Initial,
+    /// How newcomers join the register (`[registrations]`).
     pub registrations: Registrations,
+    /// Home-visit cadence, effort and window by tier (`[visits]`).
     pub visits: Visits,
+    /// ARMS reassessments: interval and effort (`[arms]`).
     pub arms: Arms,
+    /// How RSOs leave the register: disposal mix and notification periods (`[exits]`).
     pub exits: Exits,
+    /// The team: establishment, productive hours, pools, overtime, workforce flows (`[staff]`).
     pub staff: Staff,
     /// Custody and release; `None`: every newcomer goes straight to the community.
     pub custody: Option<Custody>,
@@ -108,8 +120,11 @@ pub struct Scenario {
     pub approved_premises: Option<ApprovedPremises>,
     /// Recall to custody; `None`: no recalls.
     pub recall: Option<Recall>,
+    /// Working weekdays and bank holidays (`[calendar]`).
     pub calendar: Calendar,
+    /// The order in which the team works its queue (`[policy]`).
     pub policy: Policy,
+    /// The plan judged: deadline and target backlog (`[plan]`).
     pub plan: Plan,
     /// Source and confidence notes by parameter path (free text, for reports).
     pub sources: BTreeMap<String, String>,
@@ -177,10 +192,12 @@ impl Scenario {
         Some(v)
     }
 
+    /// The date of simulation day `day` (day 0 is `start`).
     pub fn date_of(&self, day: i32) -> Date {
         self.start.add_days(day)
     }
 
+    /// The simulation day of `date` (negative before `start`).
     pub fn day_of(&self, date: Date) -> i32 {
         date.days_since(self.start)
     }
@@ -224,6 +241,7 @@ impl Initial {
     pub(crate) fn total(&self) -> u32 {
         self.by_tier.iter().sum()
     }
+    /// Visits overdue at the start, all tiers (`[backlog]`).
     pub fn overdue_total(&self) -> u32 {
         self.overdue_by_tier.iter().sum()
     }
@@ -298,6 +316,7 @@ impl Driver {
     }
 }
 
+/// How newcomers join the register: one arrival driver per route (`[registrations]`).
 #[derive(Debug, Clone)]
 pub struct Registrations {
     pub(crate) drivers: Vec<Driver>,
@@ -345,6 +364,7 @@ impl NextDue {
     }
 }
 
+/// Home visits by tier: cadence, hours and window (`[visits]`).
 #[derive(Debug, Clone)]
 pub struct Visits {
     pub(crate) tiers: PerTier<TierVisit>,
@@ -358,6 +378,7 @@ pub struct Visits {
     pub(crate) entry_hours: f64,
 }
 
+/// ARMS risk reassessments: whether they run, interval (days) and hours each (`[arms]`).
 #[derive(Debug, Clone)]
 pub struct Arms {
     pub(crate) enabled: bool,
@@ -401,6 +422,7 @@ impl Disposal {
     }
 }
 
+/// Leaving the register: disposal mix and registration periods (`[exits]`).
 #[derive(Debug, Clone)]
 pub struct Exits {
     /// Share of newcomers by disposal, in [`Disposal::ALL`] order (sums to 1).
@@ -440,11 +462,13 @@ pub(crate) struct Overtime {
     pub(crate) hours_per_week: f64,
 }
 
+/// The offender-manager team and the hours it offers (`[staff]`).
 #[derive(Debug, Clone)]
 pub struct Staff {
     /// Funded offender-manager posts, FTE (dated steps): the plan. Staff in post follow it
     /// through [`Workforce`].
     pub establishment: Steps,
+    /// Casework hours one FTE delivers in a working week (hours per FTE-week).
     pub productive_hours_per_week: f64,
     pub(crate) other_casework_hours_per_rso_year: f64,
     pub(crate) pool_hours_per_week: Schedule,
@@ -545,6 +569,7 @@ pub struct Recall {
     pub(crate) duration: Lag,
 }
 
+/// When the team works: weekdays and bank holidays (`[calendar]`).
 #[derive(Debug, Clone)]
 pub struct Calendar {
     /// Working weekdays, Monday first.
@@ -578,8 +603,10 @@ impl Policy {
     }
 }
 
+/// What the plan promises, judged at the end of the deadline day (`[plan]`).
 #[derive(Debug, Clone)]
 pub struct Plan {
+    /// The day the plan is judged (at its end).
     pub deadline: Date,
     /// The plan is judged at the end of the deadline day.
     pub deadline_day: i32,

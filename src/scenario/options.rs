@@ -27,6 +27,7 @@ use super::Scenario;
 /// One validated option.
 #[derive(Debug, Clone)]
 pub struct ScenarioOption {
+    /// The option's name, non-empty and unique among the file's options.
     pub name: String,
     pub(crate) description: String,
     /// The overrides, as key path and TOML value, in the order written.

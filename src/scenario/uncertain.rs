@@ -35,9 +35,11 @@ pub struct Uncertain {
     /// Where the range is written (`staff.productive_hours_per_week`,
     /// `registrations.rasso.charge_rate[2][1]`).
     pub(crate) path: KeyPath,
+    /// Lowest value drawn, in the parameter's unit.
     pub low: f64,
     /// `Some`: triangular with this mode; `None`: uniform.
     pub mode: Option<f64>,
+    /// Highest value drawn, in the parameter's unit.
     pub high: f64,
     /// Written with whole numbers: draws are rounded to whole numbers.
     pub whole: bool,

@@ -49,24 +49,46 @@ pub(crate) const PRIOR_STREAM: u64 = 0xCA1B_0000_0000_0001;
 /// Why calibration cannot proceed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AbcError {
+    /// A prior is malformed (e.g. `low` not below `high`, or a mode outside the range).
     #[error("prior `{name}`: {problem}")]
-    BadPrior { name: String, problem: String },
+    BadPrior {
+        /// The input's key path.
+        name: String,
+        /// What is wrong with it, in words.
+        problem: String,
+    },
+    /// No input of the scenario is written as a range, so there is nothing to fit.
     #[error("no uncertain inputs to calibrate: give at least one input as a range, e.g. `{{ low = 22, high = 30 }}`")]
     NoPriors,
+    /// The history gave no observed statistic to compare draws with.
     #[error("no observations to calibrate to")]
     NoObservations,
+    /// Observed statistic number `index` (0-based, history order) is NaN or infinite.
     #[error("observed statistic {index} is not a finite number (got {value})")]
-    BadObservation { index: usize, value: f64 },
+    BadObservation {
+        /// The statistic's position in the history (0-based).
+        index: usize,
+        /// The value found.
+        value: f64,
+    },
+    /// The simulator closure returned a statistics vector of the wrong length.
     #[error("the simulator returned {got} statistics for draw {draw}; the history has {expected}")]
     WrongLength {
+        /// The draw (row of the table, 0-based) whose statistics had the wrong length.
         draw: usize,
+        /// Statistics the simulator returned for that draw.
         got: usize,
+        /// Statistics the history has (one per observation).
         expected: usize,
     },
+    /// Too few prior draws gave finite statistics to accept a posterior sample.
     #[error("only {finite} of {total} prior draws gave finite statistics (at least {needed} are needed): raise the budget or check the model")]
     TooFewDraws {
+        /// Draws whose statistics were all finite.
         finite: usize,
+        /// Draws simulated (the budget).
         total: usize,
+        /// Finite draws needed at least (`AbcConfig::min_accepted`).
         needed: usize,
     },
 }
@@ -269,8 +291,11 @@ impl Default for AbcConfig {
 /// Prior and posterior 5/50/95% of one input.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParamSummary {
+    /// The input's key path, as written in the scenario (e.g. `registrations.rate_per_year`).
     pub name: String,
+    /// The prior's 5%, 50% and 95% quantiles, in the input's own unit.
     pub prior: [f64; 3],
+    /// The weighted posterior's 5%, 50% and 95% quantiles, in the input's own unit.
     pub posterior: [f64; 3],
     /// Posterior 90% width over prior 90% width (1: the data said nothing; small: pinned).
     pub narrowing: f64,
@@ -281,6 +306,7 @@ pub struct ParamSummary {
 pub struct StatFit {
     /// Index of the statistic (the observation's position in the history).
     pub index: usize,
+    /// The observed value of the statistic, in its metric's unit.
     pub observed: f64,
     /// Smallest and largest value the prior predictive produced.
     pub prior_range: (f64, f64),
@@ -297,6 +323,7 @@ pub struct StatFit {
 /// Whether the history was reproduced, and the statistics worst first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnosis {
+    /// Every statistic's observed value lies inside the prior predictive range.
     pub fits: bool,
     /// Every statistic, those outside the prior predictive first, then by `scaled_miss`.
     pub statistics: Vec<StatFit>,
@@ -318,6 +345,7 @@ pub struct Posterior {
     pub ess: f64,
     /// Draws in the table, and those with finite statistics.
     pub total: usize,
+    /// Draws whose statistics were all finite (at most `total`).
     pub finite: usize,
     /// Accepted share of the finite draws.
     pub acceptance: f64,
@@ -328,7 +356,9 @@ pub struct Posterior {
     pub adjusted: bool,
     /// The scale (MAD) of each statistic.
     pub(crate) scales: Vec<f64>,
+    /// Prior and posterior quantiles of each input, in prior order.
     pub summaries: Vec<ParamSummary>,
+    /// How well the accepted draws reproduce each observed statistic.
     pub diagnosis: Diagnosis,
 }
 

@@ -66,8 +66,11 @@ pub struct Figure {
 /// adds it from the run). Differences are option − current plan on common random numbers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OptionRow {
+    /// The option's name from `[[options]]`.
     pub name: String,
+    /// The option's description (empty when none is given).
     pub description: String,
+    /// Share of the option's replicas meeting the plan, with its Wilson 95% interval.
     pub p_success: Proportion,
     /// Median backlog at the deadline.
     pub backlog_median: f64,
@@ -77,7 +80,9 @@ pub struct OptionRow {
     pub diff_p_success: (f64, f64, f64),
 }
 
+/// The options section of the page: one row per option and the comparison charts.
 pub struct OptionsSection {
+    /// One row per option, in file order (the current plan is added by the page).
     pub rows: Vec<OptionRow>,
     /// Comparison charts; when empty the page draws P(success) by option from `rows`.
     pub figures: Vec<Figure>,
@@ -92,12 +97,15 @@ pub struct DriverRow {
     pub path: String,
     /// Change in the measure with the low value (e.g. −0.12 for 12 points less).
     pub low: f64,
+    /// Change in the measure with the high value, in the same unit as `low`.
     pub high: f64,
     /// The low and high values, e.g. "22.9 h" and "27.9 h".
     pub low_label: String,
+    /// The high value as shown, e.g. "27.9 h".
     pub high_label: String,
 }
 
+/// The sensitivity section of the page: which assumptions move the result most.
 pub struct SensitivitySection {
     /// What the changes measure, e.g. "Change in the chance of success".
     pub measure: String,
@@ -111,6 +119,7 @@ pub struct SensitivitySection {
 pub struct StaffingSection {
     /// The answer in plain words (see `report::compare::min_staff_words`).
     pub words: String,
+    /// The staffing chart (P(success) against extra FTE).
     pub figure: Figure,
 }
 
@@ -149,8 +158,11 @@ pub struct Briefing<'a> {
     pub declared: Option<&'a BTreeSet<String>>,
     /// Hours demanded vs delivered chart.
     pub capacity: Option<Figure>,
+    /// The options compared with the current plan, when the scenario has `[[options]]`.
     pub options: Option<OptionsSection>,
+    /// The sensitivity analysis, when asked for (`report --sensitivity`).
     pub sensitivity: Option<SensitivitySection>,
+    /// The software version and the validation checks behind the run.
     pub run: RunInfo,
     /// Further supporting sentences under the verdict, made by the caller (e.g. what doubt
     /// about the inputs adds, and the consistency check).

@@ -142,11 +142,18 @@ pub(crate) const COLUMNS: [Column; 9] = [
 pub enum ExtractError {
     /// Larger than the size cap, or not UTF-8 text.
     #[error("{file}: the extract {reason}")]
-    Unreadable { file: String, reason: String },
+    Unreadable {
+        /// The extract file's path, as given.
+        file: String,
+        /// Why it cannot be read: over the size cap, or not UTF-8 (a phrase, after the file kind).
+        reason: String,
+    },
     /// Every problem found, located.
     #[error("{}", csv::Listing("caseload extract", .file, .problems))]
     Invalid {
+        /// The extract file's path, as given.
         file: String,
+        /// Every problem, with its line and column.
         problems: Vec<Located>,
     },
 }

@@ -2,6 +2,7 @@
 
 use super::*;
 
+/// What an extract says about the starting state: counts by tier and overdue work, for `[caseload]` and `[backlog]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ExtractSummary {
     /// Community RSOs by tier (`[caseload]`).

@@ -24,15 +24,21 @@ pub struct Problem {
 /// Why a scenario could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
+    /// The file could not be read (missing, unreadable, over the size cap).
     #[error("cannot read scenario {file}: {source}")]
     Io {
+        /// The scenario file's path, as given.
         file: String,
+        /// The underlying I/O error.
         #[source]
         source: std::io::Error,
     },
+    /// The file was read but is not a valid scenario: every problem found.
     #[error("{}", render_problems(file, problems))]
     Invalid {
+        /// The scenario file's path, as given.
         file: String,
+        /// Every problem, with its key path, line and column.
         problems: Vec<Problem>,
     },
 }
