@@ -96,14 +96,9 @@ mod layering {
 
     /// The same inside `scenario` (issue 9: `scenario::validate ⇄ scenario::options`).
     const SCENARIO_PENDING: &[(&str, &str)] = &[
-        // `load_file` / `load_str` orchestrate the whole load from inside `validate`: they
-        // belong one level up (a `scenario/load.rs`), above options, ranges and side files.
-        ("scenario/validate/mod.rs", "options"),
-        ("scenario/validate/mod.rs", "uncertain"),
-        ("scenario/validate/mod.rs", "posterior"),
-        ("scenario/validate/mod.rs", "starting"),
         // `uncertain` re-validates each drawn variant through `options::validate_tree_plain`,
-        // while `options` attaches ranges through `uncertain::attach`.
+        // while `options` attaches ranges through `uncertain::attach`: one of them should take
+        // the other's part as an argument (files of the catalogue session).
         ("scenario/uncertain.rs", "options"),
         // The serde mirror reads a range's central value with `uncertain::central_of`, which
         // belongs in `raw` (shape only) for `uncertain` to use.

@@ -8,6 +8,7 @@ pub(crate) mod catalogue;
 pub mod extract;
 pub(crate) mod hints;
 pub mod limits;
+mod load;
 pub(crate) mod locate;
 pub mod options;
 pub mod posterior;
@@ -20,10 +21,11 @@ pub(crate) mod validate;
 
 use std::collections::BTreeMap;
 
+pub use load::{load_file, load_str};
 pub(crate) use options::ScenarioOption;
 pub(crate) use schedule::{Schedule, Steps};
 pub(crate) use uncertain::{Edit, Uncertain};
-pub use validate::{load_file, load_str, Problem, ScenarioError};
+pub use validate::{Problem, ScenarioError};
 
 use crate::time::Date;
 
