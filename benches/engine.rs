@@ -2,6 +2,7 @@
 //!
 //! `CASELOAD_BENCH_SCENARIO=path.toml` times another scenario under the same bench names
 //! (e.g. an older version of default_force.toml, to compare engines at equal work).
+#![allow(missing_docs)] // `criterion_group!` generates an undocumented `pub fn`
 
 use std::path::Path;
 

@@ -1,4 +1,5 @@
 //! Monte Carlo throughput: replicas per second, sequential versus the rayon pool.
+#![allow(missing_docs)] // `criterion_group!` generates an undocumented `pub fn`
 
 use std::path::Path;
 

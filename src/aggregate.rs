@@ -29,7 +29,7 @@
 use crate::stats;
 
 /// Most bins a continuous metric keeps before coarsening (see the module docs).
-pub const CONTINUOUS_BINS: usize = 1024;
+pub(crate) const CONTINUOUS_BINS: usize = 1024;
 
 /// Fixed-point scale of the fractions in the exact sum: multiples of 2^-100.
 const FRAC_SHIFT: i32 = 100;
@@ -37,7 +37,7 @@ const FRAC_SHIFT: i32 = 100;
 const SUM_LIMIT: f64 = 1_267_650_600_228_229_401_496_703_205_376.0;
 
 /// Monotone key of an `f32`: unsigned order equals `f32::total_cmp` order.
-pub fn key_of(x: f32) -> u32 {
+pub(crate) fn key_of(x: f32) -> u32 {
     let b = x.to_bits();
     if b & 0x8000_0000 != 0 {
         !b
@@ -47,7 +47,7 @@ pub fn key_of(x: f32) -> u32 {
 }
 
 /// The `f32` of a key (inverse of [`key_of`]).
-pub fn value_of(k: u32) -> f32 {
+pub(crate) fn value_of(k: u32) -> f32 {
     let b = if k & 0x8000_0000 != 0 {
         k & 0x7fff_ffff
     } else {
@@ -58,14 +58,14 @@ pub fn value_of(k: u32) -> f32 {
 
 /// Reusable temporaries of [`Accumulator::extend_with`].
 #[derive(Debug, Default)]
-pub struct Scratch {
+pub(crate) struct Scratch {
     keys: Vec<u32>,
     batch: Vec<(u32, u32)>,
 }
 
 /// How finely a metric is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// Integer-valued: every distinct value is kept (exact quantiles).
     Count,
     /// Real-valued: exact `f32` up to [`CONTINUOUS_BINS`] bins, then binary-coarsened.
@@ -92,20 +92,20 @@ pub struct Accumulator {
 
 /// The serialisable content of an [`Accumulator`] (partial aggregates of sharded runs).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Parts {
-    pub continuous: bool,
-    pub level: u8,
-    pub bins: Vec<(u32, u32)>,
-    pub n: u64,
-    pub sum: i128,
-    pub frac: i128,
-    pub nan: u64,
-    pub pos_inf: u64,
-    pub neg_inf: u64,
+pub(crate) struct Parts {
+    pub(crate) continuous: bool,
+    pub(crate) level: u8,
+    pub(crate) bins: Vec<(u32, u32)>,
+    pub(crate) n: u64,
+    pub(crate) sum: i128,
+    pub(crate) frac: i128,
+    pub(crate) nan: u64,
+    pub(crate) pos_inf: u64,
+    pub(crate) neg_inf: u64,
 }
 
 impl Accumulator {
-    pub fn new(kind: Kind) -> Accumulator {
+    pub(crate) fn new(kind: Kind) -> Accumulator {
         Accumulator {
             kind,
             level: 0,
@@ -119,18 +119,15 @@ impl Accumulator {
         }
     }
 
-    /// Values folded so far.
-    pub fn count(&self) -> u64 {
-        self.n
-    }
-
     /// Low mantissa bits dropped so far (0: every value kept exactly as an `f32`).
-    pub fn level(&self) -> u8 {
+    #[cfg(test)]
+    pub(crate) fn level(&self) -> u8 {
         self.level
     }
 
     /// Bins held (the memory used, in units of 8 bytes).
-    pub fn bins(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn bins(&self) -> usize {
         self.bins.len()
     }
 
@@ -158,13 +155,14 @@ impl Accumulator {
     }
 
     /// Folds a batch of values (any order; the result is the same as one at a time).
-    pub fn extend(&mut self, values: &[f64]) {
+    #[cfg(test)]
+    pub(crate) fn extend(&mut self, values: &[f64]) {
         self.extend_with(values.iter().copied(), &mut Scratch::default());
     }
 
     /// Folds a batch of values using `scratch` for the temporaries (reused across calls, so
     /// folding allocates nothing once the bins have grown).
-    pub fn extend_with(&mut self, values: impl Iterator<Item = f64>, scratch: &mut Scratch) {
+    pub(crate) fn extend_with(&mut self, values: impl Iterator<Item = f64>, scratch: &mut Scratch) {
         let Scratch { keys, batch } = scratch;
         keys.clear();
         batch.clear();
@@ -187,13 +185,8 @@ impl Accumulator {
         self.coarsen_to_fit();
     }
 
-    /// Folds one value.
-    pub fn push(&mut self, x: f64) {
-        self.extend(&[x]);
-    }
-
     /// Adds every value `other` has seen.
-    pub fn merge(&mut self, other: &Accumulator) {
+    pub(crate) fn merge(&mut self, other: &Accumulator) {
         let level = self.level.max(other.level);
         self.coarsen_to(level);
         let theirs: Vec<(u32, u32)>;
@@ -262,7 +255,7 @@ impl Accumulator {
 
     /// Quantile `p`, interpolated exactly as [`stats::quantile_sorted`] does on the sorted
     /// sample (`NaN` when empty).
-    pub fn quantile(&self, p: f64) -> f64 {
+    pub(crate) fn quantile(&self, p: f64) -> f64 {
         let n = self.n;
         if n == 0 {
             return f64::NAN;
@@ -280,12 +273,12 @@ impl Accumulator {
     }
 
     /// The quantiles at [`stats::LEVELS`].
-    pub fn quantiles(&self) -> [f64; 7] {
+    pub(crate) fn quantiles(&self) -> [f64; 7] {
         stats::LEVELS.map(|p| self.quantile(p))
     }
 
     /// The mean of the values folded (`NaN` when empty).
-    pub fn mean(&self) -> f64 {
+    pub(crate) fn mean(&self) -> f64 {
         if self.n == 0 || self.nan > 0 || (self.pos_inf > 0 && self.neg_inf > 0) {
             return f64::NAN;
         }
@@ -298,7 +291,7 @@ impl Accumulator {
         (self.sum as f64 + self.frac as f64 * 2f64.powi(-FRAC_SHIFT)) / self.n as f64
     }
 
-    pub fn to_parts(&self) -> Parts {
+    pub(crate) fn to_parts(&self) -> Parts {
         Parts {
             continuous: self.kind == Kind::Continuous,
             level: self.level,
@@ -314,7 +307,7 @@ impl Accumulator {
 
     /// Rebuilds an accumulator; `None` when the parts are inconsistent (keys not increasing,
     /// counts not adding up, or too many bins for the level).
-    pub fn from_parts(p: Parts) -> Option<Accumulator> {
+    pub(crate) fn from_parts(p: Parts) -> Option<Accumulator> {
         let increasing = p.bins.windows(2).all(|w| w[0].0 < w[1].0);
         let total: u64 = p.bins.iter().map(|&(_, c)| u64::from(c)).sum();
         let kind = if p.continuous {

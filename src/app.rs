@@ -18,14 +18,14 @@ use std::path::{Path, PathBuf};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{Cli, Command, ReportArgs, RunArgs};
-use crate::model::Prepared;
-use crate::montecarlo::{self, McResult};
-use crate::report::{self, briefing, charts, writer};
-use crate::scenario::{self, Scenario};
+use caseload::model::Prepared;
+use caseload::montecarlo::{self, McResult};
+use caseload::report::{self, briefing, charts, writer};
+use caseload::scenario::{self, Scenario};
 
 /// A failure, with the exit code it maps to.
 #[derive(Debug)]
-pub enum AppError {
+pub(crate) enum AppError {
     /// Bad input: scenario or flags (exit 2).
     Input(anyhow::Error),
     /// The run itself failed (exit 1).
@@ -33,7 +33,7 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn exit_code(&self) -> i32 {
+    pub(crate) fn exit_code(&self) -> i32 {
         match self {
             AppError::Input(_) => 2,
             AppError::Run(_) => 1,
@@ -41,7 +41,7 @@ impl AppError {
     }
 
     /// The error and its causes, one per line.
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         let e = match self {
             AppError::Input(e) | AppError::Run(e) => e,
         };
@@ -53,7 +53,7 @@ impl AppError {
     }
 }
 
-pub fn run(cli: Cli) -> Result<(), AppError> {
+pub(crate) fn run(cli: Cli) -> Result<(), AppError> {
     writer::install_interrupt_handler();
     match cli.command {
         Command::Run(args) => run_command(&args),
@@ -177,7 +177,7 @@ fn run_out(a: &RunArgs) -> PathBuf {
 }
 
 /// The default output folder: `output/<scenario file stem>/`.
-pub fn default_out(scenario: &Path) -> PathBuf {
+pub(crate) fn default_out(scenario: &Path) -> PathBuf {
     let stem = scenario
         .file_stem()
         .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned());
@@ -219,7 +219,7 @@ fn progress_bar(total: u64, quiet: bool, what: &str) -> ProgressBar {
 }
 
 /// Simulates a validated scenario on `pool`, reporting progress.
-pub fn simulate(
+pub(crate) fn simulate(
     s: Scenario,
     replicas: u32,
     seed: u64,
@@ -235,7 +235,7 @@ pub fn simulate(
 
 /// Renders every output of `run` to bytes (nothing is written if any rendering fails).
 /// PNGs carry the facts' protective marking, if any.
-pub fn render_run(
+pub(crate) fn render_run(
     s: &Scenario,
     r: &McResult,
     facts: &report::facts::RunFacts,
@@ -297,7 +297,7 @@ fn run_command(a: &RunArgs) -> Result<(), AppError> {
 }
 
 /// Adds the uncertain inputs and the central-value verdict to `summary.json`.
-fn annotate(outputs: &mut [writer::Output], s: &Scenario, central: &[crate::observe::Outcome]) {
+fn annotate(outputs: &mut [writer::Output], s: &Scenario, central: &[caseload::observe::Outcome]) {
     for o in outputs.iter_mut().filter(|o| o.name == "summary.json") {
         let text = String::from_utf8_lossy(&o.bytes).into_owned();
         o.bytes = central::annotate_summary(&text, s, central).into_bytes();
@@ -320,7 +320,7 @@ fn write_and_tell(
     })?;
     println!("{}", report::verdict(s, r));
     if !a.sim.quiet {
-        let q = crate::summary::Summary::of(s, r).backlog_at_deadline.q;
+        let q = caseload::summary::Summary::of(s, r).backlog_at_deadline.q;
         println!(
             "Backlog at the deadline: median {}, 90% of replicas between {} and {} (it was {} at the start).",
             q.p50.round(),
@@ -328,8 +328,8 @@ fn write_and_tell(
             q.p95.round(),
             s.initial.overdue_total()
         );
-        let bal = crate::model::balance::balance(s);
-        let a = crate::model::balance::assess(s, &bal);
+        let bal = caseload::model::balance::balance(s);
+        let a = caseload::model::balance::assess(s, &bal);
         println!("Consistency check: {}.", check::one_line(&a));
         for w in &a.warnings {
             println!("  warning: {w}");
@@ -346,7 +346,7 @@ fn write_and_tell(
 /// `sensitivity` with `--sensitivity`) plus briefing.html and its slide PNGs. One pool, one
 /// progress bar; the base run is the comparison's base, so every number agrees.
 fn report_command(a: &ReportArgs) -> Result<(), AppError> {
-    use crate::experiment::{self, Tick};
+    use caseload::experiment::{self, Tick};
     let args = &a.run;
     scale::refuse_in_report(&args.scale)?;
     let s = load(&args.scenario)?;
@@ -402,8 +402,8 @@ fn report_command(a: &ReportArgs) -> Result<(), AppError> {
         b.notes.push(central::sentence(&s, &r, c));
     }
     b.notes.extend(fit::notes(&s, &args.scenario));
-    let bal = crate::model::balance::balance(&s);
-    let assessed = crate::model::balance::assess(&s, &bal);
+    let bal = caseload::model::balance::balance(&s);
+    let assessed = caseload::model::balance::assess(&s, &bal);
     b.notes.push(format!(
         "Consistency check (expected values, no simulation): {}.",
         check::one_line(&assessed)

@@ -9,20 +9,20 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 mod scale;
-pub use scale::{MergeArgs, ScaleArgs};
+pub(crate) use scale::{MergeArgs, ScaleArgs};
 
 /// Simulate the workload of police teams that manage registered sex offenders (RSOs):
 /// will the backlog of overdue home visits reach the plan's target by its deadline?
 #[derive(Debug, Parser)]
 #[command(name = "caseload", version, about, long_about = None,
     after_help = "Examples:\n  caseload run scenarios/avon_somerset_2024.toml\n  caseload validate scenarios/*.toml\n  caseload check scenarios/merseyside_2018.toml\n  caseload compare scenarios/avon_somerset_2024.toml\n  caseload min-staff scenarios/avon_somerset_2024.toml --confidence 0.9\n\nExit codes: 0 ok, 1 the run failed, 2 bad input (scenario or flags).")]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Run the Monte Carlo simulation of a scenario and write the verdict, weekly fan data,
     /// the backlog chart and the capacity chart.
     #[command(
@@ -139,7 +139,7 @@ pub enum Command {
 
 /// Flags shared by the commands that run many simulations.
 #[derive(Debug, Args)]
-pub struct SimArgs {
+pub(crate) struct SimArgs {
     /// Monte Carlo replicas per simulation [default: the scenario's `replicas`, else 1000].
     #[arg(long, short = 'n', value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub replicas: Option<u32>,
@@ -166,7 +166,7 @@ pub struct SimArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct CalibrateArgs {
+pub(crate) struct CalibrateArgs {
     /// Scenario file (TOML) with `[history] file` and at least one input written as a range.
     pub scenario: PathBuf,
     /// Prior draws to simulate (one replica each); more draws, a sharper posterior.
@@ -192,7 +192,7 @@ pub struct CalibrateArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct BacktestArgs {
+pub(crate) struct BacktestArgs {
     /// Scenario file (TOML) with `[history] file` and inputs written as ranges.
     pub scenario: PathBuf,
     /// Last date calibrated on; later observations are forecast and scored.
@@ -225,7 +225,7 @@ pub struct BacktestArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ScoreArgs {
+pub(crate) struct ScoreArgs {
     /// Output folder of an earlier `caseload run` (holding its weekly.csv).
     pub run: PathBuf,
     /// The observations to score it against (date,metric,value; as `[history] file`).
@@ -238,7 +238,7 @@ pub struct ScoreArgs {
 
 /// The data file templates.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum TemplateKind {
+pub(crate) enum TemplateKind {
     /// The anonymised caseload extract (one row per RSO).
     Extract,
     /// The observed history (date,metric,value).
@@ -246,7 +246,7 @@ pub enum TemplateKind {
 }
 
 #[derive(Debug, Args)]
-pub struct SummariseArgs {
+pub(crate) struct SummariseArgs {
     /// The extract (CSV).
     pub file: std::path::PathBuf,
     /// The date the extract describes (the scenario's start), e.g. 2024-01-17.
@@ -255,7 +255,7 @@ pub struct SummariseArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct CompareArgs {
+pub(crate) struct CompareArgs {
     /// Scenario file (TOML) with [[options]].
     pub scenario: PathBuf,
     /// Choose the replicas by precision, as `run --precision H` does, for every option at once
@@ -267,7 +267,7 @@ pub struct CompareArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct SweepArgs {
+pub(crate) struct SweepArgs {
     /// Scenario file (TOML).
     pub scenario: PathBuf,
     /// Key path of the numeric parameter, e.g. staff.establishment.
@@ -287,7 +287,7 @@ pub struct SweepArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct MinStaffArgs {
+pub(crate) struct MinStaffArgs {
     /// Scenario file (TOML).
     pub scenario: PathBuf,
     /// Required chance of meeting the plan (lower 95% bound), between 0 and 1.
@@ -307,7 +307,7 @@ pub struct MinStaffArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct SensitivityArgs {
+pub(crate) struct SensitivityArgs {
     /// Scenario file (TOML).
     pub scenario: PathBuf,
     /// Relative change down and up, e.g. 0.2 for ±20% (between 0 and 1).
@@ -318,7 +318,7 @@ pub struct SensitivityArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     /// Scenario file (TOML); see scenarios/default_force.toml for every key.
     pub scenario: PathBuf,
     #[command(flatten)]
@@ -328,7 +328,7 @@ pub struct RunArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ReportArgs {
+pub(crate) struct ReportArgs {
     #[command(flatten)]
     pub run: RunArgs,
     /// Also vary each assumption one at a time and show the five that move the result most.

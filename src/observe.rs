@@ -7,38 +7,64 @@
 /// A weekly metric. The order is the column order of every output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Metric {
+    /// RSOs in the community or AP whose scheduled or entry visit is overdue (count).
     Backlog,
+    /// Overdue visits of very-high-risk RSOs (count).
     BacklogVeryHigh,
+    /// Overdue visits of high-risk RSOs (count).
     BacklogHigh,
+    /// Overdue visits of medium-risk RSOs (count).
     BacklogMedium,
+    /// Overdue visits of low-risk RSOs: active ones and reactive entry visits (count).
     BacklogLow,
+    /// Days the longest-overdue visit is past its due date.
     MaxDaysOverdue,
+    /// Mean days past due over the overdue visits.
     MeanDaysOverdue,
+    /// ARMS reassessments past their due date (count).
     ArmsOverdue,
+    /// RSOs on the register managed by the force: community, AP and custody (count).
     Population,
+    /// RSOs living in the community (count).
     PopulationCommunity,
+    /// Funded offender-manager posts (establishment, FTE).
     Fte,
+    /// Staff-hours of visits and assessments falling due in the week, plus other casework.
     HoursDemanded,
+    /// Staff-hours spent on casework in the week.
     HoursDelivered,
+    /// Home visits completed in the week, entry visits included (count).
     VisitsDone,
+    /// Community and AP RSOs per offender-manager FTE in post.
     CaseloadPerFte,
+    /// New registrations and transfers in during the week (count).
     Entries,
+    /// RSOs leaving the register or the area during the week (count).
     Exits,
+    /// RSOs in custody, sentenced or recalled (count).
     PopulationCustody,
+    /// RSOs living in approved premises (count).
     PopulationAp,
+    /// Share of the AP beds available to the force that are occupied (0..1).
     ApOccupancy,
+    /// AP referrals refused in the week because no bed was free (count).
     ApRefused,
+    /// Releases from custody in the week (count).
     Releases,
+    /// Community RSOs recalled to custody in the week (count).
     Recalls,
+    /// Offender-manager FTE in post.
     StaffInPost,
+    /// FTE in post weighted by productivity (new starters ramping up).
     StaffEffectiveFte,
+    /// Funded posts not filled, being recruited (FTE).
     Vacancies,
 }
 
-pub const N_METRICS: usize = 26;
+pub(crate) const N_METRICS: usize = 26;
 
 impl Metric {
-    pub const ALL: [Metric; N_METRICS] = [
+    pub(crate) const ALL: [Metric; N_METRICS] = [
         Metric::Backlog,
         Metric::BacklogVeryHigh,
         Metric::BacklogHigh,
@@ -67,6 +93,7 @@ impl Metric {
         Metric::Vacancies,
     ];
 
+    /// The metric's column in a [`Snapshot`] (its position in [`Metric::ALL`]).
     pub fn index(self) -> usize {
         self as usize
     }
@@ -74,7 +101,7 @@ impl Metric {
     /// Whether the metric counts things (integer values: exact histograms across replicas);
     /// otherwise it is continuous (hours, FTE, days, ratios) and kept at the resolution that
     /// [`crate::aggregate`] documents.
-    pub fn is_count(self) -> bool {
+    pub(crate) fn is_count(self) -> bool {
         !matches!(
             self,
             Metric::MeanDaysOverdue
@@ -120,59 +147,19 @@ impl Metric {
             Metric::Vacancies => "vacancies",
         }
     }
-
-    /// One line of meaning, for the README and reports.
-    pub fn meaning(self) -> &'static str {
-        match self {
-            Metric::Backlog => {
-                "RSOs in the community or AP whose scheduled or entry visit is overdue"
-            }
-            Metric::BacklogVeryHigh => "overdue visits of very-high-risk RSOs",
-            Metric::BacklogHigh => "overdue visits of high-risk RSOs",
-            Metric::BacklogMedium => "overdue visits of medium-risk RSOs",
-            Metric::BacklogLow => "overdue visits of low-risk RSOs (active; reactive entry visits)",
-            Metric::MaxDaysOverdue => "days the longest-overdue visit is past its due date",
-            Metric::MeanDaysOverdue => "mean days past due over overdue visits",
-            Metric::ArmsOverdue => "ARMS reassessments past their due date",
-            Metric::Population => {
-                "RSOs on the register managed by the force (community, AP and custody)"
-            }
-            Metric::PopulationCommunity => "RSOs living in the community",
-            Metric::Fte => "funded offender-manager posts (establishment FTE)",
-            Metric::HoursDemanded => {
-                "staff-hours of visits and assessments falling due in the week, plus other casework"
-            }
-            Metric::HoursDelivered => "staff-hours spent on casework in the week",
-            Metric::VisitsDone => "home visits completed in the week (entry visits included)",
-            Metric::CaseloadPerFte => "community and AP RSOs per offender-manager FTE in post",
-            Metric::Entries => "new registrations and transfers in during the week",
-            Metric::Exits => "RSOs leaving the register or the area during the week",
-            Metric::PopulationCustody => "RSOs in custody (sentenced or recalled)",
-            Metric::PopulationAp => "RSOs living in approved premises",
-            Metric::ApOccupancy => "share of the AP beds available to the force that are occupied",
-            Metric::ApRefused => "AP referrals refused in the week because no bed was free",
-            Metric::Releases => "releases from custody in the week",
-            Metric::Recalls => "community RSOs recalled to custody in the week",
-            Metric::StaffInPost => "offender-manager FTE in post",
-            Metric::StaffEffectiveFte => {
-                "FTE in post weighted by productivity (new starters ramping up)"
-            }
-            Metric::Vacancies => "funded posts (FTE) not filled, being recruited",
-        }
-    }
 }
 
 /// One weekly snapshot of every metric.
-pub type Snapshot = [f64; N_METRICS];
+pub(crate) type Snapshot = [f64; N_METRICS];
 
 /// How one replica's plan turned out.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Outcome {
     /// Backlog at the end of the deadline day.
     pub backlog_at_deadline: u32,
-    pub very_high_at_deadline: u32,
+    pub(crate) very_high_at_deadline: u32,
     /// ARMS reassessments overdue at the end of the deadline day.
-    pub arms_overdue_at_deadline: u32,
+    pub(crate) arms_overdue_at_deadline: u32,
     /// Whether the plan's target held at the end of the deadline day.
     pub success: bool,
     /// Days from the start until the target first held (0: at the start); `None`: never
@@ -180,19 +167,24 @@ pub struct Outcome {
     pub days_to_target: Option<u32>,
     /// Registered RSOs at the start and at the end, and the flows between (conservation).
     pub population_start: u32,
+    /// Registered RSOs at the end of the horizon.
     pub population_end: u32,
+    /// RSOs who joined the register over the horizon (registrations and transfers in).
     pub entries: u64,
+    /// RSOs who left the register or the area over the horizon.
     pub exits: u64,
 }
 
 /// Receives a replica's observations.
 pub trait Recorder {
+    /// Takes the snapshot of week `week` (0: the start; then one per seven days).
     fn week(&mut self, week: usize, values: &Snapshot);
 }
 
 /// Keeps every weekly snapshot of one replica (weeks × metrics, fixed size).
 #[derive(Debug, Clone, Default)]
 pub struct WeeklySeries {
+    /// One snapshot per week, week 0 (the start) first.
     pub rows: Vec<Snapshot>,
 }
 

@@ -7,7 +7,7 @@
 //!
 //! A partial file (`partial.json`) carries a format name and version, the caseload version, the
 //! scenario text with its FNV-1a hash, the seed, the total replica count and the shard, so
-//! [`merge`] refuses parts of different runs, missing or duplicate shards. Pure: bytes in,
+//! a [`Merger`] refuses parts of different runs, missing or duplicate shards. Pure: bytes in,
 //! bytes out; reading the scheduler's environment goes through a lookup function.
 
 use serde::{Deserialize, Serialize};
@@ -24,8 +24,9 @@ const FORMAT_VERSION: u32 = 1;
 /// Shard `index` (1-based) of `count`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shard {
+    /// This shard's number, 1-based (1..=count).
     pub index: u32,
-    pub count: u32,
+    pub(crate) count: u32,
 }
 
 impl std::fmt::Display for Shard {
@@ -35,7 +36,7 @@ impl std::fmt::Display for Shard {
 }
 
 /// The most shards a run may be split into.
-pub const MAX_SHARDS: u32 = 100_000;
+pub(crate) const MAX_SHARDS: u32 = 100_000;
 
 impl Shard {
     fn new(index: u32, count: u32, what: &str) -> Result<Shard, String> {
@@ -131,7 +132,7 @@ impl Shard {
 }
 
 /// FNV-1a, 64 bits: a stable fingerprint of the scenario text.
-pub fn fingerprint(text: &str) -> String {
+pub(crate) fn fingerprint(text: &str) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in text.bytes() {
         h ^= u64::from(b);
@@ -145,16 +146,22 @@ pub fn fingerprint(text: &str) -> String {
 pub struct RunId {
     /// The scenario file as given on the command line (messages only).
     pub scenario_file: String,
+    /// The scenario file's text: every shard of a run must read the same text.
     pub scenario_text: String,
+    /// The run's master seed.
     pub seed: u64,
+    /// Replicas of the whole run, over all shards.
     pub replicas: u32,
 }
 
 /// One shard's result, ready to write or just read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShardResult {
+    /// The run the shard belongs to.
     pub run: RunId,
+    /// Which shard of the run this is.
     pub shard: Shard,
+    /// The shard's replicas, folded (outcomes and mergeable histograms).
     pub part: Partial,
     /// The same replicas with every uncertain input at its central value (scenarios with
     /// ranges only), for the central-value verdict of `summary.json`.
@@ -257,7 +264,7 @@ pub fn to_json(r: &ShardResult) -> String {
     let j = FileJson {
         format: FORMAT.into(),
         version: FORMAT_VERSION,
-        caseload_version: crate::report::VERSION.into(),
+        caseload_version: crate::VERSION.into(),
         scenario_file: r.run.scenario_file.clone(),
         scenario_hash: fingerprint(&r.run.scenario_text),
         seed: r.run.seed,
@@ -299,11 +306,11 @@ pub fn from_json(text: &str, what: &str) -> Result<ShardResult, String> {
             j.version
         ));
     }
-    if j.caseload_version != crate::report::VERSION {
+    if j.caseload_version != crate::VERSION {
         return Err(format!(
             "{what}: written by caseload {} but this is caseload {}; run every shard and the merge with one version",
             j.caseload_version,
-            crate::report::VERSION
+            crate::VERSION
         ));
     }
     if fingerprint(&j.scenario_text) != j.scenario_hash {
@@ -374,12 +381,12 @@ pub fn from_json(text: &str, what: &str) -> Result<ShardResult, String> {
     })
 }
 
-/// Merges the shards of one run, fed one at a time in any order: histograms are merged as
-/// each shard arrives (their merge is order-free), only the few numbers per replica are kept
-/// until the end, so memory stays near one shard's aggregate whatever the number of shards.
 /// One shard as the merger holds it: file, first replica, outcomes, central-value outcomes.
 type Slot = (String, u32, Vec<Outcome>, Option<Vec<Outcome>>);
 
+/// Merges the shards of one run, fed one at a time in any order: histograms are merged as
+/// each shard arrives (their merge is order-free), only the few numbers per replica are kept
+/// until the end, so memory stays near one shard's aggregate whatever the number of shards.
 pub struct Merger {
     first: Option<(RunId, String)>,
     count: u32,
@@ -395,6 +402,7 @@ impl Default for Merger {
 }
 
 impl Merger {
+    /// A merger that holds no shard yet.
     pub fn new() -> Merger {
         Merger {
             first: None,
@@ -466,12 +474,8 @@ impl Merger {
         Ok(())
     }
 
-    /// The whole run, once every shard has been added exactly once.
-    pub fn finish(self) -> Result<(RunId, Partial), String> {
-        self.finish_with_central().map(|(run, part, _)| (run, part))
-    }
-
-    /// [`Merger::finish`], with the central-value outcomes when every shard has them.
+    /// The whole run, once every shard has been added exactly once, with the central-value
+    /// outcomes when every shard has them.
     #[allow(clippy::type_complexity)]
     pub fn finish_with_central(self) -> Result<(RunId, Partial, Option<Vec<Outcome>>), String> {
         let (Some((run, _)), Some(agg)) = (self.first, self.agg) else {
@@ -523,20 +527,6 @@ impl Merger {
             central.filter(|c| !c.is_empty()),
         ))
     }
-}
-
-/// Merges the shards of one run (in any order, each exactly once) into the whole run's
-/// partial; `names[i]` names `parts[i]` in messages.
-pub fn merge(parts: Vec<ShardResult>, names: &[String]) -> Result<(RunId, Partial), String> {
-    let mut m = Merger::new();
-    for (i, p) in parts.into_iter().enumerate() {
-        let name = names
-            .get(i)
-            .cloned()
-            .unwrap_or_else(|| format!("part {}", i + 1));
-        m.add(p, &name)?;
-    }
-    m.finish()
 }
 
 #[cfg(test)]

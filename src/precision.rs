@@ -11,38 +11,41 @@
 //! does the stopping point, and a run that stops at `n` replicas is byte-identical to `run -n n`
 //! (apart from the `precision` record in `summary.json`).
 
-use crate::model::Prepared;
-use crate::montecarlo::{self, McResult};
 use crate::observe::Outcome;
 use crate::stats::{self, Z95};
 
 /// Replicas per batch between checks.
-pub const BATCH: u32 = 256;
+pub(crate) const BATCH: u32 = 256;
 /// Replicas at most when no `-n` is given with a precision target.
 pub const DEFAULT_CAP: u32 = 100_000;
 /// Relative tolerance on the median backlog at the deadline (with an absolute floor of 1).
-pub const MEDIAN_TOLERANCE: f64 = 0.05;
+pub(crate) const MEDIAN_TOLERANCE: f64 = 0.05;
 
 /// Why a precision run stopped where it did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stopping {
     /// The target half-width of P(success) (a share, 0.01 = one point).
     pub target: f64,
-    pub cap: u32,
+    pub(crate) cap: u32,
+    /// Replicas run when the rule stopped (a multiple of the batch size, or the cap).
     pub replicas: u32,
     /// Both criteria hold (otherwise the cap was reached first).
     pub met: bool,
+    /// Half-width of the 95% Wilson interval of P(success) at the stop (a share).
     pub p_half_width: f64,
+    /// Median backlog at the deadline over the replicas run (visits).
     pub median: f64,
     /// The 95% distribution-free interval of the median backlog at the deadline.
     pub median_lower: f64,
+    /// Upper end of that interval (visits).
     pub median_upper: f64,
+    /// The tolerance the interval's half-width had to meet: max(1, 5% of the median) visits.
     pub median_tolerance: f64,
 }
 
 /// The `precision` record of `summary.json`.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct StoppingJson {
+pub(crate) struct StoppingJson {
     target_half_width: f64,
     replicas: u32,
     cap: u32,
@@ -55,7 +58,7 @@ pub struct StoppingJson {
 }
 
 /// Ranks (0-based) of the order statistics bounding a 95% interval for the median of `n`.
-pub fn median_ranks(n: usize) -> (usize, usize) {
+pub(crate) fn median_ranks(n: usize) -> (usize, usize) {
     if n == 0 {
         return (0, 0);
     }
@@ -67,7 +70,7 @@ pub fn median_ranks(n: usize) -> (usize, usize) {
 
 impl Stopping {
     /// The state of the rule after `outcomes` (replicas `0..outcomes.len()`).
-    pub fn of(outcomes: &[Outcome], target: f64, cap: u32) -> Stopping {
+    pub(crate) fn of(outcomes: &[Outcome], target: f64, cap: u32) -> Stopping {
         let k = outcomes.iter().filter(|o| o.success).count() as u64;
         let n = outcomes.len();
         let p = stats::wilson(k, n as u64, Z95);
@@ -101,7 +104,7 @@ impl Stopping {
         }
     }
 
-    pub fn json(&self) -> StoppingJson {
+    pub(crate) fn json(&self) -> StoppingJson {
         let r6 = |x: f64| (x * 1e6).round() / 1e6;
         StoppingJson {
             target_half_width: self.target,
@@ -117,90 +120,18 @@ impl Stopping {
     }
 
     /// Whether to run another batch.
-    pub fn go_on(&self) -> bool {
+    pub(crate) fn go_on(&self) -> bool {
         !self.met && self.replicas < self.cap
     }
 
-    /// "P(success) ±1.0 points, median backlog 35 (95% interval 33–37, tolerance ±2)".
-    pub fn precision_words(&self) -> String {
-        format!(
-            "P(success) ±{:.1} points, median backlog {} (95% interval {}–{}, tolerance ±{})",
-            self.p_half_width * 100.0,
-            crate::report::num(self.median),
-            crate::report::num(self.median_lower),
-            crate::report::num(self.median_upper),
-            crate::report::num(self.median_tolerance)
-        )
-    }
-
     /// The machine-readable reason: `precision reached` or `cap reached`.
-    pub fn reason(&self) -> &'static str {
+    pub(crate) fn reason(&self) -> &'static str {
         if self.met {
             "precision reached"
         } else {
             "cap reached"
         }
     }
-
-    /// One console line, e.g. "stopped at 3,584 replicas: P(success) ±1.0 points, …".
-    pub fn sentence(&self) -> String {
-        if self.met {
-            format!(
-                "stopped at {} replicas: {} (target ±{:.1} points).",
-                thousands(u64::from(self.replicas)),
-                self.precision_words(),
-                self.target * 100.0
-            )
-        } else {
-            format!(
-                "stopped at the cap of {} replicas before the target ±{:.1} points: {}. Raise -n to go further.",
-                thousands(u64::from(self.replicas)),
-                self.target * 100.0,
-                self.precision_words()
-            )
-        }
-    }
-}
-
-/// 3584 → "3,584".
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Runs batches of [`BATCH`] replicas on the current rayon pool until [`Stopping`] says stop
-/// (at most `cap` replicas). `progress(n)` as in [`montecarlo::run`].
-pub fn run(
-    p: &Prepared,
-    seed: u64,
-    target: f64,
-    cap: u32,
-    progress: &mut dyn FnMut(u64),
-) -> McResult {
-    let weeks = p.scenario.weeks();
-    let mut part = montecarlo::Partial::empty(seed, 0, weeks);
-    loop {
-        let start = part.end();
-        let end = start.saturating_add(BATCH).min(cap);
-        let next = montecarlo::run_range(p, start, end, seed, progress);
-        if part.append(next).is_err() {
-            // Unreachable: the batch starts where the run ends, with its seed and weeks.
-            break;
-        }
-        if !Stopping::of(&part.outcomes, target, cap).go_on() {
-            break;
-        }
-    }
-    let mut r = part.result();
-    r.stopping = Some(Stopping::of(&part.outcomes, target, cap));
-    r
 }
 
 #[cfg(test)]
@@ -219,13 +150,6 @@ mod tests {
             entries: 0,
             exits: 0,
         }
-    }
-
-    #[test]
-    fn writes_thousands_with_commas() {
-        assert_eq!(thousands(3584), "3,584");
-        assert_eq!(thousands(256), "256");
-        assert_eq!(thousands(1_000_000), "1,000,000");
     }
 
     #[test]

@@ -111,28 +111,6 @@ impl JsonSchema for RawSchedule {
     }
 }
 
-/// `[[options]]`: named variants of the plan for `compare`.
-pub fn options_schema(_: &mut SchemaGenerator) -> Schema {
-    from_json(json!({
-        "type": "array",
-        "description": "Named variants of the plan for `compare`: each sets some key paths to other values.",
-        "items": {
-            "type": "object",
-            "properties": {
-                "name": { "type": "string" },
-                "description": { "type": "string" },
-                "set": {
-                    "type": "object",
-                    "description": "Overrides by key path, e.g. { \"staff.establishment\" = [[2024-01-17, 28], [2024-04-01, 32]] }.",
-                    "additionalProperties": true
-                }
-            },
-            "required": ["name", "set"],
-            "additionalProperties": false
-        }
-    }))
-}
-
 /// Closes every table that lists its keys (`additionalProperties: false`).
 fn close_tables(v: &mut Value) {
     match v {
@@ -282,7 +260,7 @@ fn annotate(v: &mut Value) {
 }
 
 /// The schema as a JSON value.
-pub fn scenario_schema() -> Value {
+pub(crate) fn scenario_schema() -> Value {
     let gen = SchemaSettings::draft07()
         .with(|s| s.option_add_null_type = false)
         .into_generator();

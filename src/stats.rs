@@ -4,10 +4,10 @@
 //! (Hyndman & Fan type 7, the default of R and NumPy).
 
 /// The quantile levels of every fan (5, 10, 25, 50, 75, 90, 95 %).
-pub const LEVELS: [f64; 7] = [0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95];
+pub(crate) const LEVELS: [f64; 7] = [0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95];
 
 /// Quantile `p` of `sorted` (ascending, no NaN); `NaN` for an empty slice.
-pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
     let n = sorted.len();
     if n == 0 {
         return f64::NAN;
@@ -28,12 +28,15 @@ pub fn quantiles(values: &[f64]) -> [f64; 7] {
 /// The quantiles at [`LEVELS`] by name, so no caller indexes `q[3]` by hand.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Quantiles {
+    /// 5% quantile, in the quantity's unit.
     pub p05: f64,
-    pub p10: f64,
-    pub p25: f64,
+    pub(crate) p10: f64,
+    pub(crate) p25: f64,
+    /// Median (50% quantile), in the quantity's unit.
     pub p50: f64,
-    pub p75: f64,
-    pub p90: f64,
+    pub(crate) p75: f64,
+    pub(crate) p90: f64,
+    /// 95% quantile, in the quantity's unit.
     pub p95: f64,
 }
 
@@ -53,7 +56,7 @@ impl Quantiles {
     }
 }
 
-pub fn mean(values: &[f64]) -> f64 {
+pub(crate) fn mean(values: &[f64]) -> f64 {
     if values.is_empty() {
         f64::NAN
     } else {
@@ -62,7 +65,7 @@ pub fn mean(values: &[f64]) -> f64 {
 }
 
 /// Sample standard deviation (n − 1); 0 for fewer than two values.
-pub fn sd(values: &[f64]) -> f64 {
+pub(crate) fn sd(values: &[f64]) -> f64 {
     let n = values.len();
     if n < 2 {
         return 0.0;
@@ -74,13 +77,16 @@ pub fn sd(values: &[f64]) -> f64 {
 /// A proportion with its 95% Wilson score interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Proportion {
+    /// The observed share, successes over trials (0..1).
     pub estimate: f64,
+    /// Lower end of the Wilson 95% interval (0..1).
     pub lower: f64,
+    /// Upper end of the Wilson 95% interval (0..1).
     pub upper: f64,
 }
 
 /// The Wilson score interval for `k` successes in `n` trials at normal quantile `z`.
-pub fn wilson(k: u64, n: u64, z: f64) -> Proportion {
+pub(crate) fn wilson(k: u64, n: u64, z: f64) -> Proportion {
     if n == 0 {
         return Proportion {
             estimate: f64::NAN,
@@ -111,7 +117,7 @@ pub fn wilson(k: u64, n: u64, z: f64) -> Proportion {
 }
 
 /// The standard normal quantile (Acklam's algorithm, relative error < 1.2e-9).
-pub fn normal_quantile(p: f64) -> f64 {
+pub(crate) fn normal_quantile(p: f64) -> f64 {
     const A: [f64; 6] = [
         -3.969683028665376e1,
         2.209460984245205e2,
@@ -158,13 +164,16 @@ pub fn normal_quantile(p: f64) -> f64 {
 }
 
 /// z for a two-sided 95% interval.
-pub const Z95: f64 = 1.959_963_984_540_054;
+pub(crate) const Z95: f64 = 1.959_963_984_540_054;
 
 /// A mean (or a difference of means) with a two-sided confidence interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MeanInterval {
+    /// The sample mean (or mean difference), in the quantity's unit.
     pub mean: f64,
+    /// Lower end of the interval, same unit.
     pub lower: f64,
+    /// Upper end of the interval, same unit.
     pub upper: f64,
 }
 
@@ -206,7 +215,7 @@ fn t_central(t: f64, df: u64) -> f64 {
 /// The Student t quantile at `p` (0.5 < p < 1 for an upper quantile) with `df` degrees of
 /// freedom, by bisection on the exact distribution function; the normal quantile above
 /// 10,000 degrees of freedom (difference < 1e-4).
-pub fn t_quantile(p: f64, df: u64) -> f64 {
+pub(crate) fn t_quantile(p: f64, df: u64) -> f64 {
     if df > 10_000 {
         return normal_quantile(p);
     }
@@ -234,7 +243,7 @@ pub fn t_quantile(p: f64, df: u64) -> f64 {
 
 /// The paired-t 95% interval of the mean of `b[i] − a[i]`. Zero differences give a
 /// zero-width interval at exactly 0.
-pub fn paired_t(a: &[f64], b: &[f64]) -> MeanInterval {
+pub(crate) fn paired_t(a: &[f64], b: &[f64]) -> MeanInterval {
     let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| y - x).collect();
     let n = d.len();
     let m = mean(&d);
@@ -255,7 +264,7 @@ pub fn paired_t(a: &[f64], b: &[f64]) -> MeanInterval {
 
 /// Welch's unpaired 95% interval of `mean(b) − mean(a)`, treating the samples as
 /// independent; degrees of freedom by Welch–Satterthwaite, rounded down (conservative).
-pub fn welch(a: &[f64], b: &[f64]) -> MeanInterval {
+pub(crate) fn welch(a: &[f64], b: &[f64]) -> MeanInterval {
     let m = mean(b) - mean(a);
     let (na, nb) = (a.len() as f64, b.len() as f64);
     let (va, vb) = (sd(a).powi(2) / na, sd(b).powi(2) / nb);
@@ -311,7 +320,7 @@ pub fn newcombe_unpaired(k1: u64, n1: u64, k2: u64, n2: u64) -> MeanInterval {
 /// method 10). `both`: pairs where both succeed; `only1`/`only2`: only the first/second
 /// succeeds; `neither`. `p1 = (both + only1)/n`, `p2 = (both + only2)/n`. The correlation
 /// of the pairs narrows the interval (φ, with Newcombe's correction towards 0).
-pub fn newcombe_paired(both: u64, only1: u64, only2: u64, neither: u64) -> MeanInterval {
+pub(crate) fn newcombe_paired(both: u64, only1: u64, only2: u64, neither: u64) -> MeanInterval {
     let n = both + only1 + only2 + neither;
     let (r1, r2) = (both + only1, both + only2);
     let p1 = wilson(r1, n, Z95);

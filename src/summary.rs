@@ -12,13 +12,14 @@ use crate::stats::{self, Proportion, Quantiles};
 /// Mean and named quantiles of a quantity across replicas.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Distribution {
-    pub mean: f64,
+    pub(crate) mean: f64,
+    /// The named quantiles across replicas, in the quantity's unit.
     pub q: Quantiles,
 }
 
 impl Distribution {
     /// The mean and quantiles of `values`.
-    pub fn of(values: &[f64]) -> Distribution {
+    pub(crate) fn of(values: &[f64]) -> Distribution {
         Distribution {
             mean: stats::mean(values),
             q: Quantiles::of(values),
@@ -30,20 +31,20 @@ impl Distribution {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// The share of runs meeting the plan at the end of the deadline day (Wilson 95%).
-    pub p_success: Proportion,
+    pub(crate) p_success: Proportion,
     /// Overdue visits at the end of the deadline day.
     pub backlog_at_deadline: Distribution,
     /// Days from the start until the backlog first met the target, over the runs that met it
     /// (quantiles are NaN when none did).
-    pub time_to_target: Quantiles,
+    pub(crate) time_to_target: Quantiles,
     /// Runs that met the target at least once.
-    pub replicas_met: usize,
+    pub(crate) replicas_met: usize,
     /// Share of runs that never met the target within the horizon.
-    pub never_met_share: f64,
+    pub(crate) never_met_share: f64,
     /// Share of runs with the backlog at or below the target at the end of the deadline day.
-    pub backlog_met_share: f64,
+    pub(crate) backlog_met_share: f64,
     /// Share of runs with no very-high-risk visit overdue then, when the plan asks for it.
-    pub very_high_met_share: Option<f64>,
+    pub(crate) very_high_met_share: Option<f64>,
 }
 
 impl Summary {

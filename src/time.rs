@@ -27,7 +27,7 @@ const MONTHS: [&str; 12] = [
 
 impl Date {
     /// Builds a date from year, month (1-12) and day (1-31); `None` if it does not exist.
-    pub fn from_ymd(y: i32, m: u32, d: u32) -> Option<Date> {
+    pub(crate) fn from_ymd(y: i32, m: u32, d: u32) -> Option<Date> {
         if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
             return None;
         }
@@ -48,25 +48,26 @@ impl Date {
     }
 
     /// Days since 1970-01-01.
-    pub fn epoch_days(self) -> i32 {
+    pub(crate) fn epoch_days(self) -> i32 {
         self.0
     }
 
-    pub fn from_epoch_days(d: i32) -> Date {
+    pub(crate) fn from_epoch_days(d: i32) -> Date {
         Date(d)
     }
 
     /// (year, month, day).
-    pub fn ymd(self) -> (i32, u32, u32) {
+    pub(crate) fn ymd(self) -> (i32, u32, u32) {
         civil_from_days(self.0)
     }
 
     /// Day of the week, 0 = Monday … 6 = Sunday.
-    pub fn weekday(self) -> u32 {
+    pub(crate) fn weekday(self) -> u32 {
         // 1970-01-01 was a Thursday (3).
         (self.0 + 3).rem_euclid(7) as u32
     }
 
+    /// The date `n` days later (earlier for negative `n`).
     pub fn add_days(self, n: i32) -> Date {
         Date(self.0 + n)
     }
@@ -83,13 +84,13 @@ impl Date {
     }
 
     /// "Jan 2025".
-    pub fn month_year(self) -> String {
+    pub(crate) fn month_year(self) -> String {
         let (y, m, _) = self.ymd();
         format!("{} {y}", &MONTHS[(m - 1) as usize][..3])
     }
 
     /// The first day of the next month.
-    pub fn next_month_start(self) -> Date {
+    pub(crate) fn next_month_start(self) -> Date {
         let (y, m, _) = self.ymd();
         if m == 12 {
             Date(days_from_civil(y + 1, 1, 1))
@@ -150,15 +151,10 @@ fn civil_from_days(z: i32) -> (i32, u32, u32) {
 pub struct Day(pub i32);
 
 impl Day {
-    pub const ZERO: Day = Day(0);
+    pub(crate) const ZERO: Day = Day(0);
 
-    pub fn plus(self, n: i32) -> Day {
+    pub(crate) fn plus(self, n: i32) -> Day {
         Day(self.0 + n)
-    }
-
-    /// Days from `earlier` to `self`.
-    pub fn since(self, earlier: Day) -> i32 {
-        self.0 - earlier.0
     }
 }
 

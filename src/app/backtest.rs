@@ -2,7 +2,7 @@
 //!
 //! `backtest` calibrates on the history up to a date, forecasts the observations after it
 //! with replicas whose inputs are posterior draws, and scores them (PIT, band coverage, CRPS
-//! skill against persistence and the last year's linear trend: [`crate::calibrate::score`]).
+//! skill against persistence and the last year's linear trend: [`caseload::calibrate::score`]).
 //! `score` does the same for an earlier run's saved `weekly.csv` against observations that
 //! arrived since. This file wires and reports; the scores are computed in `calibrate`.
 
@@ -15,13 +15,13 @@ use serde_json::json;
 
 use super::calibrate::{fit_history, setup, simulate_history};
 use super::{default_out, thread_pool, AppError};
-use crate::calibrate::history::{is_flow, History};
-use crate::calibrate::score::{self, Scorecard};
 use crate::cli::{BacktestArgs, ScoreArgs};
-use crate::engine::rng::{replica_seed, stream};
-use crate::report::charts::{self, Band, Chart, LineChart, Series, XAxis};
-use crate::report::{json_text, writer};
-use crate::time::Date;
+use caseload::calibrate::history::{is_flow, History};
+use caseload::calibrate::score::{self, Scorecard};
+use caseload::engine::rng::{replica_seed, stream};
+use caseload::report::charts::{self, Band, Chart, LineChart, Series, XAxis};
+use caseload::report::{json_text, writer};
+use caseload::time::Date;
 
 /// The stream, of a forecast replica's seed, that picks its posterior draw.
 const PICK_STREAM: u64 = 0xCA1B_0000_0000_0003;
@@ -166,7 +166,7 @@ fn forecast_chart(
         .metrics()
         .into_iter()
         .max_by_key(|m| held.observations.iter().filter(|o| o.metric == *m).count())
-        .unwrap_or(crate::observe::Metric::Backlog);
+        .unwrap_or(caseload::observe::Metric::Backlog);
     let idx: Vec<usize> = (0..held.len())
         .filter(|&j| held.observations[j].metric == metric)
         .collect();
@@ -178,7 +178,7 @@ fn forecast_chart(
         idx.iter()
             .map(|&j| {
                 let w = vec![1.0; predictive[j].len()];
-                crate::calibrate::abc::weighted_quantile(&predictive[j], &w, p)
+                caseload::calibrate::abc::weighted_quantile(&predictive[j], &w, p)
             })
             .collect()
     };
@@ -261,12 +261,13 @@ pub(super) fn score_command(a: &ScoreArgs) -> Result<(), AppError> {
             weekly_path.display()
         ))
     })?;
-    let bytes = crate::scenario::limits::read_capped_bytes(&a.history, "history").map_err(|e| {
-        input(format!(
-            "cannot read the history {}: {e}",
-            a.history.display()
-        ))
-    })?;
+    let bytes =
+        caseload::scenario::limits::read_capped_bytes(&a.history, "history").map_err(|e| {
+            input(format!(
+                "cannot read the history {}: {e}",
+                a.history.display()
+            ))
+        })?;
     let history = History::parse(&bytes, &a.history.display().to_string())
         .map_err(|e| AppError::Input(e.into()))?;
     // weekly.csv: week,date,metric,mean,p05,p10,p25,p50,p75,p90,p95

@@ -3,7 +3,7 @@
 //! The pipeline: load the scenario and its `[history]` → priors from its ranges → a table of
 //! prior draws, each one replica of the scenario with those input values (in parallel,
 //! deterministic at any thread count) → ABC rejection with regression adjustment
-//! ([`crate::calibrate::abc`]) → `posterior.csv`, `calibration.json`, `fit.svg/png` and
+//! ([`caseload::calibrate::abc`]) → `posterior.csv`, `calibration.json`, `fit.svg/png` and
 //! `<name>.calibrated.toml`. The statistics live in `calibrate`; this file only wires the
 //! simulator to them and reports.
 
@@ -13,14 +13,14 @@ use anyhow::anyhow;
 use serde_json::json;
 
 use super::{default_out, progress_bar, thread_pool, AppError};
-use crate::calibrate::abc::{self, AbcConfig, Posterior, Prior, Table};
-use crate::calibrate::history::History;
 use crate::cli::CalibrateArgs;
-use crate::model::{self, Prepared};
-use crate::observe::WeeklySeries;
-use crate::report::charts::{self, Band, Chart, LineChart, Series, XAxis};
-use crate::report::writer;
-use crate::scenario::{self, uncertain, Scenario};
+use caseload::calibrate::abc::{self, AbcConfig, Posterior, Prior, Table};
+use caseload::calibrate::history::History;
+use caseload::model::{self, Prepared};
+use caseload::observe::WeeklySeries;
+use caseload::report::charts::{self, Band, Chart, LineChart, Series, XAxis};
+use caseload::report::writer;
+use caseload::scenario::{self, uncertain, Scenario};
 
 /// Everything a calibration needs, loaded and checked.
 pub(super) struct Setup {
@@ -60,7 +60,7 @@ pub(super) fn setup(path: &Path) -> Result<Setup, AppError> {
     }
     let history_path = scenario::posterior::beside(path, file);
     let bytes =
-        crate::scenario::limits::read_capped_bytes(&history_path, "history").map_err(|e| {
+        caseload::scenario::limits::read_capped_bytes(&history_path, "history").map_err(|e| {
             input(anyhow!(
                 "cannot read the history {} (named by `history.file` in {}): {e}",
                 history_path.display(),
@@ -193,9 +193,9 @@ pub(super) fn calibrate_command(a: &CalibrateArgs) -> Result<(), AppError> {
             msg.push_str(&format!(
                 "\n  {}: observed {}, but every simulation gave {} to {}",
                 labels[f.index],
-                crate::report::num(f.observed),
-                crate::report::num(f.prior_range.0),
-                crate::report::num(f.prior_range.1)
+                caseload::report::num(f.observed),
+                caseload::report::num(f.prior_range.0),
+                caseload::report::num(f.prior_range.1)
             ));
             if let Some((k, r)) = f
                 .influence
@@ -231,11 +231,11 @@ pub(super) fn calibrate_command(a: &CalibrateArgs) -> Result<(), AppError> {
         println!(
             "  {}: prior {} to {}, posterior {} to {} (median {}; {:.0}% of the prior's width)",
             p.name,
-            crate::report::num(p.prior[0]),
-            crate::report::num(p.prior[2]),
-            crate::report::num(p.posterior[0]),
-            crate::report::num(p.posterior[2]),
-            crate::report::num(p.posterior[1]),
+            caseload::report::num(p.prior[0]),
+            caseload::report::num(p.prior[2]),
+            caseload::report::num(p.posterior[0]),
+            caseload::report::num(p.posterior[2]),
+            caseload::report::num(p.posterior[1]),
             100.0 * p.narrowing
         );
     }
@@ -326,7 +326,7 @@ fn render(
     let chart = fit_chart(setup, table, post);
     let mut out = vec![
         writer::Output::new("posterior.csv", post.to_csv()),
-        writer::Output::new("calibration.json", crate::report::json_text(&doc)),
+        writer::Output::new("calibration.json", caseload::report::json_text(&doc)),
         writer::Output::new("fit.svg", charts::render_svg(&chart)?),
         writer::Output::new("fit.png", charts::render_png(&chart)?),
     ];
@@ -367,7 +367,7 @@ fn calibrated_outputs(scenario_path: &Path, setup: &Setup) -> anyhow::Result<Vec
     toml.push_str(
         "\n# Added by `caseload calibrate`.\n[calibration]\nposterior = \"posterior.csv\"\n",
     );
-    let history = crate::scenario::limits::read_capped_bytes(&setup.history_path, "history")?;
+    let history = caseload::scenario::limits::read_capped_bytes(&setup.history_path, "history")?;
     Ok(vec![
         writer::Output::new(&calibrated_name(scenario_path), toml),
         writer::Output::new(&base, history),
@@ -383,7 +383,7 @@ fn fit_chart(setup: &Setup, table: &Table, post: &Posterior) -> Chart {
         .iter()
         .copied()
         .max_by_key(|m| h.observations.iter().filter(|o| o.metric == *m).count())
-        .unwrap_or(crate::observe::Metric::Backlog);
+        .unwrap_or(caseload::observe::Metric::Backlog);
     let idx: Vec<usize> = (0..h.len())
         .filter(|&j| h.observations[j].metric == metric)
         .collect();

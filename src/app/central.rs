@@ -1,12 +1,12 @@
 //! The verdict with every uncertain input fixed at its central value, beside the verdict with
 //! the ranges: how much of the spread is doubt about the inputs rather than chance.
 
-use crate::model::Prepared;
-use crate::montecarlo::{self, McResult};
-use crate::observe::Outcome;
-use crate::report;
-use crate::scenario::Scenario;
-use crate::stats;
+use caseload::model::Prepared;
+use caseload::montecarlo::{self, McResult};
+use caseload::observe::Outcome;
+use caseload::report;
+use caseload::scenario::Scenario;
+use caseload::stats;
 
 /// Runs the scenario with its ranges at their central values (same replicas and seed, so the
 /// dice are the same) and keeps the replicas' outcomes; `None` when it has no uncertain inputs.

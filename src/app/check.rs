@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use super::AppError;
-use crate::model::balance::{assess, balance, Assessment, Balance};
-use crate::scenario::{self, Scenario};
+use caseload::model::balance::{assess, balance, Assessment, Balance};
+use caseload::scenario::{self, Scenario};
 
 /// The one-line summary `run` and the briefing show.
 pub(super) fn one_line(a: &Assessment) -> String {

@@ -5,14 +5,14 @@ use anyhow::anyhow;
 
 use super::AppError;
 use crate::cli::{SummariseArgs, TemplateKind};
-use crate::time::Date;
+use caseload::time::Date;
 
 pub(super) fn template(kind: TemplateKind) -> Result<(), AppError> {
     print!(
         "{}",
         match kind {
-            TemplateKind::Extract => crate::scenario::extract::template_extract(),
-            TemplateKind::History => crate::calibrate::history::template_history(),
+            TemplateKind::Extract => caseload::scenario::extract::template_extract(),
+            TemplateKind::History => caseload::calibrate::history::template_history(),
         }
     );
     Ok(())
@@ -26,10 +26,13 @@ pub(super) fn summarise_extract(a: &SummariseArgs) -> Result<(), AppError> {
             a.start
         ))
     })?;
-    let bytes = crate::scenario::limits::read_capped_bytes(&a.file, "caseload extract")
+    let bytes = caseload::scenario::limits::read_capped_bytes(&a.file, "caseload extract")
         .map_err(|e| input(anyhow!("cannot read {}: {e}", a.file.display())))?;
-    let extract = crate::scenario::extract::parse_extract(&bytes, &a.file.display().to_string())
+    let extract = caseload::scenario::extract::parse_extract(&bytes, &a.file.display().to_string())
         .map_err(|e| input(e.into()))?;
-    print!("{}", crate::scenario::extract::summarise(&extract, start));
+    print!(
+        "{}",
+        caseload::scenario::extract::summarise(&extract, start)
+    );
     Ok(())
 }

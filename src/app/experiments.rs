@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 
 use super::{default_out, load, progress_bar, thread_pool, AppError};
 use crate::cli::{CompareArgs, MinStaffArgs, SensitivityArgs, SimArgs, SweepArgs};
-use crate::experiment::{self, minstaff::MinStaffRequest, Tick};
-use crate::report::format::{signed_num, whole_points};
-use crate::report::{self, charts, compare as render, num, percent, percent_range, writer};
-use crate::scenario::{self, Scenario};
-use crate::time::Date;
+use caseload::experiment::{self, minstaff::MinStaffRequest, Tick};
+use caseload::report::format::{signed_num, whole_points};
+use caseload::report::{self, charts, compare as render, num, percent, percent_range, writer};
+use caseload::scenario::{self, Scenario};
+use caseload::time::Date;
 
 fn input(msg: String) -> AppError {
     AppError::Input(anyhow::anyhow!(msg))

@@ -3,10 +3,10 @@
 
 use std::path::Path;
 
-use crate::calibrate::abc::weighted_quantile;
-use crate::calibrate::history::History;
-use crate::scenario::posterior::beside;
-use crate::scenario::Scenario;
+use caseload::calibrate::abc::weighted_quantile;
+use caseload::calibrate::history::History;
+use caseload::scenario::posterior::beside;
+use caseload::scenario::Scenario;
 
 /// A posterior 90% interval at most this share of the prior's counts as "pinned down".
 const PINNED: f64 = 0.6;
@@ -16,14 +16,14 @@ const PINNED: f64 = 0.6;
 fn observations(s: &Scenario, scenario: &Path) -> Option<usize> {
     let file = s.history_file.as_ref()?;
     let at = beside(scenario, file);
-    let bytes = crate::scenario::limits::read_capped_bytes(&at, "history").ok()?;
+    let bytes = caseload::scenario::limits::read_capped_bytes(&at, "history").ok()?;
     History::parse(&bytes, &at.display().to_string())
         .ok()
         .map(|h| h.observations.len())
 }
 
 fn short(x: f64) -> String {
-    crate::report::labels::rounded(x)
+    caseload::report::labels::rounded(x)
 }
 
 /// The sentences for a calibrated scenario (empty when it is not calibrated).
@@ -44,7 +44,7 @@ pub(super) fn notes(s: &Scenario, scenario: &Path) -> Vec<String> {
         );
         let prior = u.quantile(0.95) - u.quantile(0.05);
         let share = if prior > 0.0 { (hi - lo) / prior } else { 1.0 };
-        let (label, _) = crate::report::labels::describe(name);
+        let (label, _) = caseload::report::labels::describe(name);
         let text = format!(
             "{} ({} to {}, {:.0}% of the prior's width)",
             label,

@@ -5,12 +5,13 @@ use std::path::{Path, PathBuf};
 
 use super::{progress_bar, render_run, thread_pool, write_and_tell, AppError};
 use crate::cli::{MergeArgs, RunArgs, ScaleArgs, SimArgs};
-use crate::model::Prepared;
-use crate::montecarlo::{self, MAX_REPLICAS};
-use crate::partial::{self, RunId, Shard, ShardResult};
-use crate::precision;
-use crate::report::writer;
-use crate::scenario::{self, Scenario};
+use caseload::experiment;
+use caseload::model::Prepared;
+use caseload::montecarlo::{self, MAX_REPLICAS};
+use caseload::partial::{self, RunId, Shard, ShardResult};
+use caseload::precision;
+use caseload::report::{self, writer};
+use caseload::scenario::{self, Scenario};
 
 fn input(msg: impl Into<String>) -> AppError {
     AppError::Input(anyhow::anyhow!(msg.into()))
@@ -73,14 +74,15 @@ pub(super) fn run_command(a: &RunArgs, s: Scenario) -> Result<(), AppError> {
         a.sim.quiet,
         &format!("simulating until ±{:.1} points", h * 100.0),
     );
-    let r = pool.install(|| precision::run(&prepared, seed, h, cap, &mut |n| pb.inc(n)));
+    let r =
+        pool.install(|| experiment::run_to_precision(&prepared, seed, h, cap, &mut |n| pb.inc(n)));
     pb.finish_and_clear();
     let s = prepared.scenario;
     let facts = super::tools::run_facts(&a.scenario, &s, r.replicas, seed, &a.sim);
     let declared = super::declared_keys(&a.scenario);
     let outputs = render_run(&s, &r, &facts, Some(&declared)).map_err(AppError::Run)?;
     if let Some(st) = &r.stopping {
-        println!("{}", capitalise(&st.sentence()));
+        println!("{}", capitalise(&stopping_sentence(st)));
     }
     write_and_tell(a, &s, &r, &outputs)
 }
@@ -103,10 +105,41 @@ pub(super) fn compare_target(
     Ok(h.map(|h| (h, a.sim.replicas.unwrap_or(precision::DEFAULT_CAP))))
 }
 
+/// One console line, e.g. "stopped at 3,584 replicas: P(success) ±1.0 points, …".
+fn stopping_sentence(st: &precision::Stopping) -> String {
+    if st.met {
+        format!(
+            "stopped at {} replicas: {} (target ±{:.1} points).",
+            report::format::thousands(u64::from(st.replicas)),
+            precision_words(st),
+            st.target * 100.0
+        )
+    } else {
+        format!(
+            "stopped at the cap of {} replicas before the target ±{:.1} points: {}. Raise -n to go further.",
+            report::format::thousands(u64::from(st.replicas)),
+            st.target * 100.0,
+            precision_words(st)
+        )
+    }
+}
+
+/// "P(success) ±1.0 points, median backlog 35 (95% interval 33–37, tolerance ±2)".
+fn precision_words(st: &precision::Stopping) -> String {
+    format!(
+        "P(success) ±{:.1} points, median backlog {} (95% interval {}–{}, tolerance ±{})",
+        st.p_half_width * 100.0,
+        report::num(st.median),
+        report::num(st.median_lower),
+        report::num(st.median_upper),
+        report::num(st.median_tolerance)
+    )
+}
+
 /// The console line of an experiment whose replicas a precision target chose.
 pub(super) fn stopping_line(st: &precision::Stopping, variants: usize) -> String {
     let (n, h) = (
-        precision::thousands(u64::from(st.replicas)),
+        report::format::thousands(u64::from(st.replicas)),
         st.target * 100.0,
     );
     if st.met {
@@ -266,7 +299,7 @@ pub(super) fn merge_command(a: &MergeArgs) -> Result<(), AppError> {
     };
     // The run facts of the shards' scenario text (its hash, as the one-machine run has it).
     let facts = {
-        let f = crate::report::facts::RunFacts::new(
+        let f = caseload::report::facts::RunFacts::new(
             &s.name,
             &run.scenario_file,
             run.scenario_text.as_bytes(),
@@ -279,7 +312,7 @@ pub(super) fn merge_command(a: &MergeArgs) -> Result<(), AppError> {
             super::tools::stamp(f)
         }
     };
-    let declared = crate::report::params::declared_keys(&run.scenario_text);
+    let declared = caseload::report::params::declared_keys(&run.scenario_text);
     let mut outputs = render_run(&s, &r, &facts, Some(&declared)).map_err(AppError::Run)?;
     if let Some(c) = &central {
         super::annotate(&mut outputs, &s, c);

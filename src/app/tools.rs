@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use crate::cli::SimArgs;
-use crate::report::facts::RunFacts;
-use crate::scenario::Scenario;
+use caseload::report::facts::RunFacts;
+use caseload::scenario::Scenario;
 
 /// The run's facts: the scenario file and its SHA-256, replicas and seed as run, and the
 /// generation time unless `--reproducible`.
@@ -72,5 +72,5 @@ pub(super) fn man() -> Result<(), super::AppError> {
 
 /// `caseload schema`.
 pub(super) fn schema() -> Result<(), super::AppError> {
-    print_bytes(crate::schema::scenario_schema_text().as_bytes())
+    print_bytes(caseload::schema::scenario_schema_text().as_bytes())
 }

@@ -18,22 +18,22 @@ pub(crate) const MAX_LISTED: usize = 100;
 /// One cell: its text (unquoted, trimmed) and the 1-based column where it starts.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Cell {
-    pub text: String,
-    pub column: usize,
+    pub(crate) text: String,
+    pub(crate) column: usize,
 }
 
 /// One data row: its 1-based line number in the file and its cells.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Row {
-    pub line: usize,
-    pub cells: Vec<Cell>,
+    pub(crate) line: usize,
+    pub(crate) cells: Vec<Cell>,
 }
 
 /// The header and the rows of a file.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Table {
-    pub header: Row,
-    pub rows: Vec<Row>,
+    pub(crate) header: Row,
+    pub(crate) rows: Vec<Row>,
 }
 
 /// A problem at a place in a file.

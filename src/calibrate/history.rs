@@ -14,18 +14,25 @@ use crate::observe::Metric;
 use crate::time::Date;
 
 /// The header a history file must start with.
-pub const HEADER: [&str; 3] = ["date", "metric", "value"];
+pub(crate) const HEADER: [&str; 3] = ["date", "metric", "value"];
 
 /// Why a history file cannot be used.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum HistoryError {
     /// Larger than the 16 MiB cap, or not UTF-8 text.
     #[error("{file}: the history {reason}")]
-    Unreadable { file: String, reason: String },
+    Unreadable {
+        /// The history file's path, as given.
+        file: String,
+        /// Why it cannot be read: over the size cap, or not UTF-8 (a phrase, after the file kind).
+        reason: String,
+    },
     /// Every problem found in the rows, located.
     #[error("{}", csv::Listing("history", .file, .problems))]
     Invalid {
+        /// The history file's path, as given.
         file: String,
+        /// Every problem, with its line and column.
         problems: Vec<Located>,
     },
 }
@@ -49,7 +56,7 @@ pub fn is_flow(m: Metric) -> bool {
 
 /// The metric named `name` in `weekly.csv`; `Err` says what was expected, with the nearest
 /// name when the name looks like a typo.
-pub fn parse_metric(name: &str) -> Result<Metric, String> {
+pub(crate) fn parse_metric(name: &str) -> Result<Metric, String> {
     let t = name.trim();
     if let Some(m) = Metric::ALL.iter().find(|m| m.name() == t) {
         return Ok(*m);
@@ -67,15 +74,18 @@ pub fn parse_metric(name: &str) -> Result<Metric, String> {
 /// One observation.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Observation {
+    /// The day the value was observed (for a flow: the last day of the period it totals).
     pub date: Date,
+    /// What was observed: a stock (backlog, population) or a flow (entries, exits).
     pub metric: Metric,
+    /// The observed value, in the metric's unit (a count, or hours for hour metrics).
     pub value: f64,
     /// The line of the file it was read from (1-based; 0 when built in code).
-    pub line: usize,
+    pub(crate) line: usize,
     /// For a flow: the date of the previous row of the same metric, the start of the period
     /// it totals (`None`: the first row, which totals from the scenario's start). Always
-    /// `None` for a stock. Set by [`History::parse`] and [`History::from_observations`].
-    pub since: Option<Date>,
+    /// `None` for a stock. Set by [`History::parse`] and `History::from_observations`.
+    pub(crate) since: Option<Date>,
 }
 
 /// Sorts by metric then date and sets each flow's `since`.
@@ -94,6 +104,7 @@ fn finish(observations: &mut [Observation]) {
 /// A validated history: observations sorted by metric, then date (no two share both).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct History {
+    /// The observations, sorted by metric then date.
     pub observations: Vec<Observation>,
 }
 
@@ -109,7 +120,8 @@ pub(crate) fn parse_date(s: &str) -> Option<Date> {
 
 impl History {
     /// Builds a history from observations made in code (sorted, duplicates refused).
-    pub fn from_observations(mut observations: Vec<Observation>) -> Result<History, String> {
+    #[cfg(test)]
+    pub(crate) fn from_observations(mut observations: Vec<Observation>) -> Result<History, String> {
         finish(&mut observations);
         for w in observations.windows(2) {
             if (w[0].metric, w[0].date) == (w[1].metric, w[1].date) {
@@ -242,7 +254,8 @@ impl History {
     }
 
     /// The earliest and latest observation dates.
-    pub fn span(&self) -> Option<(Date, Date)> {
+    #[cfg(test)]
+    pub(crate) fn span(&self) -> Option<(Date, Date)> {
         let first = self.observations.iter().map(|o| o.date).min()?;
         let last = self.observations.iter().map(|o| o.date).max()?;
         Some((first, last))
@@ -265,15 +278,6 @@ impl History {
         self.observations
             .iter()
             .map(|o| format!("{} on {}", o.metric.name(), o.date))
-            .collect()
-    }
-
-    /// The observations of one metric, by date: `(date, value)`.
-    pub fn series(&self, metric: Metric) -> Vec<(Date, f64)> {
-        self.observations
-            .iter()
-            .filter(|o| o.metric == metric)
-            .map(|o| (o.date, o.value))
             .collect()
     }
 

@@ -34,8 +34,6 @@
 pub mod abc;
 pub(crate) mod csv;
 
-/// A problem at a line and column of a data file (history, extract, posterior).
-pub use csv::Located;
 /// The observed history file and its simulated counterparts.
 pub mod history;
 /// Forecast scores: CRPS, PIT, band coverage, naive baselines, skill.

@@ -13,7 +13,7 @@ use crate::time::Date;
 /// form `E|X − y| − ½ E|X − X'|` computed on the sorted sample in O(n log n)
 /// (Gneiting & Raftery 2007). A one-member sample scores `|x − y|`. `NaN` members are left
 /// out; `NaN` for an empty sample.
-pub fn crps_sample(sample: &[f64], y: f64) -> f64 {
+pub(crate) fn crps_sample(sample: &[f64], y: f64) -> f64 {
     let mut v: Vec<f64> = sample.iter().copied().filter(|x| !x.is_nan()).collect();
     if v.is_empty() || y.is_nan() {
         return f64::NAN;
@@ -33,7 +33,8 @@ pub fn crps_sample(sample: &[f64], y: f64) -> f64 {
 }
 
 /// CRPS of a weighted sample (weights need not sum to 1; non-positive weights are dropped).
-pub fn crps_weighted(values: &[f64], weights: &[f64], y: f64) -> f64 {
+#[cfg(test)]
+pub(crate) fn crps_weighted(values: &[f64], weights: &[f64], y: f64) -> f64 {
     let v = crate::calibrate::abc::weighted_sorted(values, weights);
     let total: f64 = v.iter().map(|p| p.1).sum();
     if v.is_empty() || y.is_nan() || total <= 0.0 {
@@ -71,7 +72,7 @@ pub fn crps_quantiles(levels: &[f64], values: &[f64], y: f64) -> f64 {
 
 /// Position of `y` in `sample`: the share of members below it, counting ties as half
 /// (the probability integral transform, mid-rank form). `NaN` for an empty sample.
-pub fn pit(sample: &[f64], y: f64) -> f64 {
+pub(crate) fn pit(sample: &[f64], y: f64) -> f64 {
     let v: Vec<f64> = sample.iter().copied().filter(|x| !x.is_nan()).collect();
     if v.is_empty() || y.is_nan() {
         return f64::NAN;
@@ -83,7 +84,7 @@ pub fn pit(sample: &[f64], y: f64) -> f64 {
 
 /// The central band of `sample` holding `level` of it: its (1 − level)/2 and (1 + level)/2
 /// quantiles (type 7, as the fan charts).
-pub fn central_band(sample: &[f64], level: f64) -> (f64, f64) {
+pub(crate) fn central_band(sample: &[f64], level: f64) -> (f64, f64) {
     let mut v: Vec<f64> = sample.iter().copied().filter(|x| !x.is_nan()).collect();
     v.sort_by(f64::total_cmp);
     let a = (1.0 - level.clamp(0.0, 1.0)) / 2.0;
@@ -94,13 +95,16 @@ pub fn central_band(sample: &[f64], level: f64) -> (f64, f64) {
 }
 
 /// The band levels reported: 50, 80 and 90%.
-pub const BAND_LEVELS: [f64; 3] = [0.5, 0.8, 0.9];
+pub(crate) const BAND_LEVELS: [f64; 3] = [0.5, 0.8, 0.9];
 
 /// How many observations fell inside the central band of one level.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Coverage {
+    /// The band's central probability (0.5, 0.8 or 0.9).
     pub level: f64,
+    /// Observations that fell inside the band.
     pub inside: usize,
+    /// Observations scored.
     pub total: usize,
 }
 
@@ -116,7 +120,7 @@ impl Coverage {
 }
 
 /// Coverage of the central bands at `levels` over `(sample, observation)` pairs.
-pub fn coverage(forecasts: &[(&[f64], f64)], levels: &[f64]) -> Vec<Coverage> {
+pub(crate) fn coverage(forecasts: &[(&[f64], f64)], levels: &[f64]) -> Vec<Coverage> {
     levels
         .iter()
         .map(|&level| {
@@ -143,7 +147,7 @@ pub fn coverage(forecasts: &[(&[f64], f64)], levels: &[f64]) -> Vec<Coverage> {
 
 /// Persistence: the last value observed on or before `cutoff` (`None`: none observed).
 /// `points` are `(date, value)` of one metric, in any order.
-pub fn persistence(points: &[(Date, f64)], cutoff: Date) -> Option<f64> {
+pub(crate) fn persistence(points: &[(Date, f64)], cutoff: Date) -> Option<f64> {
     points
         .iter()
         .filter(|(d, v)| *d <= cutoff && v.is_finite())
@@ -154,7 +158,7 @@ pub fn persistence(points: &[(Date, f64)], cutoff: Date) -> Option<f64> {
 /// The last year's linear trend: the least-squares line through the observations in the
 /// 365 days up to and including `cutoff`, evaluated at `at`. Falls back to persistence when
 /// fewer than two distinct dates lie in that year; `None` when nothing was observed.
-pub fn linear_trend(points: &[(Date, f64)], cutoff: Date, at: Date) -> Option<f64> {
+pub(crate) fn linear_trend(points: &[(Date, f64)], cutoff: Date, at: Date) -> Option<f64> {
     let year: Vec<(f64, f64)> = points
         .iter()
         .filter(|(d, v)| *d <= cutoff && cutoff.days_since(*d) < 365 && v.is_finite())
@@ -174,7 +178,7 @@ pub fn linear_trend(points: &[(Date, f64)], cutoff: Date, at: Date) -> Option<f6
 
 /// Skill score `1 − CRPS_model / CRPS_baseline` (1: perfect; 0: no better than the
 /// baseline; negative: worse). `None` when the baseline's CRPS is 0 or not finite.
-pub fn skill(crps_model: f64, crps_baseline: f64) -> Option<f64> {
+pub(crate) fn skill(crps_model: f64, crps_baseline: f64) -> Option<f64> {
     (crps_baseline > 0.0 && crps_baseline.is_finite() && crps_model.is_finite())
         .then(|| 1.0 - crps_model / crps_baseline)
 }
@@ -184,28 +188,35 @@ pub fn skill(crps_model: f64, crps_baseline: f64) -> Option<f64> {
 pub struct ObservationScore {
     /// e.g. "backlog on 2024-06-30".
     pub label: String,
+    /// The value held back, in the metric's unit.
     pub observed: f64,
     /// Position in the predictive sample (0..1).
     pub pit: f64,
+    /// Continuous ranked probability score of the predictive sample, in the metric's unit (0 is perfect).
     pub crps: f64,
     /// The naive forecasts (`None`: nothing of the metric was observed before the cutoff).
     pub persistence: Option<f64>,
+    /// The last year's linear trend extrapolated to the observation's date.
     pub trend: Option<f64>,
 }
 
 /// The scores of a forecast over the observations held back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scorecard {
+    /// One score per observation held back, in history order.
     pub observations: Vec<ObservationScore>,
     /// Coverage of the 50/80/90% central bands ([`BAND_LEVELS`]).
     pub coverage: Vec<Coverage>,
     /// Mean CRPS of the model and of each baseline over the observations every one of them
     /// forecast (those with a baseline).
     pub crps_model: f64,
+    /// Mean CRPS of the persistence forecast (the last value before the cutoff).
     pub crps_persistence: f64,
+    /// Mean CRPS of the trend forecast (the last year's linear trend).
     pub crps_trend: f64,
     /// `1 − CRPS_model / CRPS_baseline`.
     pub skill_persistence: Option<f64>,
+    /// `1 − CRPS_model / CRPS_trend` (`None`: no trend forecast could be made).
     pub skill_trend: Option<f64>,
 }
 

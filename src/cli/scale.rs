@@ -10,7 +10,7 @@ use clap::Args;
 
 /// How many replicas and which of them a `run` simulates.
 #[derive(Debug, Args, Default, Clone)]
-pub struct ScaleArgs {
+pub(crate) struct ScaleArgs {
     /// Run batches of 256 replicas until the 95% interval of P(success) has half-width ≤ H
     /// (e.g. 0.01: ±1 point) and the median backlog at the deadline is known to ±5% (at least
     /// ±1), up to -n replicas [default cap: 100000]. Overrides the scenario's `precision`.
@@ -27,14 +27,14 @@ pub struct ScaleArgs {
 }
 
 impl ScaleArgs {
-    pub fn is_set(&self) -> bool {
+    pub(crate) fn is_set(&self) -> bool {
         self.precision.is_some() || self.shard.is_some()
     }
 }
 
 /// `merge`: the shards' partial aggregates → the outputs of a one-machine `run`.
 #[derive(Debug, Args)]
-pub struct MergeArgs {
+pub(crate) struct MergeArgs {
     /// The shards' output folders (holding partial.json) or partial.json files, in any order.
     #[arg(required = true, value_name = "PART")]
     pub parts: Vec<PathBuf>,

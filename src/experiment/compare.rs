@@ -5,23 +5,24 @@ use serde::Serialize;
 
 use super::{hours_delivered_to_deadline, simulate, Dist, Interval, Tick, TimeToTarget};
 use crate::montecarlo::McResult;
-use crate::report::VERSION;
 use crate::scenario::Scenario;
 use crate::stats;
+use crate::VERSION;
 
 /// The name given to the base plan in comparisons.
-pub const BASE_NAME: &str = "base plan";
+pub(crate) const BASE_NAME: &str = "base plan";
 
 /// A comparison of the base plan and its options (what `comparison.json` holds).
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
-    pub scenario: String,
-    pub version: &'static str,
-    pub seed: u64,
+    pub(crate) scenario: String,
+    pub(crate) version: &'static str,
+    pub(crate) seed: u64,
+    /// Replicas run for every option (the same indices for each: common random numbers).
     pub replicas: u32,
-    pub deadline: String,
-    pub target_backlog: u32,
-    pub no_very_high_overdue: bool,
+    pub(crate) deadline: String,
+    pub(crate) target_backlog: u32,
+    pub(crate) no_very_high_overdue: bool,
     /// The base plan first, then the options in file order.
     pub options: Vec<OptionResult>,
 }
@@ -29,17 +30,20 @@ pub struct Comparison {
 /// One option's results.
 #[derive(Debug, Clone, Serialize)]
 pub struct OptionResult {
+    /// The option's name (`base` for the plan as written).
     pub name: String,
+    /// The option's description from `[[options]]` (empty when none is given).
     pub description: String,
-    pub is_base: bool,
+    pub(crate) is_base: bool,
     /// What the option changes, as `key.path = value`.
-    pub overrides: Vec<String>,
+    pub(crate) overrides: Vec<String>,
     /// Share of replicas meeting the plan, Wilson score 95% interval.
     pub p_success: Interval,
+    /// The overdue-visit backlog at the deadline across replicas (visits).
     pub backlog_at_deadline: Dist,
-    pub time_to_target_days: TimeToTarget,
+    pub(crate) time_to_target_days: TimeToTarget,
     /// Mean staff-hours of casework delivered from the start to the deadline.
-    pub hours_delivered_to_deadline: f64,
+    pub(crate) hours_delivered_to_deadline: f64,
     /// Paired differences, this option minus the base (`None` for the base itself).
     pub vs_base: Option<VsBase>,
 }
@@ -56,12 +60,15 @@ pub struct VsBase {
     pub p_success_diff: Interval,
     /// Replicas where only the option met the plan / only the base did.
     pub replicas_only_option_met: u64,
+    /// Replicas where only the base met the plan.
     pub replicas_only_base_met: u64,
 }
 
 /// A comparison with the raw runs behind it (for the charts), in the same order.
 pub struct CompareRun {
+    /// The comparison written to `comparison.json`.
     pub comparison: Comparison,
+    /// The Monte Carlo result of each option, base first, in the order of `comparison.options`.
     pub results: Vec<McResult>,
 }
 
@@ -153,7 +160,7 @@ fn compare_with(
 }
 
 /// Paired differences of `option` against `base` (same replicas, same seeds).
-pub fn vs_base(base: &McResult, option: &McResult) -> VsBase {
+pub(crate) fn vs_base(base: &McResult, option: &McResult) -> VsBase {
     let (a, b) = (base.backlog_at_deadline(), option.backlog_at_deadline());
     let (mut both, mut only_option, mut only_base, mut neither) = (0, 0, 0, 0);
     for (x, y) in base.outcomes.iter().zip(&option.outcomes) {

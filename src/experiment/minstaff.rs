@@ -14,9 +14,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{simulate, Interval, Tick};
-use crate::report::VERSION;
 use crate::scenario::Scenario;
 use crate::stats;
+use crate::VERSION;
 
 /// What to search for.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -34,27 +34,31 @@ pub struct MinStaffRequest {
 /// One simulated value of extra FTE.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Evaluation {
+    /// Extra full-time equivalents added from the start date (FTE, 0 = the plan as written).
     pub extra_fte: f64,
     /// Wilson score 95% interval.
     pub p_success: Interval,
+    /// Whether the lower end of `p_success` reaches the requested confidence.
     pub meets: bool,
-    pub backlog_at_deadline_p50: f64,
+    pub(crate) backlog_at_deadline_p50: f64,
 }
 
 /// The search result (what `min_staff.json` holds).
 #[derive(Debug, Clone, Serialize)]
 pub struct MinStaff {
-    pub scenario: String,
-    pub version: &'static str,
+    pub(crate) scenario: String,
+    pub(crate) version: &'static str,
+    /// Master seed of every evaluation (common random numbers).
     pub seed: u64,
+    /// Replicas per evaluated value.
     pub replicas: u32,
-    pub confidence: f64,
+    pub(crate) confidence: f64,
     /// The date extra FTE start (ISO).
-    pub from: String,
+    pub(crate) from: String,
     /// Establishment in post on that date without extra FTE.
-    pub establishment_at_from: f64,
-    pub step: f64,
-    pub max_extra: f64,
+    pub(crate) establishment_at_from: f64,
+    pub(crate) step: f64,
+    pub(crate) max_extra: f64,
     /// The least extra FTE on the grid that meets the confidence; `None` when even the
     /// ceiling does not.
     pub answer: Option<f64>,
@@ -84,13 +88,6 @@ impl MinStaff {
     /// The evaluation one step below the answer (`None` when the answer is 0).
     pub fn next_lower(&self) -> Option<&Evaluation> {
         self.at(self.answer.filter(|&a| a > 0.0).map(|a| a - self.step))
-    }
-
-    /// The ceiling's evaluation, when it was simulated.
-    pub fn ceiling(&self) -> Option<&Evaluation> {
-        self.evaluations
-            .last()
-            .filter(|e| self.answer.is_none() && e.extra_fte > 0.0)
     }
 }
 

@@ -8,8 +8,9 @@
 //! report progress through a [`Tick`] callback. Results are plain `Serialize` structs that the
 //! renderers in [`crate::report::compare`] turn into files and charts.
 
-pub mod compare;
+pub(crate) mod compare;
 pub mod minstaff;
+#[allow(missing_docs)] // documented by issue-12 work
 pub mod sensitivity;
 pub mod sweep;
 
@@ -29,7 +30,9 @@ use crate::stats::{self, MeanInterval, Proportion};
 /// grow when the total is not known in advance), `Done` as replicas finish.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tick {
+    /// Replicas about to run (announced before a batch starts).
     Planned(u64),
+    /// Replicas finished since the last tick.
     Done(u64),
 }
 
@@ -47,10 +50,39 @@ pub fn simulate(
     montecarlo::run(&p, replicas, seed, &mut |n| progress(Tick::Done(n)))
 }
 
+/// Runs one prepared scenario in batches of [`crate::precision::BATCH`] replicas on the current rayon pool until [`crate::precision::Stopping`] says stop
+/// (at most `cap` replicas). `progress(n)` as in [`montecarlo::run`].
+pub fn run_to_precision(
+    p: &Prepared,
+    seed: u64,
+    target: f64,
+    cap: u32,
+    progress: &mut dyn FnMut(u64),
+) -> McResult {
+    use crate::precision::{Stopping, BATCH};
+    let weeks = p.scenario.weeks();
+    let mut part = montecarlo::Partial::empty(seed, 0, weeks);
+    loop {
+        let start = part.end();
+        let end = start.saturating_add(BATCH).min(cap);
+        let next = montecarlo::run_range(p, start, end, seed, progress);
+        if part.append(next).is_err() {
+            // Unreachable: the batch starts where the run ends, with its seed and weeks.
+            break;
+        }
+        if !Stopping::of(&part.outcomes, target, cap).go_on() {
+            break;
+        }
+    }
+    let mut r = part.result();
+    r.stopping = Some(Stopping::of(&part.outcomes, target, cap));
+    r
+}
+
 /// Runs every variant in batches of [`crate::precision::BATCH`] replicas (the same replica
 /// indices and master `seed` for each: common random numbers) until the precision rule holds
 /// for every variant, or `cap` replicas. Each result records its [`crate::precision::Stopping`].
-pub fn simulate_to_precision(
+pub(crate) fn simulate_to_precision(
     variants: &[&Scenario],
     seed: u64,
     target: f64,
@@ -103,8 +135,11 @@ pub fn simulate_to_precision(
 /// An estimate with a 95% interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Interval {
+    /// The point estimate, in the quantity's unit (a share 0..1 for a probability).
     pub estimate: f64,
+    /// Lower end of the 95% interval, same unit.
     pub lower: f64,
+    /// Upper end of the 95% interval, same unit.
     pub upper: f64,
 }
 
@@ -142,14 +177,15 @@ impl Interval {
 /// Mean and quantiles of a quantity across replicas.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Dist {
-    pub mean: f64,
-    pub p05: f64,
+    pub(crate) mean: f64,
+    pub(crate) p05: f64,
+    /// Median across replicas, in the quantity's unit.
     pub p50: f64,
-    pub p95: f64,
+    pub(crate) p95: f64,
 }
 
 impl Dist {
-    pub fn of(values: &[f64]) -> Dist {
+    pub(crate) fn of(values: &[f64]) -> Dist {
         let q = stats::Quantiles::of(values);
         Dist {
             mean: stats::mean(values),
@@ -162,16 +198,16 @@ impl Dist {
 
 /// Days from the start until the backlog first met the target, over the replicas that met it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct TimeToTarget {
-    pub p10: Option<f64>,
-    pub p50: Option<f64>,
-    pub p90: Option<f64>,
-    pub replicas_met: usize,
-    pub never_met_share: f64,
+pub(crate) struct TimeToTarget {
+    pub(crate) p10: Option<f64>,
+    pub(crate) p50: Option<f64>,
+    pub(crate) p90: Option<f64>,
+    pub(crate) replicas_met: usize,
+    pub(crate) never_met_share: f64,
 }
 
 impl TimeToTarget {
-    pub fn of(r: &McResult) -> TimeToTarget {
+    pub(crate) fn of(r: &McResult) -> TimeToTarget {
         let t = r.days_to_target();
         let q = stats::Quantiles::of(&t);
         let some = |x: f64| (!x.is_nan()).then_some(x);
@@ -187,7 +223,7 @@ impl TimeToTarget {
 
 /// Mean staff-hours of casework delivered from the start to the last weekly snapshot on or
 /// before the deadline (the sum of the weekly means of `hours_delivered`).
-pub fn hours_delivered_to_deadline(s: &Scenario, r: &McResult) -> f64 {
+pub(crate) fn hours_delivered_to_deadline(s: &Scenario, r: &McResult) -> f64 {
     let weeks = ((s.plan.deadline_day + 1) / 7).max(0) as usize;
     r.fan
         .series(crate::observe::Metric::HoursDelivered)

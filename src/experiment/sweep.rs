@@ -3,27 +3,30 @@
 use serde::Serialize;
 
 use super::{simulate, Dist, Interval, Tick};
-use crate::report::VERSION;
 use crate::scenario::Scenario;
+use crate::VERSION;
 
 /// P(success) and the backlog at the deadline along one parameter (what `sweep.csv` holds).
 #[derive(Debug, Clone, Serialize)]
 pub struct Sweep {
-    pub scenario: String,
-    pub version: &'static str,
+    pub(crate) scenario: String,
+    pub(crate) version: &'static str,
     /// The key path swept, e.g. `staff.establishment`.
-    pub param: String,
-    pub seed: u64,
-    pub replicas: u32,
+    pub(crate) param: String,
+    pub(crate) seed: u64,
+    pub(crate) replicas: u32,
+    /// One result per swept value, in increasing order of value.
     pub points: Vec<SweepPoint>,
 }
 
+/// The results at one value of the swept key.
 #[derive(Debug, Clone, Serialize)]
 pub struct SweepPoint {
+    /// The value the key was set to, in that key's unit.
     pub value: f64,
     /// Wilson score 95% interval.
     pub p_success: Interval,
-    pub backlog_at_deadline: Dist,
+    pub(crate) backlog_at_deadline: Dist,
 }
 
 /// The values `from, from + step, …` up to `to` (inclusive, within a millionth of a step),

@@ -23,13 +23,14 @@ const YEAR: f64 = 365.25;
 /// One week of the expected flows (the week ending on day `7 · week`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BalanceWeek {
+    /// Week number, from 1: the week ending on day `7 · week` of the horizon.
     pub week: usize,
     /// Staff-hours falling due in the week on the plan's rhythm, as the engine counts them
     /// (visits overdue at the start are backlog, not demand; entrants join the rhythm).
     pub demanded: f64,
     /// The week's demand with everyone in phase and entry work at the current inflow: what
     /// the state of that week asks for in the long run (the start's transients removed).
-    pub steady_demanded: f64,
+    pub(crate) steady_demanded: f64,
     /// Staff-hours the expected workforce, overtime and an always-on pool offer.
     pub available: f64,
     /// Hours a threshold-triggered pool could add (not in `available`).
@@ -37,28 +38,19 @@ pub struct BalanceWeek {
     /// Expected RSOs in the community and approved premises at the week's end.
     pub managed: f64,
     /// Expected registered RSOs (all locations) at the week's end.
-    pub population: f64,
-}
-
-impl BalanceWeek {
-    pub fn utilisation(&self) -> f64 {
-        if self.available > 0.0 {
-            self.demanded / self.available
-        } else {
-            f64::INFINITY
-        }
-    }
+    pub(crate) population: f64,
 }
 
 /// The expected flows of a scenario, week by week, and what they imply.
 #[derive(Debug, Clone)]
 pub struct Balance {
+    /// The expected flows of each week of the horizon, in order.
     pub weeks: Vec<BalanceWeek>,
     /// Mean staff-hours of one piece of scheduled work (to turn hours into visits).
-    pub hours_per_item: f64,
+    pub(crate) hours_per_item: f64,
     /// Staff-hours of work the team normally does ahead of its due date (visits and ARMS
     /// inside their windows) at the start: a one-off reserve it can defer when it falls behind.
-    pub work_ahead_hours: f64,
+    pub(crate) work_ahead_hours: f64,
 }
 
 /// Ramp of a new starter `days` into post.
@@ -169,7 +161,7 @@ fn custody_terms(s: &Scenario) -> (f64, f64) {
 /// Expected RSOs on the start date whose entry visit is still pending: those who entered the
 /// community (registered, released, or left approved premises) in the `entry_due_days` before
 /// the start, at the rate of entries on the start date.
-pub fn entry_visits_pending_at_start(s: &Scenario) -> f64 {
+pub(crate) fn entry_visits_pending_at_start(s: &Scenario) -> f64 {
     let (custodial, sentence) = custody_terms(s);
     let mut per_day = 0.0;
     for drv in &s.registrations.drivers {
@@ -192,7 +184,7 @@ pub fn entry_visits_pending_at_start(s: &Scenario) -> f64 {
 }
 
 /// Share of the starting community caseload (not overdue) whose entry visit is pending.
-pub fn pending_share(s: &Scenario) -> f64 {
+pub(crate) fn pending_share(s: &Scenario) -> f64 {
     let total = f64::from(s.initial.total() - s.initial.overdue_total());
     if total <= 0.0 || s.visits.entry_due_days == 0 {
         return 0.0;
@@ -498,11 +490,15 @@ pub struct Assessment {
     /// Utilisation over the first four weeks, with the demand of the starting state in steady
     /// rhythm (what it asks for week in, week out).
     pub start_utilisation: f64,
+    /// Staff-hours demanded per week over the first four weeks (steady rhythm).
     pub start_demanded_per_week: f64,
+    /// Staff-hours available per week over the first four weeks.
     pub start_available_per_week: f64,
     /// Utilisation over the whole horizon, and its lowest and highest quarter.
     pub mean_utilisation: f64,
+    /// Utilisation (demanded over available hours) of the least loaded quarter.
     pub min_quarter_utilisation: f64,
+    /// Utilisation (demanded over available hours) of the most loaded quarter.
     pub max_quarter_utilisation: f64,
     /// Expected register growth per year over the horizon.
     pub register_growth_per_year: f64,

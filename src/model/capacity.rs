@@ -10,24 +10,24 @@ use crate::scenario::Scenario;
 #[derive(Debug, Clone)]
 pub struct CapacityPlan {
     /// Per day: is it a working day?
-    pub working: Vec<bool>,
+    pub(crate) working: Vec<bool>,
     /// Per day: funded offender-manager posts (FTE).
-    pub fte: Vec<f64>,
+    pub(crate) fte: Vec<f64>,
     /// Casework hours of one fully productive FTE on a working day.
-    pub hours_per_fte_day: f64,
+    pub(crate) hours_per_fte_day: f64,
     /// Per working day: overtime hours.
-    pub overtime_hours: Vec<f64>,
+    pub(crate) overtime_hours: Vec<f64>,
     /// Per working day: flexible-pool hours on offer.
-    pub pool_hours: Vec<f64>,
-    pub pool_threshold: Option<u32>,
-    pub pool_off_below: u32,
-    pub pool_lead_days: u32,
+    pub(crate) pool_hours: Vec<f64>,
+    pub(crate) pool_threshold: Option<u32>,
+    pub(crate) pool_off_below: u32,
+    pub(crate) pool_lead_days: u32,
     /// Other casework per community RSO per working day (hours).
-    pub other_per_rso_day: f64,
+    pub(crate) other_per_rso_day: f64,
 }
 
 impl CapacityPlan {
-    pub fn new(s: &Scenario) -> CapacityPlan {
+    pub(crate) fn new(s: &Scenario) -> CapacityPlan {
         let h = s.horizon_days.max(0) as usize;
         let wd = s
             .calendar

@@ -10,7 +10,7 @@
 use crate::scenario::Steps;
 
 /// The release time for custody from `start` with sentence `sentence` (both in days).
-pub fn release_time(fraction: &Steps, start: f64, sentence: f64) -> f64 {
+pub(crate) fn release_time(fraction: &Steps, start: f64, sentence: f64) -> f64 {
     let pts = fraction.points();
     for (k, &(_, f)) in pts.iter().enumerate() {
         // Segment k holds f from pts[k] (from −∞ for the first) until pts[k + 1].

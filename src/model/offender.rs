@@ -16,7 +16,7 @@ use crate::time::Day;
 const YEAR: f64 = 365.25;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ItemState {
+pub(crate) enum ItemState {
     /// Nothing pending in this slot.
     Idle,
     /// Pending, not yet workable.
@@ -27,30 +27,30 @@ pub enum ItemState {
 
 /// One slot of work: a person's item of one work kind.
 #[derive(Debug, Clone, Copy)]
-pub struct Item {
+pub(crate) struct Item {
     /// Bumped whenever the item is finished, dropped or re-attempted: events and queue
     /// entries carrying an older generation are stale.
-    pub gen: u32,
-    pub state: ItemState,
+    pub(crate) gen: u32,
+    pub(crate) state: ItemState,
     /// The first item of its kind after entering the community or AP (an entry visit):
     /// workable at once, and finishing it starts the kind's rhythm.
-    pub entry: bool,
-    pub due: Day,
+    pub(crate) entry: bool,
+    pub(crate) due: Day,
     /// Staff-hours still needed for the current attempt.
-    pub remaining: f64,
+    pub(crate) remaining: f64,
     /// Staff-hours counted as demand for this item (removed again if the person leaves).
-    pub demand: f64,
+    pub(crate) demand: f64,
     /// The tier the item is counted under in the backlog index.
-    pub counted_tier: Tier,
+    pub(crate) counted_tier: Tier,
     /// This attempt is a retry after no access (set when the attempt is scheduled).
-    pub retry: bool,
+    pub(crate) retry: bool,
     /// The tier changed while the item was queued and not yet overdue: its overdue place
     /// comes from an `Overdue` event (see `Sim::change_tier`).
-    pub late_tier: bool,
+    pub(crate) late_tier: bool,
 }
 
 impl Item {
-    pub const IDLE: Item = Item {
+    pub(crate) const IDLE: Item = Item {
         gen: 0,
         state: ItemState::Idle,
         entry: false,
@@ -62,14 +62,14 @@ impl Item {
         late_tier: false,
     };
 
-    pub fn is_pending(&self) -> bool {
+    pub(crate) fn is_pending(&self) -> bool {
         self.state != ItemState::Idle
     }
 }
 
 /// Where a registered person lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Location {
+pub(crate) enum Location {
     Community,
     Custody,
     ApprovedPremises,
@@ -77,21 +77,21 @@ pub enum Location {
 
 /// A registered person (anonymous: an index and a few dates, nothing else).
 #[derive(Debug, Clone, Copy)]
-pub struct Person {
-    pub active: bool,
-    pub gen: u32,
-    pub tier: Tier,
-    pub loc: Location,
+pub(crate) struct Person {
+    pub(crate) active: bool,
+    pub(crate) gen: u32,
+    pub(crate) tier: Tier,
+    pub(crate) loc: Location,
     /// Bumped at every move between locations: pending moves carrying an older value are
     /// stale (e.g. a recall drawn before a tier change).
-    pub loc_gen: u32,
-    pub last_visit: Day,
+    pub(crate) loc_gen: u32,
+    pub(crate) last_visit: Day,
     /// The pending item of each work kind, by `WorkKind::index`.
-    pub items: [Item; WorkKind::COUNT],
+    pub(crate) items: [Item; WorkKind::COUNT],
 }
 
 impl Person {
-    pub const EMPTY: Person = Person {
+    pub(crate) const EMPTY: Person = Person {
         active: false,
         gen: 0,
         tier: Tier::Medium,
@@ -103,13 +103,13 @@ impl Person {
 }
 
 /// Draws a tier from a mix (shares per tier).
-pub fn draw_tier(mix: &[f64; 5], rng: &mut Rng) -> Tier {
+pub(crate) fn draw_tier(mix: &[f64; 5], rng: &mut Rng) -> Tier {
     Tier::from_index(super::variates::draw_index(mix, rng))
 }
 
 /// Whom an exit time is drawn for.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Cohort {
+pub(crate) enum Cohort {
     /// A newcomer, registered today: the whole notification period lies ahead.
     New,
     /// Someone already on the register on the start date. The inflow grew at
@@ -122,7 +122,7 @@ pub enum Cohort {
 
 impl Cohort {
     /// The starting register of `ex` whose inflow grew at `growth_per_year`.
-    pub fn stock(ex: &Exits, growth_per_year: f64) -> Cohort {
+    pub(crate) fn stock(ex: &Exits, growth_per_year: f64) -> Cohort {
         Cohort::Stock {
             decay_per_year: (1.0 + growth_per_year).ln()
                 + ex.death_rate_per_year
@@ -191,7 +191,7 @@ fn stock_weight(ex: &Exits, d: Disposal, k: f64) -> f64 {
 /// the starting register) or after registration (for newcomers): the expectation of what
 /// [`draw_exit_after`] draws, computed without sampling (a review of indefinite notification
 /// is assumed not to come round twice within `t`).
-pub fn survival(ex: &Exits, cohort: Cohort, t: f64) -> f64 {
+pub(crate) fn survival(ex: &Exits, cohort: Cohort, t: f64) -> f64 {
     let k_day = match cohort {
         Cohort::New => 0.0,
         Cohort::Stock { decay_per_year } => decay_per_year / YEAR,
@@ -249,7 +249,12 @@ fn left_at(cohort: Cohort, k_day: f64, full: f64, t: f64) -> f64 {
 /// each disposal's share of that register (its period and the inflow's growth), each mix
 /// share also weighted by `weight` (e.g. the custodial share × sentence, for those in
 /// custody on the start date).
-pub fn draw_disposal(ex: &Exits, cohort: Cohort, weight: &[f64; 6], rng: &mut Rng) -> Disposal {
+pub(crate) fn draw_disposal(
+    ex: &Exits,
+    cohort: Cohort,
+    weight: &[f64; 6],
+    rng: &mut Rng,
+) -> Disposal {
     let w: [f64; 6] = std::array::from_fn(|i| {
         let stock = match cohort {
             Cohort::New => 1.0,
@@ -262,7 +267,7 @@ pub fn draw_disposal(ex: &Exits, cohort: Cohort, weight: &[f64; 6], rng: &mut Rn
 
 /// Days from registration (or, for the starting register, from the start) until the person
 /// leaves the register or the area, and the disposal drawn.
-pub fn draw_exit_after(ex: &Exits, cohort: Cohort, rng: &mut Rng) -> (Disposal, f64) {
+pub(crate) fn draw_exit_after(ex: &Exits, cohort: Cohort, rng: &mut Rng) -> (Disposal, f64) {
     let d = draw_disposal(ex, cohort, &[1.0; 6], rng);
     (d, exit_after_for(ex, d, cohort, rng))
 }
@@ -282,14 +287,14 @@ fn age_in_stock(full: f64, decay_per_year: f64, rng: &mut Rng) -> f64 {
 /// [`draw_exit_after`] for many people of one cohort: the disposal weights and under-18
 /// shares are computed once (the same values, so the same draws).
 #[derive(Debug, Clone)]
-pub struct CohortExits {
+pub(crate) struct CohortExits {
     cohort: Cohort,
     weights: [f64; 6],
     p_young: [f64; 6],
 }
 
 impl CohortExits {
-    pub fn new(ex: &Exits, cohort: Cohort) -> CohortExits {
+    pub(crate) fn new(ex: &Exits, cohort: Cohort) -> CohortExits {
         let weights = std::array::from_fn(|i| {
             let stock = match cohort {
                 Cohort::New => 1.0,
@@ -311,7 +316,7 @@ impl CohortExits {
     }
 
     /// The same draw as `draw_exit_after(ex, cohort, rng)`.
-    pub fn draw(&self, ex: &Exits, rng: &mut Rng) -> (Disposal, f64) {
+    pub(crate) fn draw(&self, ex: &Exits, rng: &mut Rng) -> (Disposal, f64) {
         let d = Disposal::ALL[super::variates::draw_index(&self.weights, rng)];
         let p_young = self.p_young[d as usize];
         (d, exit_after_given(ex, d, self.cohort, p_young, rng))
@@ -319,7 +324,7 @@ impl CohortExits {
 }
 
 /// [`draw_exit_after`] for a given disposal.
-pub fn exit_after_for(ex: &Exits, d: Disposal, cohort: Cohort, rng: &mut Rng) -> f64 {
+pub(crate) fn exit_after_for(ex: &Exits, d: Disposal, cohort: Cohort, rng: &mut Rng) -> f64 {
     let (adult, young) = periods(ex, d);
     let p_young = young_share(ex, cohort, adult, young);
     exit_after_given(ex, d, cohort, p_young, rng)

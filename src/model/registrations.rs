@@ -16,14 +16,14 @@ const WINDOW: f64 = 30.0;
 
 /// The state of one driver's arrival process.
 #[derive(Debug, Clone)]
-pub struct ArrivalStream {
+pub(crate) struct ArrivalStream {
     t: f64,
     window_end: f64,
     bound: f64,
 }
 
 impl ArrivalStream {
-    pub fn starting_at(t0: f64) -> ArrivalStream {
+    pub(crate) fn starting_at(t0: f64) -> ArrivalStream {
         ArrivalStream {
             t: t0,
             window_end: t0,
@@ -32,12 +32,12 @@ impl ArrivalStream {
     }
 
     /// The time of the last arrival returned.
-    pub fn current(&self) -> f64 {
+    pub(crate) fn current(&self) -> f64 {
         self.t
     }
 
     /// The next arrival time after the current one, or `None` past `end`.
-    pub fn next(&mut self, d: &Driver, rng: &mut Rng, end: f64) -> Option<f64> {
+    pub(crate) fn next(&mut self, d: &Driver, rng: &mut Rng, end: f64) -> Option<f64> {
         loop {
             if self.t >= end {
                 return None;

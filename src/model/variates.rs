@@ -13,13 +13,13 @@ use crate::scenario::Lag;
 
 /// A delay distribution ready to sample: gamma with the scenario's mean and sd.
 #[derive(Debug, Clone)]
-pub enum LagSampler {
+pub(crate) enum LagSampler {
     Fixed(f64),
     Gamma(Gamma<f64>),
 }
 
 impl LagSampler {
-    pub fn new(l: &Lag) -> LagSampler {
+    pub(crate) fn new(l: &Lag) -> LagSampler {
         if l.sd_days <= 0.0 || l.mean_days <= 0.0 {
             return LagSampler::Fixed(l.mean_days.max(0.0));
         }
@@ -31,7 +31,7 @@ impl LagSampler {
         }
     }
 
-    pub fn sample(&self, rng: &mut Rng) -> f64 {
+    pub(crate) fn sample(&self, rng: &mut Rng) -> f64 {
         match self {
             LagSampler::Fixed(x) => *x,
             LagSampler::Gamma(g) => g.sample(rng),
@@ -39,7 +39,7 @@ impl LagSampler {
     }
 
     /// How far before the start the stream must begin to fill the pipeline (mean + 5 sd).
-    pub fn warmup(l: &Lag) -> f64 {
+    pub(crate) fn warmup(l: &Lag) -> f64 {
         l.mean_days + 5.0 * l.sd_days
     }
 }
@@ -49,13 +49,13 @@ impl LagSampler {
 /// of shape k is length-biased to shape k + 1 with the same scale; a fixed length stays
 /// fixed).
 #[derive(Debug, Clone)]
-pub struct Durations {
+pub(crate) struct Durations {
     plain: LagSampler,
     biased: LagSampler,
 }
 
 impl Durations {
-    pub fn new(l: &Lag) -> Durations {
+    pub(crate) fn new(l: &Lag) -> Durations {
         let plain = LagSampler::new(l);
         let biased = match &plain {
             LagSampler::Fixed(x) => LagSampler::Fixed(*x),
@@ -71,22 +71,22 @@ impl Durations {
         Durations { plain, biased }
     }
 
-    pub fn sample(&self, rng: &mut Rng) -> f64 {
+    pub(crate) fn sample(&self, rng: &mut Rng) -> f64 {
         self.plain.sample(rng)
     }
 
     /// The total length of a stay in progress at a random moment (length-biased).
-    pub fn sample_in_progress(&self, rng: &mut Rng) -> f64 {
+    pub(crate) fn sample_in_progress(&self, rng: &mut Rng) -> f64 {
         self.biased.sample(rng)
     }
 }
 
 /// A mean-1 gamma multiplier with coefficient of variation `cv` (1 when `cv` is 0).
 #[derive(Debug, Clone)]
-pub struct Noise(Option<Gamma<f64>>);
+pub(crate) struct Noise(Option<Gamma<f64>>);
 
 impl Noise {
-    pub fn new(cv: f64) -> Noise {
+    pub(crate) fn new(cv: f64) -> Noise {
         if cv <= 0.0 {
             return Noise(None);
         }
@@ -94,7 +94,7 @@ impl Noise {
         Noise(Gamma::new(shape, 1.0 / shape).ok())
     }
 
-    pub fn sample(&self, rng: &mut Rng) -> f64 {
+    pub(crate) fn sample(&self, rng: &mut Rng) -> f64 {
         self.0.as_ref().map_or(1.0, |g| g.sample(rng))
     }
 }
@@ -103,10 +103,10 @@ impl Noise {
 /// of 1024 equal-probability strata, rescaled so their average is exactly 1; empty when
 /// efforts are deterministic. A table lookup costs far less than `exp` per draw.
 #[derive(Debug, Clone)]
-pub struct EffortTable(Vec<f64>);
+pub(crate) struct EffortTable(Vec<f64>);
 
 impl EffortTable {
-    pub fn new(cv: f64) -> EffortTable {
+    pub(crate) fn new(cv: f64) -> EffortTable {
         if cv <= 0.0 {
             return EffortTable(Vec::new());
         }
@@ -125,7 +125,7 @@ impl EffortTable {
 
     /// An item's effort: `mean` times a drawn multiplier (exactly `mean`, and no draw, when
     /// the cv is 0).
-    pub fn draw(&self, mean: f64, rng: &mut Rng) -> f64 {
+    pub(crate) fn draw(&self, mean: f64, rng: &mut Rng) -> f64 {
         if self.0.is_empty() {
             return mean;
         }
@@ -135,7 +135,7 @@ impl EffortTable {
 
 /// Draws an index with probability proportional to `weights` (the last positive weight
 /// when rounding leaves `u` past the end).
-pub fn draw_index(weights: &[f64], rng: &mut Rng) -> usize {
+pub(crate) fn draw_index(weights: &[f64], rng: &mut Rng) -> usize {
     let total: f64 = weights.iter().sum();
     let mut u = rng.gen::<f64>() * total;
     for (i, &w) in weights.iter().enumerate() {

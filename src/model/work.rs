@@ -9,7 +9,7 @@ use crate::scenario::{Policy, Tier};
 
 /// Pending items by due day and tier, with running overdue totals at the current boundary.
 #[derive(Debug, Clone)]
-pub struct BacklogIndex {
+pub(crate) struct BacklogIndex {
     /// `counts[due - min_due][tier]`; the last row collects every later due day.
     counts: Vec<[u32; 5]>,
     offset: i32,
@@ -23,7 +23,7 @@ pub struct BacklogIndex {
 
 impl BacklogIndex {
     /// Covers due days from `min_due` to `max_day`; later dues share the last row.
-    pub fn new(min_due: i32, max_day: i32) -> BacklogIndex {
+    pub(crate) fn new(min_due: i32, max_day: i32) -> BacklogIndex {
         let size = (max_day - min_due + 2).max(1) as usize;
         BacklogIndex {
             counts: vec![[0; 5]; size],
@@ -40,7 +40,7 @@ impl BacklogIndex {
     }
 
     /// Moves the boundary forward to `t`: items due before `t` become overdue.
-    pub fn advance_to(&mut self, t: i32) {
+    pub(crate) fn advance_to(&mut self, t: i32) {
         while self.now < t {
             let r = self.now + self.offset;
             // Rows below 0 hold nothing; the last row (far-future dues) never falls due here.
@@ -55,7 +55,7 @@ impl BacklogIndex {
         }
     }
 
-    pub fn add(&mut self, tier: Tier, due: i32) {
+    pub(crate) fn add(&mut self, tier: Tier, due: i32) {
         let r = self.row(due);
         self.counts[r][tier.index()] += 1;
         self.low = self.low.min(r);
@@ -65,7 +65,7 @@ impl BacklogIndex {
         }
     }
 
-    pub fn remove(&mut self, tier: Tier, due: i32) {
+    pub(crate) fn remove(&mut self, tier: Tier, due: i32) {
         let r = self.row(due);
         self.counts[r][tier.index()] -= 1;
         if due < self.now {
@@ -75,16 +75,16 @@ impl BacklogIndex {
     }
 
     /// Pending items of `tier` due before the current boundary.
-    pub fn overdue(&self, tier: Tier) -> u32 {
+    pub(crate) fn overdue(&self, tier: Tier) -> u32 {
         self.overdue[tier.index()]
     }
 
-    pub fn overdue_total(&self) -> u32 {
+    pub(crate) fn overdue_total(&self) -> u32 {
         self.overdue.iter().sum()
     }
 
     /// (mean, max) days overdue at the current boundary over all overdue items; zeros if none.
-    pub fn days_overdue(&mut self) -> (f64, f64) {
+    pub(crate) fn days_overdue(&mut self) -> (f64, f64) {
         let n = self.overdue_total();
         if n == 0 {
             return (0.0, 0.0);
@@ -103,7 +103,7 @@ impl BacklogIndex {
 /// the team's queue breaks its last ties by kind, in this order. What a kind's items cost,
 /// when they fall due and what finishing one does are in its spec (`sim::items::SPECS`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WorkKind {
+pub(crate) enum WorkKind {
     /// Home visits: the entry visit after entering the community or AP, then scheduled
     /// visits at the tier's (or AP's) cadence.
     Visit = 0,
@@ -113,12 +113,12 @@ pub enum WorkKind {
 
 impl WorkKind {
     /// How many kinds there are.
-    pub const COUNT: usize = 2;
+    pub(crate) const COUNT: usize = 2;
     /// Every kind, in index order.
-    pub const ALL: [WorkKind; WorkKind::COUNT] = [WorkKind::Visit, WorkKind::Arms];
+    pub(crate) const ALL: [WorkKind; WorkKind::COUNT] = [WorkKind::Visit, WorkKind::Arms];
 
     /// The kind's index in `ALL` (and in per-kind arrays).
-    pub const fn index(self) -> usize {
+    pub(crate) const fn index(self) -> usize {
         self as usize
     }
 }
@@ -126,7 +126,16 @@ impl WorkKind {
 /// The sort key of an item in the team's queue (smaller first). `overdue` is whether the item
 /// is past due when queued (`overdue-first` and `most-overdue-first` use it; see
 /// [`requeues_when_overdue`]).
-pub fn queue_key(policy: Policy, tier: Tier, due: i32, kind: WorkKind, overdue: bool) -> u64 {
+// The reference order: `sim/ready.rs` implements it with per-tier heaps, and its tests
+// compare the two.
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) fn queue_key(
+    policy: Policy,
+    tier: Tier,
+    due: i32,
+    kind: WorkKind,
+    overdue: bool,
+) -> u64 {
     let due = (due as i64 + (1i64 << 31)) as u64 & 0xFFFF_FFFF;
     let tier = tier.index() as u64;
     let slot = kind.index() as u64;
@@ -148,7 +157,7 @@ pub fn queue_key(policy: Policy, tier: Tier, due: i32, kind: WorkKind, overdue: 
 }
 
 /// Whether an item's queue key changes when it becomes overdue (it is then queued again).
-pub fn requeues_when_overdue(policy: Policy) -> bool {
+pub(crate) fn requeues_when_overdue(policy: Policy) -> bool {
     matches!(policy, Policy::OverdueFirst | Policy::MostOverdueFirst)
 }
 

@@ -32,7 +32,7 @@ struct Hire {
 }
 
 #[derive(Debug, Clone)]
-pub struct Team {
+pub(crate) struct Team {
     members: Vec<Member>,
     hires: Vec<Hire>,
     funded: f64,
@@ -50,7 +50,7 @@ pub struct Team {
 impl Team {
     /// The team on day 0 with `establishment` funded posts, of which the workforce's
     /// `vacancies_at_start` are being recruited.
-    pub fn new(w: &Workforce, establishment: f64, rng: &mut Rng) -> Team {
+    pub(crate) fn new(w: &Workforce, establishment: f64, rng: &mut Rng) -> Team {
         let mut t = Team {
             members: Vec::with_capacity(establishment as usize + 8),
             hires: Vec::with_capacity(16),
@@ -110,7 +110,7 @@ impl Team {
     }
 
     /// Moves the team to day `d` under `establishment` funded posts.
-    pub fn step(&mut self, d: i32, establishment: f64, rng: &mut Rng) {
+    pub(crate) fn step(&mut self, d: i32, establishment: f64, rng: &mut Rng) {
         if establishment == self.funded && d < self.next_change {
             return;
         }
@@ -157,17 +157,17 @@ impl Team {
     }
 
     /// FTE in post.
-    pub fn in_post(&self) -> f64 {
+    pub(crate) fn in_post(&self) -> f64 {
         self.in_post
     }
 
     /// Funded posts not filled (being recruited).
-    pub fn vacancies(&self) -> f64 {
+    pub(crate) fn vacancies(&self) -> f64 {
         self.hires.iter().map(|h| h.fte).sum()
     }
 
     /// FTE in post weighted by each member's productivity on day `d`.
-    pub fn effective(&self, d: i32) -> f64 {
+    pub(crate) fn effective(&self, d: i32) -> f64 {
         if d >= self.ramped_from {
             return self.in_post;
         }

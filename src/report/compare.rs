@@ -135,7 +135,9 @@ pub fn compare_fan(s: &Scenario, run: &CompareRun) -> Chart {
 
 /// One interval row per option, coloured by its place in the palette: the rows of every
 /// chart of P(success) by option (`compare_success` and the briefing's own options chart).
-pub fn success_rows(options: impl IntoIterator<Item = (String, Proportion)>) -> Vec<IntervalRow> {
+pub(crate) fn success_rows(
+    options: impl IntoIterator<Item = (String, Proportion)>,
+) -> Vec<IntervalRow> {
     options
         .into_iter()
         .enumerate()
@@ -378,7 +380,7 @@ pub fn sensitivity_csv(x: &Sensitivity) -> String {
 }
 
 /// Rows drawn in the tornado chart (the CSV keeps every row).
-pub const TORNADO_ROWS: usize = 15;
+pub(crate) const TORNADO_ROWS: usize = 15;
 
 /// The tornado chart: change in the median backlog at the deadline, each input down and up.
 pub fn tornado(s: &Scenario, x: &Sensitivity) -> Chart {

@@ -14,17 +14,19 @@ use crate::time::Date;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunFacts {
     /// Scenario name (from the file).
-    pub scenario_name: String,
+    pub(crate) scenario_name: String,
     /// The scenario file as given on the command line, e.g. `scenarios/avon_somerset_2024.toml`.
-    pub scenario_path: String,
+    pub(crate) scenario_path: String,
     /// SHA-256 of the scenario file's bytes, lowercase hex.
-    pub scenario_sha256: String,
-    pub version: &'static str,
+    pub(crate) scenario_sha256: String,
+    pub(crate) version: &'static str,
+    /// Replicas behind every number of the outputs.
     pub replicas: u32,
+    /// The master seed the replicas were drawn from.
     pub seed: u64,
     /// When the outputs were generated (UTC, `2024-05-01T09:30Z`); `None` under
     /// `--reproducible`.
-    pub generated: Option<String>,
+    pub(crate) generated: Option<String>,
     /// Protective marking printed on every page and slide, e.g. `OFFICIAL-SENSITIVE`.
     pub marking: Option<String>,
 }
@@ -36,7 +38,7 @@ impl RunFacts {
             scenario_name: name.to_string(),
             scenario_path: path.to_string(),
             scenario_sha256: sha256_hex(bytes),
-            version: super::VERSION,
+            version: crate::VERSION,
             replicas,
             seed,
             generated: None,
@@ -50,6 +52,7 @@ impl RunFacts {
         self
     }
 
+    /// The same facts with a protective marking line (e.g. `OFFICIAL-SENSITIVE`); `None`: none.
     pub fn with_marking(mut self, marking: Option<String>) -> RunFacts {
         self.marking = marking
             .map(|m| m.trim().to_string())
@@ -58,13 +61,13 @@ impl RunFacts {
     }
 
     /// The first 12 hex digits of the hash, for places short of room.
-    pub fn short_hash(&self) -> &str {
+    pub(crate) fn short_hash(&self) -> &str {
         &self.scenario_sha256[..self.scenario_sha256.len().min(12)]
     }
 
     /// "300 runs · seed 7 · caseload 0.1.0 · scenarios/x.toml (SHA-256 ab12…) · generated …",
     /// the line every output that has room for one line of provenance uses.
-    pub fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         let mut s = format!(
             "{} runs · seed {} · caseload {} · {} (SHA-256 {}…)",
             self.replicas,
@@ -81,7 +84,7 @@ impl RunFacts {
 }
 
 /// SHA-256 of `bytes` as lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -89,7 +92,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// `2024-05-01T09:30Z` for seconds since the Unix epoch (UTC, to the minute).
-pub fn utc_minute(unix_seconds: u64) -> String {
+pub(crate) fn utc_minute(unix_seconds: u64) -> String {
     let days = (unix_seconds / 86_400).min(i32::MAX as u64) as i32;
     let rest = unix_seconds % 86_400;
     format!(
@@ -118,7 +121,7 @@ mod tests {
         assert_eq!(f.marking, None);
         assert_eq!(
             f.line(),
-            format!("300 runs · seed 7 · caseload {} · s.toml (SHA-256 ba7816bf8f01…) · generated 1970-01-01T00:00Z", crate::report::VERSION)
+            format!("300 runs · seed 7 · caseload {} · s.toml (SHA-256 ba7816bf8f01…) · generated 1970-01-01T00:00Z", crate::VERSION)
         );
     }
 }

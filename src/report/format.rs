@@ -4,7 +4,7 @@
 use crate::stats::Proportion;
 
 /// Formats a number with `decimals` places, thousands separators and a true minus sign.
-pub fn fmt_num(v: f64, decimals: usize) -> String {
+pub(crate) fn fmt_num(v: f64, decimals: usize) -> String {
     if !v.is_finite() {
         return String::new();
     }
@@ -37,7 +37,7 @@ pub fn fmt_num(v: f64, decimals: usize) -> String {
 }
 
 /// A share as a percentage with `decimals` places (see [`fmt_num`]).
-pub fn fmt_pct(v: f64, decimals: usize) -> String {
+pub(crate) fn fmt_pct(v: f64, decimals: usize) -> String {
     format!("{}%", fmt_num(v * 100.0, decimals))
 }
 
@@ -87,19 +87,32 @@ pub fn chance(p: f64) -> String {
     }
 }
 
+/// 3584 → "3,584".
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Formats a number with at most three decimals and no trailing zeros.
 pub fn num(x: f64) -> String {
     trimmed(x, 3)
 }
 
 /// A share with four decimals (enough for 1 in 10,000 replicas), no trailing zeros.
-pub fn share(x: f64) -> String {
+pub(crate) fn share(x: f64) -> String {
     trimmed(x, 4)
 }
 
 /// `x` with `decimals` places, trailing zeros (and a bare point) dropped, never "-0";
 /// empty for NaN.
-pub fn trimmed(x: f64, decimals: usize) -> String {
+pub(crate) fn trimmed(x: f64, decimals: usize) -> String {
     if x.is_nan() {
         return String::new();
     }
@@ -131,7 +144,7 @@ pub fn rounded(x: f64) -> String {
 }
 
 /// Whole numbers for counts; one decimal below 10.
-pub fn count(x: f64) -> String {
+pub(crate) fn count(x: f64) -> String {
     if x.is_nan() {
         "n/a".into()
     } else if x.abs() >= 10.0 {
@@ -144,7 +157,7 @@ pub fn count(x: f64) -> String {
 
 /// A formatted number with its sign: "+12", "−3.5" (a true minus sign); zero, and an
 /// empty text, stay unsigned.
-pub fn signed(text: &str) -> String {
+pub(crate) fn signed(text: &str) -> String {
     if let Some(rest) = text.strip_prefix('-') {
         if rest.chars().all(|c| c == '0' || c == '.') {
             return rest.to_string();
@@ -163,7 +176,7 @@ pub fn signed_num(x: f64) -> String {
 }
 
 /// A signed change of a share in percentage points, one decimal below 10: "+12", "−3.5".
-pub fn points(x: f64) -> String {
+pub(crate) fn points(x: f64) -> String {
     signed(&count(100.0 * x))
 }
 
@@ -175,6 +188,13 @@ pub fn whole_points(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn writes_thousands_with_commas() {
+        assert_eq!(thousands(3584), "3,584");
+        assert_eq!(thousands(256), "256");
+        assert_eq!(thousands(1_000_000), "1,000,000");
+    }
 
     #[test]
     fn speaks_percentages_plainly() {

@@ -8,8 +8,9 @@ pub mod compare;
 pub mod facts;
 pub mod format;
 pub mod labels;
+#[allow(missing_docs)] // documented by issue-12 work
 pub mod params;
-pub mod sources;
+pub(crate) mod sources;
 pub mod tables;
 pub mod writer;
 
@@ -24,8 +25,9 @@ use crate::summary::Summary;
 
 use charts::{Chart, LineChart, Series, XAxis};
 
-/// The package version written into every output.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+/// The package version written into every output: [`crate::VERSION`], re-exported for
+/// `experiment::sensitivity`, which still names it here (see the cycle test in `lib.rs`).
+pub(crate) use crate::VERSION;
 
 /// What the plan's target means, in words.
 pub fn target_words(s: &Scenario) -> String {
@@ -126,7 +128,7 @@ fn round(x: f64, digits: i32) -> f64 {
 
 /// Rounds every float of a JSON value to at most 4 decimals (no `2.900000000000002`);
 /// integers are left as they are.
-pub fn round_json(v: &mut serde_json::Value) {
+pub(crate) fn round_json(v: &mut serde_json::Value) {
     match v {
         serde_json::Value::Number(n) if !(n.is_i64() || n.is_u64()) => {
             if let Some(x) = n.as_f64() {
@@ -424,7 +426,7 @@ pub fn capacity_chart(s: &Scenario, r: &McResult) -> Chart {
 }
 
 /// The plan's target as a labelled horizontal line of a backlog chart.
-pub fn target_line(s: &Scenario) -> (f64, String) {
+pub(crate) fn target_line(s: &Scenario) -> (f64, String) {
     (
         s.plan.target_backlog as f64,
         format!("target {}", s.plan.target_backlog),
@@ -432,7 +434,7 @@ pub fn target_line(s: &Scenario) -> (f64, String) {
 }
 
 /// The plan's deadline (end of the day) as a labelled vertical line of a dated chart.
-pub fn deadline_line(s: &Scenario) -> (f64, String) {
+pub(crate) fn deadline_line(s: &Scenario) -> (f64, String) {
     (
         (s.plan.deadline_day + 1) as f64,
         format!("deadline {}", s.plan.deadline.long()),

@@ -7,17 +7,17 @@
 use std::collections::BTreeMap;
 
 /// `docs/SOURCES.md`, compiled in.
-pub const SOURCES_MD: &str = include_str!("../../docs/SOURCES.md");
+pub(crate) const SOURCES_MD: &str = include_str!("../../docs/SOURCES.md");
 
 /// One reference: its id as listed (`S19`, `DOMAIN §9`) and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reference {
-    pub id: String,
-    pub text: String,
+pub(crate) struct Reference {
+    pub(crate) id: String,
+    pub(crate) text: String,
 }
 
 /// Every list entry of `docs/SOURCES.md` (`- S19 (a) BBC …`, `- DOMAIN §6 …`), by id.
-pub fn catalogue() -> BTreeMap<String, String> {
+pub(crate) fn catalogue() -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for line in SOURCES_MD.lines() {
         let Some(entry) = line.strip_prefix("- ") else {
@@ -39,7 +39,7 @@ pub fn catalogue() -> BTreeMap<String, String> {
 
 /// Source ids in `text`, in order of first appearance: `S19a`, `S24b`, `DOMAIN §9`. An id
 /// must stand alone (`SDS40` is not `S40`).
-pub fn cited_ids(text: &str) -> Vec<String> {
+pub(crate) fn cited_ids(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let chars: Vec<char> = text.chars().collect();
     let mut i = 0;
@@ -94,7 +94,9 @@ fn text_at(chars: &[char], i: usize, s: &str) -> bool {
 /// The references for the ids cited in `texts`: each entry of the catalogue once (`S19a`
 /// and `S19b` share `S19`), `DOMAIN` entries first, then by number; ids with no entry are
 /// returned second so the page can say so.
-pub fn references<'a>(texts: impl IntoIterator<Item = &'a str>) -> (Vec<Reference>, Vec<String>) {
+pub(crate) fn references<'a>(
+    texts: impl IntoIterator<Item = &'a str>,
+) -> (Vec<Reference>, Vec<String>) {
     let cat = catalogue();
     let mut found: Vec<Reference> = Vec::new();
     let mut missing = Vec::new();

@@ -18,10 +18,10 @@ use crate::scenario::Scenario;
 use crate::time::Date;
 
 /// The UTF-8 byte-order mark.
-pub const BOM: &str = "\u{feff}";
+pub(crate) const BOM: &str = "\u{feff}";
 
 /// CSV text as written: unchanged when ASCII, else with a byte-order mark in front.
-pub fn excel_csv(text: String) -> String {
+pub(crate) fn excel_csv(text: String) -> String {
     if text.is_ascii() || text.starts_with(BOM) {
         text
     } else {
@@ -30,7 +30,7 @@ pub fn excel_csv(text: String) -> String {
 }
 
 /// Writes rows of fields as CSV text (the csv crate quotes what needs quoting).
-pub fn csv_rows<I, R, F>(rows: I) -> String
+pub(crate) fn csv_rows<I, R, F>(rows: I) -> String
 where
     I: IntoIterator<Item = R>,
     R: IntoIterator<Item = F>,
@@ -49,7 +49,7 @@ where
 }
 
 /// The metrics of `monthly.csv`, with their column stems.
-pub const MONTHLY: [Metric; 8] = [
+pub(crate) const MONTHLY: [Metric; 8] = [
     Metric::Backlog,
     Metric::BacklogVeryHigh,
     Metric::MaxDaysOverdue,
@@ -62,7 +62,7 @@ pub const MONTHLY: [Metric; 8] = [
 
 /// Month-ends within the horizon and the last weekly snapshot on or before each (week
 /// index): the rows of `monthly.csv`.
-pub fn month_ends(s: &Scenario, weeks: usize) -> Vec<(Date, usize)> {
+pub(crate) fn month_ends(s: &Scenario, weeks: usize) -> Vec<(Date, usize)> {
     let mut out = Vec::new();
     let mut d = s.start.next_month_start().add_days(-1);
     if weeks == 0 {

@@ -22,10 +22,10 @@ use std::sync::Mutex;
 use sha2::{Digest, Sha256};
 
 /// The file that lists a run's outputs.
-pub const MANIFEST: &str = "manifest.json";
+pub(crate) const MANIFEST: &str = "manifest.json";
 
 /// The exit code after Ctrl-C or SIGTERM (128 + SIGINT, as shells report an interrupt).
-pub const INTERRUPTED: i32 = 130;
+pub(crate) const INTERRUPTED: i32 = 130;
 
 /// Names of files caseload writes, fixed or by pattern: an earlier run's file with one of
 /// these names that the new run does not write is removed.
@@ -75,11 +75,14 @@ static STAGING: Mutex<Option<PathBuf>> = Mutex::new(None);
 
 /// A named output, fully rendered.
 pub struct Output {
+    /// The file name inside the output folder, e.g. `summary.json`.
     pub name: String,
+    /// The file's full contents.
     pub bytes: Vec<u8>,
 }
 
 impl Output {
+    /// An output named `name` holding `bytes`.
     pub fn new(name: &str, bytes: impl Into<Vec<u8>>) -> Output {
         Output {
             name: name.to_string(),
@@ -118,36 +121,12 @@ pub fn ensure_writable(dir: &Path) -> std::io::Result<()> {
     result
 }
 
-/// Writes one file atomically: a named temporary file in the same folder (`tempfile`), flush
-/// and sync, then `persist` renames it into place. On failure the temporary file is removed
-/// (it is deleted when dropped) and any earlier file at `path` is left as it was.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let name = path
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    let prefix = format!(".{name}.");
-    let mut b = tempfile::Builder::new();
-    b.prefix(&prefix).suffix(".tmp");
-    // Temporary files are private (0600); outputs are ordinary files others may read.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        b.permissions(fs::Permissions::from_mode(0o644));
-    }
-    let mut f = b.tempfile_in(dir)?;
-    f.write_all(bytes)?;
-    f.as_file().sync_all()?;
-    f.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The manifest of a set of outputs: every file's name, size in bytes and SHA-256.
-pub fn manifest(outputs: &[Output]) -> Vec<u8> {
+pub(crate) fn manifest(outputs: &[Output]) -> Vec<u8> {
     let files: Vec<serde_json::Value> = outputs
         .iter()
         .map(|o| {

@@ -14,11 +14,11 @@ use super::locate::KeyPath;
 use super::{DriverKind, Scenario};
 
 /// Largest scenario, history or extract file read (16 MiB): real ones are a few kilobytes.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// Registrations expected over the warm-up and the horizon.
-pub const MAX_ARRIVALS: f64 = 50_000_000.0;
+pub(crate) const MAX_ARRIVALS: f64 = 50_000_000.0;
 /// Characters in `name` or `description`.
-pub const MAX_TEXT_CHARS: usize = 1_000;
+pub(crate) const MAX_TEXT_CHARS: usize = 1_000;
 
 /// Reads an input file's bytes, at most [`MAX_FILE_BYTES`] (a device such as `/dev/zero` is
 /// refused after reading one byte past the limit). `what` names the file in messages.

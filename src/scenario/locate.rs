@@ -8,34 +8,34 @@ use std::ops::Range;
 
 /// One step of a key path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Seg {
+pub(crate) enum Seg {
     Key(String),
     Index(usize),
 }
 
 /// A key path into the scenario document.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct KeyPath(pub Vec<Seg>);
+pub(crate) struct KeyPath(pub Vec<Seg>);
 
 impl KeyPath {
-    pub fn root() -> KeyPath {
+    pub(crate) fn root() -> KeyPath {
         KeyPath(Vec::new())
     }
 
-    pub fn key(&self, k: &str) -> KeyPath {
+    pub(crate) fn key(&self, k: &str) -> KeyPath {
         let mut v = self.0.clone();
         v.push(Seg::Key(k.to_string()));
         KeyPath(v)
     }
 
-    pub fn index(&self, i: usize) -> KeyPath {
+    pub(crate) fn index(&self, i: usize) -> KeyPath {
         let mut v = self.0.clone();
         v.push(Seg::Index(i));
         KeyPath(v)
     }
 
     /// Parses `a.b[2].c` (as produced by `Display`).
-    pub fn parse(s: &str) -> KeyPath {
+    pub(crate) fn parse(s: &str) -> KeyPath {
         let mut out = Vec::new();
         for part in s.split('.') {
             let mut rest = part;
@@ -79,13 +79,13 @@ impl fmt::Display for KeyPath {
 }
 
 /// A span-preserving view of the scenario text.
-pub struct SourceMap<'a> {
+pub(crate) struct SourceMap<'a> {
     text: &'a str,
     doc: Option<toml_edit::ImDocument<&'a str>>,
 }
 
 impl<'a> SourceMap<'a> {
-    pub fn new(text: &'a str) -> SourceMap<'a> {
+    pub(crate) fn new(text: &'a str) -> SourceMap<'a> {
         SourceMap {
             text,
             doc: toml_edit::ImDocument::parse(text).ok(),
@@ -93,7 +93,7 @@ impl<'a> SourceMap<'a> {
     }
 
     /// 1-based (line, column) of a byte offset.
-    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+    pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let before = &self.text[..offset];
         let line = before.matches('\n').count() + 1;
@@ -105,7 +105,7 @@ impl<'a> SourceMap<'a> {
     }
 
     /// Where the value at `path` stands; for a missing key, the nearest existing parent.
-    pub fn locate(&self, path: &KeyPath) -> Option<(usize, usize)> {
+    pub(crate) fn locate(&self, path: &KeyPath) -> Option<(usize, usize)> {
         let span = self.span(path)?;
         Some(self.line_col(span.start))
     }

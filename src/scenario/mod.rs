@@ -8,29 +8,31 @@ pub(crate) mod catalogue;
 pub mod extract;
 pub(crate) mod hints;
 pub mod limits;
-pub mod locate;
+mod load;
+pub(crate) mod locate;
 pub mod options;
 pub mod posterior;
-pub mod raw;
-pub mod schedule;
+pub(crate) mod raw;
+pub(crate) mod schedule;
 pub mod starting;
 pub mod suspicious;
 pub mod uncertain;
-pub mod validate;
+pub(crate) mod validate;
 
 use std::collections::BTreeMap;
 
-pub use options::ScenarioOption;
-pub use schedule::{Schedule, Steps};
-pub use uncertain::{Edit, Uncertain};
-pub use validate::{load_file, load_str, Problem, ScenarioError};
+pub use load::{load_file, load_str};
+pub(crate) use options::ScenarioOption;
+pub(crate) use schedule::{Schedule, Steps};
+pub(crate) use uncertain::{Edit, Uncertain};
+pub use validate::{Problem, ScenarioError};
 
 use crate::time::Date;
 
 /// Risk tier. Order is the risk order used by `risk-first` (very high first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(u8)]
-pub enum Tier {
+pub(crate) enum Tier {
     VeryHigh = 0,
     High = 1,
     Medium = 2,
@@ -39,7 +41,7 @@ pub enum Tier {
 }
 
 impl Tier {
-    pub const ALL: [Tier; 5] = [
+    pub(crate) const ALL: [Tier; 5] = [
         Tier::VeryHigh,
         Tier::High,
         Tier::Medium,
@@ -47,16 +49,16 @@ impl Tier {
         Tier::LowReactive,
     ];
 
-    pub fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         self as usize
     }
 
-    pub fn from_index(i: usize) -> Tier {
+    pub(crate) fn from_index(i: usize) -> Tier {
         Tier::ALL[i]
     }
 
     /// The TOML key of the tier.
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Tier::VeryHigh => "very_high",
             Tier::High => "high",
@@ -66,7 +68,7 @@ impl Tier {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Tier::VeryHigh => "very high",
             Tier::High => "high",
@@ -77,30 +79,42 @@ impl Tier {
     }
 
     /// Reactive management: no scheduled home visits.
-    pub fn is_reactive(self) -> bool {
+    pub(crate) fn is_reactive(self) -> bool {
         self == Tier::LowReactive
     }
 }
 
 /// A value per tier, indexed by [`Tier::index`].
-pub type PerTier<T> = [T; 5];
+pub(crate) type PerTier<T> = [T; 5];
 
 /// A validated scenario.
 #[derive(Debug, Clone)]
 pub struct Scenario {
+    /// The scenario's name, shown in every output.
     pub name: String,
+    /// Free-text description of the scenario (empty when none is given).
     pub description: String,
+    /// The first simulated day (day 0).
     pub start: Date,
+    /// Days simulated from `start`: `horizon_days` as written (7..=36,500), or `horizon_years` × 365.25 rounded (default 3 years).
     pub horizon_days: i32,
+    /// The master seed: replica `i` draws from `replica_seed(seed, i)`.
     pub seed: u64,
+    /// Replicas to run when `-n` is not given.
     pub replicas: u32,
     /// Half-width of P(success) at which `run` stops adding replicas (`precision = H`).
     pub precision: Option<f64>,
+    /// The starting state: RSOs by tier and the overdue work at the start (`[caseload]`, `[backlog]`).
     pub initial: Initial,
+    /// How newcomers join the register (`[registrations]`).
     pub registrations: Registrations,
+    /// Home-visit cadence, effort and window by tier (`[visits]`).
     pub visits: Visits,
+    /// ARMS reassessments: interval and effort (`[arms]`).
     pub arms: Arms,
+    /// How RSOs leave the register: disposal mix and notification periods (`[exits]`).
     pub exits: Exits,
+    /// The team: establishment, productive hours, pools, overtime, workforce flows (`[staff]`).
     pub staff: Staff,
     /// Custody and release; `None`: every newcomer goes straight to the community.
     pub custody: Option<Custody>,
@@ -108,8 +122,11 @@ pub struct Scenario {
     pub approved_premises: Option<ApprovedPremises>,
     /// Recall to custody; `None`: no recalls.
     pub recall: Option<Recall>,
+    /// Working weekdays and bank holidays (`[calendar]`).
     pub calendar: Calendar,
+    /// The order in which the team works its queue (`[policy]`).
     pub policy: Policy,
+    /// The plan judged: deadline and target backlog (`[plan]`).
     pub plan: Plan,
     /// Source and confidence notes by parameter path (free text, for reports).
     pub sources: BTreeMap<String, String>,
@@ -143,7 +160,7 @@ impl Scenario {
     }
 
     /// Applies `f` to this scenario, and to each replica's draw of its uncertain inputs.
-    pub fn edit(&mut self, f: impl Fn(&mut Scenario) + Send + Sync + 'static) {
+    pub(crate) fn edit(&mut self, f: impl Fn(&mut Scenario) + Send + Sync + 'static) {
         f(self);
         if !self.uncertain.is_empty() {
             self.edits.push(Edit(std::sync::Arc::new(f)));
@@ -152,7 +169,7 @@ impl Scenario {
 
     /// This scenario with uncertain input `path` fixed at `value` (`None` if it has no such
     /// input or the value is invalid).
-    pub fn fixing(&self, path: &str, value: f64) -> Option<Scenario> {
+    pub(crate) fn fixing(&self, path: &str, value: f64) -> Option<Scenario> {
         let i = self.uncertain.iter().position(|u| u.key() == path)?;
         let tree = self.tree.as_ref()?;
         let mut inputs = self.uncertain.clone();
@@ -177,10 +194,12 @@ impl Scenario {
         Some(v)
     }
 
+    /// The date of simulation day `day` (day 0 is `start`).
     pub fn date_of(&self, day: i32) -> Date {
         self.start.add_days(day)
     }
 
+    /// The simulation day of `date` (negative before `start`).
     pub fn day_of(&self, date: Date) -> i32 {
         date.days_since(self.start)
     }
@@ -204,26 +223,27 @@ pub struct Initial {
     /// Community RSOs by tier.
     pub by_tier: PerTier<u32>,
     /// Overdue scheduled visits on the start date, by tier.
-    pub overdue_by_tier: PerTier<u32>,
+    pub(crate) overdue_by_tier: PerTier<u32>,
     /// The longest an initial overdue visit has been overdue (days); overdue days are uniform
     /// on `1..=max_days_overdue`.
-    pub max_days_overdue: u32,
+    pub(crate) max_days_overdue: u32,
     /// ARMS reassessments already overdue on the start date.
     pub overdue_arms: u32,
     /// Yearly growth of the inflow before the start: sets the age structure (time on the
     /// register) of the starting caseload, and so its exits in the first years.
-    pub growth_per_year_before_start: f64,
+    pub(crate) growth_per_year_before_start: f64,
     /// `caseload.extract` as written (relative to the scenario file).
-    pub extract_file: Option<String>,
+    pub(crate) extract_file: Option<String>,
     /// The extract itself, read by `load_file`: when present, the engine starts from its rows
     /// (tiers, locations, due dates, release and notification-end dates) instead of sampling.
-    pub extract: Option<std::sync::Arc<extract::Extract>>,
+    pub(crate) extract: Option<std::sync::Arc<extract::Extract>>,
 }
 
 impl Initial {
-    pub fn total(&self) -> u32 {
+    pub(crate) fn total(&self) -> u32 {
         self.by_tier.iter().sum()
     }
+    /// Visits overdue at the start, all tiers (`[backlog]`).
     pub fn overdue_total(&self) -> u32 {
         self.overdue_by_tier.iter().sum()
     }
@@ -231,14 +251,14 @@ impl Initial {
 
 /// A delay: gamma distribution with this mean and sd (sd = 0: fixed).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Lag {
-    pub mean_days: f64,
-    pub sd_days: f64,
+pub(crate) struct Lag {
+    pub(crate) mean_days: f64,
+    pub(crate) sd_days: f64,
 }
 
 /// What drives one stream of new registrations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DriverKind {
+pub(crate) enum DriverKind {
     Rasso,
     OnlineCsa,
     Other,
@@ -246,7 +266,7 @@ pub enum DriverKind {
 }
 
 impl DriverKind {
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             DriverKind::Rasso => "rasso",
             DriverKind::OnlineCsa => "online_csa",
@@ -260,19 +280,19 @@ impl DriverKind {
 /// with rate `scale × Π factors(t) × (1 + growth)^(t/365.25)` per day, each registered `lag`
 /// days later.
 #[derive(Debug, Clone)]
-pub struct Driver {
-    pub kind: DriverKind,
-    pub factors: Vec<Schedule>,
+pub(crate) struct Driver {
+    pub(crate) kind: DriverKind,
+    pub(crate) factors: Vec<Schedule>,
     /// Per-month rates become per-day: `12 / 365.25`.
-    pub scale: f64,
-    pub growth_per_year: f64,
-    pub lag: Option<Lag>,
-    pub tier_mix: PerTier<f64>,
+    pub(crate) scale: f64,
+    pub(crate) growth_per_year: f64,
+    pub(crate) lag: Option<Lag>,
+    pub(crate) tier_mix: PerTier<f64>,
 }
 
 impl Driver {
     /// Rate per day at day `t`.
-    pub fn rate(&self, t: f64) -> f64 {
+    pub(crate) fn rate(&self, t: f64) -> f64 {
         let mut r = self.scale * self.growth(t);
         for f in &self.factors {
             r *= f.at(t);
@@ -289,7 +309,7 @@ impl Driver {
     }
 
     /// An upper bound of the rate on `[t0, t1]` (for thinning).
-    pub fn max_rate(&self, t0: f64, t1: f64) -> f64 {
+    pub(crate) fn max_rate(&self, t0: f64, t1: f64) -> f64 {
         let mut r = self.scale * self.growth(t0).max(self.growth(t1));
         for f in &self.factors {
             r *= f.max_on(t0, t1).max(0.0);
@@ -298,36 +318,37 @@ impl Driver {
     }
 }
 
+/// How newcomers join the register: one arrival driver per route (`[registrations]`).
 #[derive(Debug, Clone)]
 pub struct Registrations {
-    pub drivers: Vec<Driver>,
+    pub(crate) drivers: Vec<Driver>,
 }
 
 /// Scheduled home visits of one tier.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TierVisit {
+pub(crate) struct TierVisit {
     /// Days between visits; `None` for reactive management (no scheduled visits).
-    pub cadence_days: Option<u32>,
+    pub(crate) cadence_days: Option<u32>,
     /// Staff-hours per officer per visit (on site, travel, preparation, recording).
-    pub hours: f64,
+    pub(crate) hours: f64,
     /// Share of visits made by two officers.
-    pub double_crewed_share: f64,
+    pub(crate) double_crewed_share: f64,
     /// Share of attempts that find no one home and need another attempt.
-    pub no_access_share: f64,
+    pub(crate) no_access_share: f64,
     /// A visit becomes workable this many days before it is due.
-    pub window_days: u32,
+    pub(crate) window_days: u32,
 }
 
 impl TierVisit {
     /// Mean staff-hours of one attempt.
-    pub fn effort(&self) -> f64 {
+    pub(crate) fn effort(&self) -> f64 {
         self.hours * (1.0 + self.double_crewed_share)
     }
 }
 
 /// When the next scheduled visit (or ARMS reassessment) falls due after one is done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NextDue {
+pub(crate) enum NextDue {
     /// On the plan's rhythm: one cadence after the previous *due date* when done early or on
     /// time, one cadence after the visit when done late. Working early never adds visits.
     Due,
@@ -336,15 +357,8 @@ pub enum NextDue {
 }
 
 impl NextDue {
-    pub fn key(self) -> &'static str {
-        match self {
-            NextDue::Due => "due",
-            NextDue::Visit => "visit",
-        }
-    }
-
     /// The next due day after an item due on `due` was done on `done`.
-    pub fn next(self, due: i32, done: i32, cadence: i32) -> i32 {
+    pub(crate) fn next(self, due: i32, done: i32, cadence: i32) -> i32 {
         match self {
             NextDue::Due if done <= due => due + cadence,
             _ => done + cadence,
@@ -352,33 +366,35 @@ impl NextDue {
     }
 }
 
+/// Home visits by tier: cadence, hours and window (`[visits]`).
 #[derive(Debug, Clone)]
 pub struct Visits {
-    pub tiers: PerTier<TierVisit>,
+    pub(crate) tiers: PerTier<TierVisit>,
     /// How the next visit and reassessment are dated (default [`NextDue::Due`]).
-    pub next_due_from: NextDue,
+    pub(crate) next_due_from: NextDue,
     /// Coefficient of variation of the effort of one item (0: deterministic).
-    pub effort_cv: f64,
-    pub no_access_retry_days: u32,
+    pub(crate) effort_cv: f64,
+    pub(crate) no_access_retry_days: u32,
     /// Entry visit + ARMS due within this many days of entering the community.
-    pub entry_due_days: u32,
-    pub entry_hours: f64,
+    pub(crate) entry_due_days: u32,
+    pub(crate) entry_hours: f64,
 }
 
+/// ARMS risk reassessments: whether they run, interval (days) and hours each (`[arms]`).
 #[derive(Debug, Clone)]
 pub struct Arms {
-    pub enabled: bool,
-    pub interval_days: u32,
-    pub hours: f64,
-    pub reactive_hours: f64,
-    pub window_days: u32,
+    pub(crate) enabled: bool,
+    pub(crate) interval_days: u32,
+    pub(crate) hours: f64,
+    pub(crate) reactive_hours: f64,
+    pub(crate) window_days: u32,
     /// Row-stochastic tier transition matrix applied at each reassessment.
-    pub transition: [[f64; 5]; 5],
+    pub(crate) transition: [[f64; 5]; 5],
 }
 
 /// Notification disposal (SOA 2003 s.82).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Disposal {
+pub(crate) enum Disposal {
     Indefinite,
     TenYears,
     SevenYears,
@@ -388,7 +404,7 @@ pub enum Disposal {
 }
 
 impl Disposal {
-    pub const ALL: [Disposal; 6] = [
+    pub(crate) const ALL: [Disposal; 6] = [
         Disposal::Indefinite,
         Disposal::TenYears,
         Disposal::SevenYears,
@@ -396,7 +412,7 @@ impl Disposal {
         Disposal::TwoYears,
         Disposal::ConditionalDischarge,
     ];
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Disposal::Indefinite => "indefinite",
             Disposal::TenYears => "ten_years",
@@ -408,25 +424,26 @@ impl Disposal {
     }
 }
 
+/// Leaving the register: disposal mix and registration periods (`[exits]`).
 #[derive(Debug, Clone)]
 pub struct Exits {
     /// Share of newcomers by disposal, in [`Disposal::ALL`] order (sums to 1).
-    pub disposal_mix: [f64; 6],
-    pub conditional_discharge_years: f64,
+    pub(crate) disposal_mix: [f64; 6],
+    pub(crate) conditional_discharge_years: f64,
     /// Share convicted under 18: fixed periods halved.
-    pub under_18_share: f64,
-    pub indefinite_review_years: f64,
-    pub indefinite_review_years_under_18: f64,
-    pub review_grant_share: f64,
-    pub review_reapply_years: f64,
-    pub review_decision_days: f64,
-    pub death_rate_per_year: f64,
-    pub move_out_rate_per_year: f64,
+    pub(crate) under_18_share: f64,
+    pub(crate) indefinite_review_years: f64,
+    pub(crate) indefinite_review_years_under_18: f64,
+    pub(crate) review_grant_share: f64,
+    pub(crate) review_reapply_years: f64,
+    pub(crate) review_decision_days: f64,
+    pub(crate) death_rate_per_year: f64,
+    pub(crate) move_out_rate_per_year: f64,
 }
 
 impl Exits {
     /// Fixed notification period in years (`None` for indefinite).
-    pub fn period_years(&self, d: Disposal) -> Option<f64> {
+    pub(crate) fn period_years(&self, d: Disposal) -> Option<f64> {
         match d {
             Disposal::Indefinite => None,
             Disposal::TenYears => Some(10.0),
@@ -440,53 +457,55 @@ impl Exits {
 
 /// Dated extra hours per week.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Overtime {
-    pub from_day: i32,
+pub(crate) struct Overtime {
+    pub(crate) from_day: i32,
     /// Inclusive.
-    pub to_day: i32,
-    pub hours_per_week: f64,
+    pub(crate) to_day: i32,
+    pub(crate) hours_per_week: f64,
 }
 
+/// The offender-manager team and the hours it offers (`[staff]`).
 #[derive(Debug, Clone)]
 pub struct Staff {
     /// Funded offender-manager posts, FTE (dated steps): the plan. Staff in post follow it
     /// through [`Workforce`].
     pub establishment: Steps,
+    /// Casework hours one FTE delivers in a working week (hours per FTE-week).
     pub productive_hours_per_week: f64,
-    pub other_casework_hours_per_rso_year: f64,
-    pub pool_hours_per_week: Schedule,
+    pub(crate) other_casework_hours_per_rso_year: f64,
+    pub(crate) pool_hours_per_week: Schedule,
     /// The pool is called in when the backlog exceeds this (None: it always works).
-    pub pool_backlog_threshold: Option<u32>,
+    pub(crate) pool_backlog_threshold: Option<u32>,
     /// Once working, the pool stands down when the backlog falls below this (hysteresis).
-    pub pool_off_below: u32,
+    pub(crate) pool_off_below: u32,
     /// Days from the call to the pool's first hours (briefing, rostering).
-    pub pool_lead_days: u32,
-    pub overtime: Vec<Overtime>,
+    pub(crate) pool_lead_days: u32,
+    pub(crate) overtime: Vec<Overtime>,
     /// How staff in post follow the establishment (the default is instant: no lag, no
     /// ramp-up, no attrition, no week-to-week variation).
-    pub workforce: Workforce,
+    pub(crate) workforce: Workforce,
 }
 
 /// How staff in post follow the funded establishment.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Workforce {
+pub(crate) struct Workforce {
     /// Vacancy to new starter in post.
-    pub recruitment_lag: Lag,
+    pub(crate) recruitment_lag: Lag,
     /// New starters reach full productivity after this many days (0: at once).
-    pub ramp_up_days: f64,
+    pub(crate) ramp_up_days: f64,
     /// Productivity of a new starter on day one, as a share of full.
-    pub starting_productivity: f64,
+    pub(crate) starting_productivity: f64,
     /// Yearly leaving rate per member of staff (each leaver opens a vacancy).
-    pub attrition_per_year: f64,
+    pub(crate) attrition_per_year: f64,
     /// Week-to-week coefficient of variation of productive hours (sickness, abstractions).
-    pub abstraction_cv: f64,
+    pub(crate) abstraction_cv: f64,
     /// Posts (FTE) vacant on the start date, being recruited.
-    pub vacancies_at_start: f64,
+    pub(crate) vacancies_at_start: f64,
 }
 
 impl Workforce {
     /// Staff in post always equal the establishment, at full productivity.
-    pub const INSTANT: Workforce = Workforce {
+    pub(crate) const INSTANT: Workforce = Workforce {
         recruitment_lag: Lag {
             mean_days: 0.0,
             sd_days: 0.0,
@@ -503,61 +522,62 @@ impl Workforce {
 #[derive(Debug, Clone)]
 pub struct Custody {
     /// Share of newcomers sentenced to custody, by disposal ([`Disposal::ALL`] order).
-    pub custodial_share: [f64; 6],
+    pub(crate) custodial_share: [f64; 6],
     /// Sentence length by disposal (days; gamma).
-    pub sentence: [Lag; 6],
+    pub(crate) sentence: [Lag; 6],
     /// Share of the sentence served before automatic release, without any scheme.
-    pub release_fraction: Steps,
+    pub(crate) release_fraction: Steps,
     /// Early-release schemes, as declared (applicable or not).
-    pub early_release: Vec<EarlyRelease>,
+    pub(crate) early_release: Vec<EarlyRelease>,
     /// The release fraction that applies to RSOs: `release_fraction` lowered by every scheme
     /// in force that applies to sex offences.
-    pub effective_release_fraction: Steps,
+    pub(crate) effective_release_fraction: Steps,
     /// RSOs in custody on the start date.
-    pub at_start: u32,
+    pub(crate) at_start: u32,
 }
 
 /// An early-release scheme: from `from_day` (to `to_day`, if given) prisoners are released
 /// after `release_fraction` of the sentence.
 #[derive(Debug, Clone, PartialEq)]
-pub struct EarlyRelease {
-    pub name: String,
-    pub from_day: i32,
-    pub to_day: Option<i32>,
-    pub release_fraction: f64,
+pub(crate) struct EarlyRelease {
+    pub(crate) name: String,
+    pub(crate) from_day: i32,
+    pub(crate) to_day: Option<i32>,
+    pub(crate) release_fraction: f64,
     /// A scheme that excludes sex offences (like SDS40) changes nothing for RSOs.
-    pub applies_to_sex_offences: bool,
+    pub(crate) applies_to_sex_offences: bool,
 }
 
 /// Approved premises (AP): supervised hostels some RSOs live in after release.
 #[derive(Debug, Clone)]
 pub struct ApprovedPremises {
     /// Beds available to the force's RSOs (dated steps).
-    pub beds: Steps,
+    pub(crate) beds: Steps,
     /// Share of releases referred to AP, by tier.
-    pub referral_share: PerTier<f64>,
+    pub(crate) referral_share: PerTier<f64>,
     /// Length of stay (days; gamma).
-    pub stay: Lag,
+    pub(crate) stay: Lag,
     /// Visits while resident: cadence, effort, window (no-access does not apply).
-    pub visit: TierVisit,
+    pub(crate) visit: TierVisit,
     /// Residents on the start date.
-    pub at_start: u32,
+    pub(crate) at_start: u32,
 }
 
 /// Recall of community RSOs on licence to custody.
 #[derive(Debug, Clone)]
 pub struct Recall {
-    pub rate_per_year: PerTier<f64>,
+    pub(crate) rate_per_year: PerTier<f64>,
     /// Time back in custody before release (days; gamma).
-    pub duration: Lag,
+    pub(crate) duration: Lag,
 }
 
+/// When the team works: weekdays and bank holidays (`[calendar]`).
 #[derive(Debug, Clone)]
 pub struct Calendar {
     /// Working weekdays, Monday first.
-    pub working_days: [bool; 7],
+    pub(crate) working_days: [bool; 7],
     /// Bank holidays as simulation days.
-    pub holidays: Vec<i32>,
+    pub(crate) holidays: Vec<i32>,
 }
 
 /// Order in which the team works through workable items.
@@ -575,7 +595,7 @@ pub enum Policy {
 }
 
 impl Policy {
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Policy::OverdueFirst => "overdue-first",
             Policy::RiskFirst => "risk-first",
@@ -585,21 +605,23 @@ impl Policy {
     }
 }
 
+/// What the plan promises, judged at the end of the deadline day (`[plan]`).
 #[derive(Debug, Clone)]
 pub struct Plan {
+    /// The day the plan is judged (at its end).
     pub deadline: Date,
     /// The plan is judged at the end of the deadline day.
     pub deadline_day: i32,
-    pub target_backlog: u32,
-    pub no_very_high_overdue: bool,
+    pub(crate) target_backlog: u32,
+    pub(crate) no_very_high_overdue: bool,
     /// Optional bound on overdue ARMS reassessments at the deadline.
-    pub max_arms_overdue: Option<u32>,
+    pub(crate) max_arms_overdue: Option<u32>,
 }
 
 impl Plan {
     /// Whether the plan's target holds for a backlog `total`, `very_high` of them very high,
     /// with `arms` ARMS reassessments overdue.
-    pub fn met(&self, total: u32, very_high: u32, arms: u32) -> bool {
+    pub(crate) fn met(&self, total: u32, very_high: u32, arms: u32) -> bool {
         total <= self.target_backlog
             && (!self.no_very_high_overdue || very_high == 0)
             && self.max_arms_overdue.is_none_or(|m| arms <= m)

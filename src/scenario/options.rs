@@ -27,10 +27,11 @@ use super::Scenario;
 /// One validated option.
 #[derive(Debug, Clone)]
 pub struct ScenarioOption {
+    /// The option's name, non-empty and unique among the file's options.
     pub name: String,
-    pub description: String,
+    pub(crate) description: String,
     /// The overrides, as key path and TOML value, in the order written.
-    pub overrides: Vec<(String, toml::Value)>,
+    pub(crate) overrides: Vec<(String, toml::Value)>,
     /// The base scenario with the overrides applied (its own `options` is empty).
     pub scenario: Scenario,
 }

@@ -47,7 +47,7 @@ pub(crate) fn at_key(
 }
 
 /// The problems of `posterior` as the posterior of `s`: columns that are not uncertain inputs.
-pub fn check_columns(s: &Scenario, posterior: &PosteriorSample) -> Vec<String> {
+pub(crate) fn check_columns(s: &Scenario, posterior: &PosteriorSample) -> Vec<String> {
     let inputs: Vec<String> = s.uncertain.iter().map(super::Uncertain::key).collect();
     posterior
         .names
@@ -75,7 +75,7 @@ pub fn check_columns(s: &Scenario, posterior: &PosteriorSample) -> Vec<String> {
 }
 
 /// Reads the posterior that `s` names (if any) and attaches it to `s` and its options.
-pub fn attach(s: &mut Scenario, path: &Path, text: &str) -> Result<(), ScenarioError> {
+pub(crate) fn attach(s: &mut Scenario, path: &Path, text: &str) -> Result<(), ScenarioError> {
     let Some(name) = s.posterior_file.clone() else {
         return Ok(());
     };

@@ -12,7 +12,7 @@ use crate::time::Date;
 
 /// A leaf value: either the expected type or the raw TOML value that did not fit.
 #[derive(Debug, Clone)]
-pub enum Val<T> {
+pub(crate) enum Val<T> {
     Ok(T),
     Bad(toml::Value),
 }
@@ -29,7 +29,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Val<T> {
 
 /// A date written as a TOML date (`2024-01-31`) or a string (`"2024-01-31"`).
 #[derive(Debug, Clone, Copy)]
-pub struct RawDate(pub Date);
+pub(crate) struct RawDate(pub Date);
 
 impl<'de> Deserialize<'de> for RawDate {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -49,7 +49,7 @@ impl<'de> Deserialize<'de> for RawDate {
 
 /// A rate: a single number, or dated points `[[2024-01-01, 3.0], [2025-01-01, 4.0]]`.
 #[derive(Debug, Clone)]
-pub enum RawSchedule {
+pub(crate) enum RawSchedule {
     Constant(f64),
     Points(Vec<(RawDate, f64)>),
 }
@@ -91,7 +91,7 @@ impl<'de> Deserialize<'de> for RawSchedule {
 
 /// A number given as a TOML integer or float (or a range, read as its central value).
 #[derive(Debug, Clone, Copy)]
-pub struct Num(pub f64);
+pub(crate) struct Num(pub f64);
 
 impl<'de> Deserialize<'de> for Num {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -108,100 +108,100 @@ impl<'de> Deserialize<'de> for Num {
     }
 }
 
-pub type VNum = Option<Val<Num>>;
-pub type VInt = Option<Val<i64>>;
-pub type VBool = Option<Val<bool>>;
-pub type VStr = Option<Val<String>>;
-pub type VDate = Option<Val<RawDate>>;
-pub type VSched = Option<Val<RawSchedule>>;
+pub(crate) type VNum = Option<Val<Num>>;
+pub(crate) type VInt = Option<Val<i64>>;
+pub(crate) type VBool = Option<Val<bool>>;
+pub(crate) type VStr = Option<Val<String>>;
+pub(crate) type VDate = Option<Val<RawDate>>;
+pub(crate) type VSched = Option<Val<RawSchedule>>;
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawScenario {
-    pub name: VStr,
-    pub description: VStr,
-    pub start: VDate,
-    pub horizon_years: VNum,
-    pub horizon_days: VInt,
-    pub seed: VInt,
-    pub replicas: VInt,
+pub(crate) struct RawScenario {
+    pub(crate) name: VStr,
+    pub(crate) description: VStr,
+    pub(crate) start: VDate,
+    pub(crate) horizon_years: VNum,
+    pub(crate) horizon_days: VInt,
+    pub(crate) seed: VInt,
+    pub(crate) replicas: VInt,
     /// Half-width of P(success) that chooses the replica count (see `crate::precision`).
-    pub precision: VNum,
+    pub(crate) precision: VNum,
     #[serde(default)]
-    pub caseload: RawCaseload,
+    pub(crate) caseload: RawCaseload,
     #[serde(default)]
-    pub backlog: RawBacklog,
+    pub(crate) backlog: RawBacklog,
     #[serde(default)]
-    pub registrations: RawRegistrations,
+    pub(crate) registrations: RawRegistrations,
     #[serde(default)]
-    pub visits: RawVisits,
+    pub(crate) visits: RawVisits,
     #[serde(default)]
-    pub arms: RawArms,
+    pub(crate) arms: RawArms,
     #[serde(default)]
-    pub exits: RawExits,
+    pub(crate) exits: RawExits,
     #[serde(default)]
-    pub staff: RawStaff,
-    pub custody: Option<RawCustody>,
-    pub approved_premises: Option<RawAp>,
-    pub recall: Option<RawRecall>,
+    pub(crate) staff: RawStaff,
+    pub(crate) custody: Option<RawCustody>,
+    pub(crate) approved_premises: Option<RawAp>,
+    pub(crate) recall: Option<RawRecall>,
     #[serde(default)]
-    pub calendar: RawCalendar,
+    pub(crate) calendar: RawCalendar,
     #[serde(default)]
-    pub policy: RawPolicy,
+    pub(crate) policy: RawPolicy,
     #[serde(default)]
-    pub plan: RawPlan,
+    pub(crate) plan: RawPlan,
     /// Free-text source and confidence notes, keyed by parameter path.
     #[serde(default)]
-    pub sources: Option<Val<std::collections::BTreeMap<String, String>>>,
+    pub(crate) sources: Option<Val<std::collections::BTreeMap<String, String>>>,
     /// The force's observed history, for `caseload calibrate` and `backtest`.
-    pub history: Option<RawHistory>,
+    pub(crate) history: Option<RawHistory>,
     /// A posterior from `caseload calibrate`: each replica draws its inputs from it.
-    pub calibration: Option<RawCalibration>,
+    pub(crate) calibration: Option<RawCalibration>,
     /// Named variants of this scenario, checked by `scenario::options`.
-    #[schemars(schema_with = "crate::schema::options_schema")]
-    pub options: Option<toml::Value>,
+    #[schemars(schema_with = "options_schema")]
+    pub(crate) options: Option<toml::Value>,
 }
 
 /// `[history]`: the observed history file (path relative to the scenario).
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawHistory {
+pub(crate) struct RawHistory {
     /// A tidy `date,metric,value` CSV (see `caseload template history`).
-    pub file: VStr,
+    pub(crate) file: VStr,
 }
 
 /// `[calibration]`: the posterior written by `caseload calibrate`.
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawCalibration {
+pub(crate) struct RawCalibration {
     /// `posterior.csv` (path relative to the scenario).
-    pub posterior: VStr,
+    pub(crate) posterior: VStr,
 }
 
 /// A number per risk tier.
 #[derive(Debug, Default, Clone, Deserialize, schemars::JsonSchema)]
-pub struct RawTiers {
-    pub very_high: VNum,
-    pub high: VNum,
-    pub medium: VNum,
-    pub low_active: VNum,
-    pub low_reactive: VNum,
+pub(crate) struct RawTiers {
+    pub(crate) very_high: VNum,
+    pub(crate) high: VNum,
+    pub(crate) medium: VNum,
+    pub(crate) low_active: VNum,
+    pub(crate) low_reactive: VNum,
 }
 
 /// The starting caseload: community RSOs per tier and the history behind them.
 #[derive(Debug, Default, Clone, Deserialize, schemars::JsonSchema)]
-pub struct RawCaseload {
-    pub very_high: VNum,
-    pub high: VNum,
-    pub medium: VNum,
-    pub low_active: VNum,
-    pub low_reactive: VNum,
-    pub growth_per_year_before_start: VNum,
+pub(crate) struct RawCaseload {
+    pub(crate) very_high: VNum,
+    pub(crate) high: VNum,
+    pub(crate) medium: VNum,
+    pub(crate) low_active: VNum,
+    pub(crate) low_reactive: VNum,
+    pub(crate) growth_per_year_before_start: VNum,
     /// An anonymised caseload extract (CSV, one row per RSO) replacing the counts above and
     /// the `[backlog]` table.
-    pub extract: VStr,
+    pub(crate) extract: VStr,
 }
 
 impl RawCaseload {
     /// The per-tier counts.
-    pub fn tiers(&self) -> RawTiers {
+    pub(crate) fn tiers(&self) -> RawTiers {
         RawTiers {
             very_high: self.very_high.clone(),
             high: self.high.clone(),
@@ -213,221 +213,244 @@ impl RawCaseload {
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawBacklog {
-    pub overdue: VInt,
-    pub max_days_overdue: VInt,
-    pub tier_share: Option<RawTiers>,
-    pub overdue_arms: VInt,
+pub(crate) struct RawBacklog {
+    pub(crate) overdue: VInt,
+    pub(crate) max_days_overdue: VInt,
+    pub(crate) tier_share: Option<RawTiers>,
+    pub(crate) overdue_arms: VInt,
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawRegistrations {
-    pub tier_mix: Option<RawTiers>,
-    pub rasso: Option<RawRasso>,
-    pub online_csa: Option<RawOnline>,
-    pub other: Option<RawOther>,
-    pub transfers_in: Option<RawTransfers>,
+pub(crate) struct RawRegistrations {
+    pub(crate) tier_mix: Option<RawTiers>,
+    pub(crate) rasso: Option<RawRasso>,
+    pub(crate) online_csa: Option<RawOnline>,
+    pub(crate) other: Option<RawOther>,
+    pub(crate) transfers_in: Option<RawTransfers>,
 }
 
 /// A delay distribution: gamma with this mean and standard deviation (sd 0: fixed).
 #[derive(Debug, Default, Clone, Deserialize, schemars::JsonSchema)]
-pub struct RawLag {
-    pub mean_days: VNum,
-    pub sd_days: VNum,
+pub(crate) struct RawLag {
+    pub(crate) mean_days: VNum,
+    pub(crate) sd_days: VNum,
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawRasso {
-    pub reports_per_month: VSched,
-    pub charge_rate: VSched,
-    pub conviction_share: VSched,
-    pub court_lag: Option<RawLag>,
-    pub tier_mix: Option<RawTiers>,
+pub(crate) struct RawRasso {
+    pub(crate) reports_per_month: VSched,
+    pub(crate) charge_rate: VSched,
+    pub(crate) conviction_share: VSched,
+    pub(crate) court_lag: Option<RawLag>,
+    pub(crate) tier_mix: Option<RawTiers>,
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawOnline {
-    pub detections_per_month: VSched,
-    pub growth_per_year: VNum,
-    pub conviction_share: VSched,
-    pub lag: Option<RawLag>,
-    pub tier_mix: Option<RawTiers>,
+pub(crate) struct RawOnline {
+    pub(crate) detections_per_month: VSched,
+    pub(crate) growth_per_year: VNum,
+    pub(crate) conviction_share: VSched,
+    pub(crate) lag: Option<RawLag>,
+    pub(crate) tier_mix: Option<RawTiers>,
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawOther {
-    pub per_month: VSched,
-    pub trend_per_year: VNum,
-    pub tier_mix: Option<RawTiers>,
+pub(crate) struct RawOther {
+    pub(crate) per_month: VSched,
+    pub(crate) trend_per_year: VNum,
+    pub(crate) tier_mix: Option<RawTiers>,
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawTransfers {
-    pub per_month: VSched,
-    pub tier_mix: Option<RawTiers>,
+pub(crate) struct RawTransfers {
+    pub(crate) per_month: VSched,
+    pub(crate) tier_mix: Option<RawTiers>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize, schemars::JsonSchema)]
-pub struct RawTierVisit {
-    pub cadence_days: VNum,
-    pub hours: VNum,
-    pub double_crewed_share: VNum,
-    pub no_access_share: VNum,
-    pub window_days: VNum,
+pub(crate) struct RawTierVisit {
+    pub(crate) cadence_days: VNum,
+    pub(crate) hours: VNum,
+    pub(crate) double_crewed_share: VNum,
+    pub(crate) no_access_share: VNum,
+    pub(crate) window_days: VNum,
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawVisits {
-    pub next_due_from: VStr,
-    pub effort_cv: VNum,
-    pub no_access_retry_days: VNum,
-    pub entry_due_days: VNum,
-    pub entry_hours: VNum,
-    pub very_high: Option<RawTierVisit>,
-    pub high: Option<RawTierVisit>,
-    pub medium: Option<RawTierVisit>,
-    pub low_active: Option<RawTierVisit>,
+pub(crate) struct RawVisits {
+    pub(crate) next_due_from: VStr,
+    pub(crate) effort_cv: VNum,
+    pub(crate) no_access_retry_days: VNum,
+    pub(crate) entry_due_days: VNum,
+    pub(crate) entry_hours: VNum,
+    pub(crate) very_high: Option<RawTierVisit>,
+    pub(crate) high: Option<RawTierVisit>,
+    pub(crate) medium: Option<RawTierVisit>,
+    pub(crate) low_active: Option<RawTierVisit>,
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawArms {
-    pub enabled: VBool,
-    pub interval_days: VNum,
-    pub hours: VNum,
-    pub reactive_hours: VNum,
-    pub window_days: VNum,
-    pub up_share: VNum,
-    pub down_share: VNum,
+pub(crate) struct RawArms {
+    pub(crate) enabled: VBool,
+    pub(crate) interval_days: VNum,
+    pub(crate) hours: VNum,
+    pub(crate) reactive_hours: VNum,
+    pub(crate) window_days: VNum,
+    pub(crate) up_share: VNum,
+    pub(crate) down_share: VNum,
     /// Optional full 5×5 transition matrix (rows: from tier, columns: to tier).
-    pub transition: Option<Val<Vec<Vec<Num>>>>,
+    pub(crate) transition: Option<Val<Vec<Vec<Num>>>>,
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawDisposals {
-    pub indefinite: VNum,
-    pub ten_years: VNum,
-    pub seven_years: VNum,
-    pub five_years: VNum,
-    pub two_years: VNum,
-    pub conditional_discharge: VNum,
+pub(crate) struct RawDisposals {
+    pub(crate) indefinite: VNum,
+    pub(crate) ten_years: VNum,
+    pub(crate) seven_years: VNum,
+    pub(crate) five_years: VNum,
+    pub(crate) two_years: VNum,
+    pub(crate) conditional_discharge: VNum,
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawExits {
-    pub disposal_mix: Option<RawDisposals>,
-    pub conditional_discharge_years: VNum,
-    pub under_18_share: VNum,
-    pub indefinite_review_years: VNum,
-    pub indefinite_review_years_under_18: VNum,
-    pub review_grant_share: VNum,
-    pub review_reapply_years: VNum,
-    pub review_decision_days: VNum,
-    pub death_rate_per_year: VNum,
-    pub move_out_rate_per_year: VNum,
+pub(crate) struct RawExits {
+    pub(crate) disposal_mix: Option<RawDisposals>,
+    pub(crate) conditional_discharge_years: VNum,
+    pub(crate) under_18_share: VNum,
+    pub(crate) indefinite_review_years: VNum,
+    pub(crate) indefinite_review_years_under_18: VNum,
+    pub(crate) review_grant_share: VNum,
+    pub(crate) review_reapply_years: VNum,
+    pub(crate) review_decision_days: VNum,
+    pub(crate) death_rate_per_year: VNum,
+    pub(crate) move_out_rate_per_year: VNum,
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawPool {
-    pub hours_per_week: VSched,
-    pub backlog_threshold: VInt,
-    pub off_below: VInt,
-    pub lead_days: VNum,
+pub(crate) struct RawPool {
+    pub(crate) hours_per_week: VSched,
+    pub(crate) backlog_threshold: VInt,
+    pub(crate) off_below: VInt,
+    pub(crate) lead_days: VNum,
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawOvertime {
-    pub from: VDate,
-    pub to: VDate,
-    pub hours_per_week: VNum,
+pub(crate) struct RawOvertime {
+    pub(crate) from: VDate,
+    pub(crate) to: VDate,
+    pub(crate) hours_per_week: VNum,
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawStaff {
-    pub establishment: Option<Val<RawSchedule>>,
-    pub productive_hours_per_week: VNum,
-    pub other_casework_hours_per_rso_year: VNum,
-    pub flexible_pool: Option<RawPool>,
-    pub overtime: Option<Vec<RawOvertime>>,
-    pub workforce: Option<RawWorkforce>,
+pub(crate) struct RawStaff {
+    pub(crate) establishment: Option<Val<RawSchedule>>,
+    pub(crate) productive_hours_per_week: VNum,
+    pub(crate) other_casework_hours_per_rso_year: VNum,
+    pub(crate) flexible_pool: Option<RawPool>,
+    pub(crate) overtime: Option<Vec<RawOvertime>>,
+    pub(crate) workforce: Option<RawWorkforce>,
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawWorkforce {
-    pub recruitment_lag: Option<RawLag>,
-    pub ramp_up_months: VNum,
-    pub starting_productivity: VNum,
-    pub attrition_per_year: VNum,
-    pub abstraction_cv: VNum,
-    pub vacancies_at_start: VNum,
+pub(crate) struct RawWorkforce {
+    pub(crate) recruitment_lag: Option<RawLag>,
+    pub(crate) ramp_up_months: VNum,
+    pub(crate) starting_productivity: VNum,
+    pub(crate) attrition_per_year: VNum,
+    pub(crate) abstraction_cv: VNum,
+    pub(crate) vacancies_at_start: VNum,
 }
 
 /// A sentence length distribution (gamma) in months.
 #[derive(Debug, Default, Clone, Deserialize, schemars::JsonSchema)]
-pub struct RawSentence {
-    pub mean_months: VNum,
-    pub sd_months: VNum,
+pub(crate) struct RawSentence {
+    pub(crate) mean_months: VNum,
+    pub(crate) sd_months: VNum,
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawSentences {
-    pub indefinite: Option<RawSentence>,
-    pub ten_years: Option<RawSentence>,
-    pub seven_years: Option<RawSentence>,
-    pub five_years: Option<RawSentence>,
-    pub two_years: Option<RawSentence>,
-    pub conditional_discharge: Option<RawSentence>,
+pub(crate) struct RawSentences {
+    pub(crate) indefinite: Option<RawSentence>,
+    pub(crate) ten_years: Option<RawSentence>,
+    pub(crate) seven_years: Option<RawSentence>,
+    pub(crate) five_years: Option<RawSentence>,
+    pub(crate) two_years: Option<RawSentence>,
+    pub(crate) conditional_discharge: Option<RawSentence>,
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawEarlyRelease {
-    pub name: VStr,
-    pub from: VDate,
-    pub to: VDate,
-    pub release_fraction: VNum,
-    pub applies_to_sex_offences: VBool,
+pub(crate) struct RawEarlyRelease {
+    pub(crate) name: VStr,
+    pub(crate) from: VDate,
+    pub(crate) to: VDate,
+    pub(crate) release_fraction: VNum,
+    pub(crate) applies_to_sex_offences: VBool,
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawCustody {
-    pub custodial_share: Option<RawDisposals>,
-    pub sentence: Option<RawSentences>,
-    pub release_fraction: VSched,
-    pub early_release: Option<Vec<RawEarlyRelease>>,
-    pub in_custody_at_start: VInt,
+pub(crate) struct RawCustody {
+    pub(crate) custodial_share: Option<RawDisposals>,
+    pub(crate) sentence: Option<RawSentences>,
+    pub(crate) release_fraction: VSched,
+    pub(crate) early_release: Option<Vec<RawEarlyRelease>>,
+    pub(crate) in_custody_at_start: VInt,
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawAp {
-    pub beds: VSched,
-    pub referral_share: Option<RawTiers>,
-    pub stay: Option<RawLag>,
-    pub visit_cadence_days: VNum,
-    pub visit_hours: VNum,
-    pub window_days: VNum,
-    pub residents_at_start: VInt,
+pub(crate) struct RawAp {
+    pub(crate) beds: VSched,
+    pub(crate) referral_share: Option<RawTiers>,
+    pub(crate) stay: Option<RawLag>,
+    pub(crate) visit_cadence_days: VNum,
+    pub(crate) visit_hours: VNum,
+    pub(crate) window_days: VNum,
+    pub(crate) residents_at_start: VInt,
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawRecall {
-    pub rate_per_year: Option<RawTiers>,
-    pub duration: Option<RawLag>,
+pub(crate) struct RawRecall {
+    pub(crate) rate_per_year: Option<RawTiers>,
+    pub(crate) duration: Option<RawLag>,
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawCalendar {
-    pub working_days: Option<Val<Vec<String>>>,
-    pub bank_holidays: Option<Val<Vec<RawDate>>>,
+pub(crate) struct RawCalendar {
+    pub(crate) working_days: Option<Val<Vec<String>>>,
+    pub(crate) bank_holidays: Option<Val<Vec<RawDate>>>,
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawPolicy {
-    pub priority: VStr,
+pub(crate) struct RawPolicy {
+    pub(crate) priority: VStr,
 }
 
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct RawPlan {
-    pub deadline: VDate,
-    pub target_backlog: VInt,
-    pub no_very_high_overdue: VBool,
-    pub max_arms_overdue: VInt,
+pub(crate) struct RawPlan {
+    pub(crate) deadline: VDate,
+    pub(crate) target_backlog: VInt,
+    pub(crate) no_very_high_overdue: VBool,
+    pub(crate) max_arms_overdue: VInt,
+}
+
+/// `[[options]]`: named variants of the plan for `compare`.
+fn options_schema(_: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
+    let v = serde_json::json!({
+        "type": "array",
+        "description": "Named variants of the plan for `compare`: each sets some key paths to other values.",
+        "items": {
+            "type": "object",
+            "properties": {
+                "name": { "type": "string" },
+                "description": { "type": "string" },
+                "set": {
+                    "type": "object",
+                    "description": "Overrides by key path, e.g. { \"staff.establishment\" = [[2024-01-17, 28], [2024-04-01, 32]] }.",
+                    "additionalProperties": true
+                }
+            },
+            "required": ["name", "set"],
+            "additionalProperties": false
+        }
+    });
+    serde_json::from_value(v).unwrap_or(schemars::schema::Schema::Bool(true))
 }

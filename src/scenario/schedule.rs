@@ -6,20 +6,20 @@
 
 /// A piecewise-linear function of the simulation day.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Schedule {
+pub(crate) struct Schedule {
     /// (day, value), strictly increasing days, at least one point.
     points: Vec<(f64, f64)>,
 }
 
 impl Schedule {
-    pub fn constant(v: f64) -> Schedule {
+    pub(crate) fn constant(v: f64) -> Schedule {
         Schedule {
             points: vec![(0.0, v)],
         }
     }
 
     /// Points must be non-empty with strictly increasing days (validation guarantees it).
-    pub fn from_points(points: Vec<(i32, f64)>) -> Schedule {
+    pub(crate) fn from_points(points: Vec<(i32, f64)>) -> Schedule {
         debug_assert!(!points.is_empty());
         debug_assert!(points.windows(2).all(|w| w[0].0 < w[1].0));
         Schedule {
@@ -27,12 +27,12 @@ impl Schedule {
         }
     }
 
-    pub fn points(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
+    pub(crate) fn points(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
         self.points.iter().copied()
     }
 
     /// Value at day `t` (fractional days allowed).
-    pub fn at(&self, t: f64) -> f64 {
+    pub(crate) fn at(&self, t: f64) -> f64 {
         let p = &self.points;
         if t <= p[0].0 {
             return p[0].1;
@@ -50,7 +50,7 @@ impl Schedule {
 
     /// Largest value on `[t0, t1]` (exact: the maximum of a piecewise-linear function is at
     /// an end or a breakpoint).
-    pub fn max_on(&self, t0: f64, t1: f64) -> f64 {
+    pub(crate) fn max_on(&self, t0: f64, t1: f64) -> f64 {
         let mut m = self.at(t0).max(self.at(t1));
         for &(d, v) in &self.points {
             if d > t0 && d < t1 {
@@ -69,13 +69,13 @@ pub struct Steps {
 }
 
 impl Steps {
-    pub fn constant(v: f64) -> Steps {
+    pub(crate) fn constant(v: f64) -> Steps {
         Steps {
             points: vec![(0, v)],
         }
     }
 
-    pub fn from_points(points: Vec<(i32, f64)>) -> Steps {
+    pub(crate) fn from_points(points: Vec<(i32, f64)>) -> Steps {
         debug_assert!(!points.is_empty());
         Steps { points }
     }
@@ -89,7 +89,7 @@ impl Steps {
         }
     }
 
-    pub fn points(&self) -> &[(i32, f64)] {
+    pub(crate) fn points(&self) -> &[(i32, f64)] {
         &self.points
     }
 

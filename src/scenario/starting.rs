@@ -51,7 +51,7 @@ pub fn inherit(v: &mut Scenario, from: &Scenario) {
 }
 
 /// Reads the extract that `s` names (if any) and starts `s` and its options from it.
-pub fn attach(s: &mut Scenario, path: &Path, text: &str) -> Result<(), ScenarioError> {
+pub(crate) fn attach(s: &mut Scenario, path: &Path, text: &str) -> Result<(), ScenarioError> {
     let Some(name) = s.initial.extract_file.clone() else {
         return Ok(());
     };

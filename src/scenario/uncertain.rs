@@ -34,10 +34,12 @@ use crate::engine::rng::{mix64, stream};
 pub struct Uncertain {
     /// Where the range is written (`staff.productive_hours_per_week`,
     /// `registrations.rasso.charge_rate[2][1]`).
-    pub path: KeyPath,
+    pub(crate) path: KeyPath,
+    /// Lowest value drawn, in the parameter's unit.
     pub low: f64,
     /// `Some`: triangular with this mode; `None`: uniform.
     pub mode: Option<f64>,
+    /// Highest value drawn, in the parameter's unit.
     pub high: f64,
     /// Written with whole numbers: draws are rounded to whole numbers.
     pub whole: bool,
@@ -78,19 +80,6 @@ impl Uncertain {
     /// The input's key path as written.
     pub fn key(&self) -> String {
         self.path.to_string()
-    }
-
-    /// "uniform 22–30" or "triangular 22–30, most likely 26".
-    pub fn describe(&self) -> String {
-        match self.mode {
-            None => format!("uniform {}–{}", num(self.low), num(self.high)),
-            Some(m) => format!(
-                "triangular {}–{}, most likely {}",
-                num(self.low),
-                num(self.high),
-                num(m)
-            ),
-        }
     }
 }
 
@@ -166,7 +155,7 @@ fn range_of(t: &toml::Table) -> Option<Result<Written, String>> {
 }
 
 /// The central value of `v` when it is a well-formed range (for the serde mirror).
-pub fn central_of(v: &toml::Value) -> Option<f64> {
+pub(crate) fn central_of(v: &toml::Value) -> Option<f64> {
     let toml::Value::Table(t) = v else {
         return None;
     };
@@ -189,7 +178,7 @@ pub fn central_of(v: &toml::Value) -> Option<f64> {
 const NOT_INPUTS: [&str; 4] = ["sources", "options", "name", "description"];
 
 /// Every range in a document tree, in document order, with the problems of malformed ones.
-pub fn find(tree: &toml::Value) -> (Vec<Uncertain>, Vec<(KeyPath, String)>) {
+pub(crate) fn find(tree: &toml::Value) -> (Vec<Uncertain>, Vec<(KeyPath, String)>) {
     fn walk(
         v: &toml::Value,
         path: &KeyPath,
@@ -255,7 +244,7 @@ fn set(tree: &mut toml::Value, path: &KeyPath, x: toml::Value) {
 
 /// The tree with input `i` set to `values[i]` (each input's central value where `values`
 /// is shorter).
-pub fn substitute(tree: &toml::Value, inputs: &[Uncertain], values: &[f64]) -> toml::Value {
+pub(crate) fn substitute(tree: &toml::Value, inputs: &[Uncertain], values: &[f64]) -> toml::Value {
     let mut t = tree.clone();
     for (i, u) in inputs.iter().enumerate() {
         let x = values.get(i).copied().unwrap_or_else(|| u.central());
@@ -276,7 +265,7 @@ const INPUT_STREAMS: u64 = 1 << 63;
 
 /// Replica `replica_seed`'s values of `inputs`: `attempt` 0 is the first draw, later attempts
 /// the redraws after an invalid combination.
-pub fn draw(inputs: &[Uncertain], replica_seed: u64, attempt: u32) -> Vec<f64> {
+pub(crate) fn draw(inputs: &[Uncertain], replica_seed: u64, attempt: u32) -> Vec<f64> {
     inputs
         .iter()
         .map(|u| {
@@ -294,7 +283,7 @@ pub fn draw(inputs: &[Uncertain], replica_seed: u64, attempt: u32) -> Vec<f64> {
 /// Finds the ranges of `tree` (the scenario's document without `options`) and attaches them
 /// to `s`, checking each bound on its own (the others at their central values). Returns the
 /// problems: malformed ranges, and bounds at which the scenario would be invalid.
-pub fn attach(s: &mut Scenario, tree: &toml::Value) -> Vec<(KeyPath, String)> {
+pub(crate) fn attach(s: &mut Scenario, tree: &toml::Value) -> Vec<(KeyPath, String)> {
     let (mut inputs, mut problems) = find(tree);
     if inputs.is_empty() || !problems.is_empty() {
         return problems;

@@ -36,6 +36,7 @@ pub fn scenario(toml: &str) -> Scenario {
     load_str(toml, "test.toml").unwrap_or_else(|e| panic!("test scenario is invalid:\n{e}"))
 }
 
+/// Parses a test scenario and prepares it for simulation ([`scenario`], then `Prepared::new`).
 pub fn prepare(toml: &str) -> Prepared {
     Prepared::new(scenario(toml))
 }

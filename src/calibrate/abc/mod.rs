@@ -26,42 +26,69 @@ use rayon::prelude::*;
 use crate::engine::rng::{self, mix64};
 
 mod numeric;
+// Population Monte Carlo refinement of a rejection fit: tested (`abc/tests.rs`) but called by
+// no command yet (the dead-code lint found it once the CLI left the library).
+#[allow(dead_code)]
 mod pmc;
 mod rejection;
 mod sample;
 
 use numeric::pick;
+#[allow(unused_imports)] // read by `pmc` only, which no command calls yet
 pub(crate) use numeric::weighted_sorted;
 pub use numeric::{ess, weighted_quantile};
-pub use pmc::{refine, Refined, SmcConfig};
+#[cfg(test)]
+use pmc::{refine, SmcConfig};
 pub use rejection::{calibrate, fit};
 pub use sample::{PosteriorFileError, PosteriorSample};
 
 /// The random stream, of a draw's seed, that draws its parameters from the priors (distinct
 /// from the streams the simulator uses, which are small numbers).
-pub const PRIOR_STREAM: u64 = 0xCA1B_0000_0000_0001;
+pub(crate) const PRIOR_STREAM: u64 = 0xCA1B_0000_0000_0001;
 
 /// Why calibration cannot proceed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AbcError {
+    /// A prior is malformed (e.g. `low` not below `high`, or a mode outside the range).
     #[error("prior `{name}`: {problem}")]
-    BadPrior { name: String, problem: String },
+    BadPrior {
+        /// The input's key path.
+        name: String,
+        /// What is wrong with it, in words.
+        problem: String,
+    },
+    /// No input of the scenario is written as a range, so there is nothing to fit.
     #[error("no uncertain inputs to calibrate: give at least one input as a range, e.g. `{{ low = 22, high = 30 }}`")]
     NoPriors,
+    /// The history gave no observed statistic to compare draws with.
     #[error("no observations to calibrate to")]
     NoObservations,
+    /// Observed statistic number `index` (0-based, history order) is NaN or infinite.
     #[error("observed statistic {index} is not a finite number (got {value})")]
-    BadObservation { index: usize, value: f64 },
+    BadObservation {
+        /// The statistic's position in the history (0-based).
+        index: usize,
+        /// The value found.
+        value: f64,
+    },
+    /// The simulator closure returned a statistics vector of the wrong length.
     #[error("the simulator returned {got} statistics for draw {draw}; the history has {expected}")]
     WrongLength {
+        /// The draw (row of the table, 0-based) whose statistics had the wrong length.
         draw: usize,
+        /// Statistics the simulator returned for that draw.
         got: usize,
+        /// Statistics the history has (one per observation).
         expected: usize,
     },
+    /// Too few prior draws gave finite statistics to accept a posterior sample.
     #[error("only {finite} of {total} prior draws gave finite statistics (at least {needed} are needed): raise the budget or check the model")]
     TooFewDraws {
+        /// Draws whose statistics were all finite.
         finite: usize,
+        /// Draws simulated (the budget).
         total: usize,
+        /// Finite draws needed at least (`AbcConfig::min_accepted`).
         needed: usize,
     },
 }
@@ -71,10 +98,10 @@ pub enum AbcError {
 pub struct Prior {
     /// The input's key path, e.g. `staff.productive_hours_per_week`.
     pub name: String,
-    pub low: f64,
+    pub(crate) low: f64,
     /// `None`: uniform; `Some(c)`: triangular with mode `c`.
-    pub mode: Option<f64>,
-    pub high: f64,
+    pub(crate) mode: Option<f64>,
+    pub(crate) high: f64,
 }
 
 impl Prior {
@@ -109,12 +136,13 @@ impl Prior {
     }
 
     /// A draw (by inversion of one uniform number).
-    pub fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+    pub(crate) fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         self.quantile(rng.gen::<f64>())
     }
 
     /// Probability density at `x`.
-    pub fn pdf(&self, x: f64) -> f64 {
+    #[allow(dead_code)] // read by `pmc` only, which no command calls yet
+    pub(crate) fn pdf(&self, x: f64) -> f64 {
         if !(self.low..=self.high).contains(&x) {
             return 0.0;
         }
@@ -134,7 +162,8 @@ impl Prior {
     }
 
     /// Cumulative distribution at `x`.
-    pub fn cdf(&self, x: f64) -> f64 {
+    #[cfg(test)]
+    pub(crate) fn cdf(&self, x: f64) -> f64 {
         let (a, b) = (self.low, self.high);
         if x <= a {
             return 0.0;
@@ -155,7 +184,7 @@ impl Prior {
     }
 
     /// Quantile at `p` (clamped to [0, 1]).
-    pub fn quantile(&self, p: f64) -> f64 {
+    pub(crate) fn quantile(&self, p: f64) -> f64 {
         let p = if p.is_nan() { 0.5 } else { p.clamp(0.0, 1.0) };
         let (a, b) = (self.low, self.high);
         match self.mode {
@@ -172,13 +201,14 @@ impl Prior {
     }
 
     /// The logit of the position of `x` in the support (the regression's scale).
-    pub fn to_unbounded(&self, x: f64) -> f64 {
+    pub(crate) fn to_unbounded(&self, x: f64) -> f64 {
         let t = ((x - self.low) / self.width()).clamp(1e-12, 1.0 - 1e-12);
         (t / (1.0 - t)).ln()
     }
 
     /// The inverse of [`Prior::to_unbounded`]: always inside `[low, high]`.
-    pub fn from_unbounded(&self, z: f64) -> f64 {
+    #[allow(clippy::wrong_self_convention)] // named as the inverse of `to_unbounded`
+    pub(crate) fn from_unbounded(&self, z: f64) -> f64 {
         let t = if z >= 0.0 {
             1.0 / (1.0 + (-z).exp())
         } else {
@@ -190,7 +220,7 @@ impl Prior {
 }
 
 /// The parameters of prior draw `index` under `seed`, and the seed its simulation uses.
-pub fn draw_params(priors: &[Prior], seed: u64, index: usize) -> (Vec<f64>, u64) {
+pub(crate) fn draw_params(priors: &[Prior], seed: u64, index: usize) -> (Vec<f64>, u64) {
     let draw_seed = rng::replica_seed(seed, index as u64);
     let mut r = rng::stream(draw_seed, PRIOR_STREAM);
     let params = priors.iter().map(|p| p.sample(&mut r)).collect();
@@ -201,7 +231,7 @@ pub fn draw_params(priors: &[Prior], seed: u64, index: usize) -> (Vec<f64>, u64)
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     /// One parameter vector per draw, in prior order.
-    pub params: Vec<Vec<f64>>,
+    pub(crate) params: Vec<Vec<f64>>,
     /// One statistics vector per draw.
     pub stats: Vec<Vec<f64>>,
 }
@@ -237,14 +267,14 @@ where
 #[derive(Debug, Clone, PartialEq)]
 pub struct AbcConfig {
     /// Share of the finite draws accepted (nearest first).
-    pub accept_share: f64,
+    pub(crate) accept_share: f64,
     /// At least this many draws are accepted (when the table has them).
-    pub min_accepted: usize,
+    pub(crate) min_accepted: usize,
     /// Apply the local-linear regression adjustment.
-    pub regression: bool,
+    pub(crate) regression: bool,
     /// The history counts as reproduced only if the tolerance (scaled distance of the
     /// acceptance boundary) is at most this; `None`: only the prior-predictive range check.
-    pub max_tolerance: Option<f64>,
+    pub(crate) max_tolerance: Option<f64>,
 }
 
 impl Default for AbcConfig {
@@ -261,8 +291,11 @@ impl Default for AbcConfig {
 /// Prior and posterior 5/50/95% of one input.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParamSummary {
+    /// The input's key path, as written in the scenario (e.g. `registrations.rate_per_year`).
     pub name: String,
+    /// The prior's 5%, 50% and 95% quantiles, in the input's own unit.
     pub prior: [f64; 3],
+    /// The weighted posterior's 5%, 50% and 95% quantiles, in the input's own unit.
     pub posterior: [f64; 3],
     /// Posterior 90% width over prior 90% width (1: the data said nothing; small: pinned).
     pub narrowing: f64,
@@ -273,6 +306,7 @@ pub struct ParamSummary {
 pub struct StatFit {
     /// Index of the statistic (the observation's position in the history).
     pub index: usize,
+    /// The observed value of the statistic, in its metric's unit.
     pub observed: f64,
     /// Smallest and largest value the prior predictive produced.
     pub prior_range: (f64, f64),
@@ -289,6 +323,7 @@ pub struct StatFit {
 /// Whether the history was reproduced, and the statistics worst first.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnosis {
+    /// Every statistic's observed value lies inside the prior predictive range.
     pub fits: bool,
     /// Every statistic, those outside the prior predictive first, then by `scaled_miss`.
     pub statistics: Vec<StatFit>,
@@ -297,19 +332,20 @@ pub struct Diagnosis {
 /// The result of [`fit`]: weighted posterior draws and their summaries.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Posterior {
-    pub names: Vec<String>,
+    pub(crate) names: Vec<String>,
     /// One (adjusted) parameter vector per accepted draw.
     pub draws: Vec<Vec<f64>>,
     /// Normalised weights (sum 1), one per draw.
-    pub weights: Vec<f64>,
+    pub(crate) weights: Vec<f64>,
     /// The table row of each draw.
-    pub rows: Vec<usize>,
+    pub(crate) rows: Vec<usize>,
     /// Scaled distance of each draw.
-    pub distances: Vec<f64>,
+    pub(crate) distances: Vec<f64>,
     /// Kish effective sample size of the weights.
     pub ess: f64,
     /// Draws in the table, and those with finite statistics.
     pub total: usize,
+    /// Draws whose statistics were all finite (at most `total`).
     pub finite: usize,
     /// Accepted share of the finite draws.
     pub acceptance: f64,
@@ -319,8 +355,10 @@ pub struct Posterior {
     /// twice the number of varying statistics plus one).
     pub adjusted: bool,
     /// The scale (MAD) of each statistic.
-    pub scales: Vec<f64>,
+    pub(crate) scales: Vec<f64>,
+    /// Prior and posterior quantiles of each input, in prior order.
     pub summaries: Vec<ParamSummary>,
+    /// How well the accepted draws reproduce each observed statistic.
     pub diagnosis: Diagnosis,
 }
 

@@ -5,17 +5,17 @@ use super::*;
 
 /// How [`refine`] runs ABC population Monte Carlo.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SmcConfig {
+pub(crate) struct SmcConfig {
     /// Particles per generation.
-    pub particles: usize,
+    pub(crate) particles: usize,
     /// Generations after the first (taken from the table).
-    pub generations: usize,
+    pub(crate) generations: usize,
     /// Each generation's tolerance is this quantile of the previous generation's distances
     /// (adaptive tolerance, as in Del Moral, Doucet & Jasra 2012).
-    pub quantile: f64,
+    pub(crate) quantile: f64,
     /// A particle gives up after this many proposals and keeps its parent (counted in
     /// [`Refined::stuck`]); bounds the number of simulations.
-    pub max_tries: usize,
+    pub(crate) max_tries: usize,
 }
 
 impl Default for SmcConfig {
@@ -32,15 +32,15 @@ impl Default for SmcConfig {
 /// The result of [`refine`]: the final generation as a [`Posterior`] (unadjusted), and the
 /// cost.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Refined {
-    pub posterior: Posterior,
+pub(crate) struct Refined {
+    pub(crate) posterior: Posterior,
     /// The tolerance of each generation, the table's first.
-    pub tolerances: Vec<f64>,
+    pub(crate) tolerances: Vec<f64>,
     /// Simulations run after the table.
-    pub simulations: usize,
+    pub(crate) simulations: usize,
     /// Particles of the last generation that found no proposal within the tolerance and
     /// kept their parent.
-    pub stuck: usize,
+    pub(crate) stuck: usize,
 }
 
 /// A particle after one PMC move: logit point, distance, statistics, proposals tried,
@@ -81,7 +81,7 @@ fn prior_density_z(priors: &[Prior], z: &[f64]) -> f64 {
 /// generation `g` draws from its own stream of `(seed, g, i)`, so the result is the same at
 /// any thread count. The diagnosis is that of the rejection fit on the table, with each
 /// statistic's miss measured on the final particles.
-pub fn refine<F>(
+pub(crate) fn refine<F>(
     priors: &[Prior],
     table: &Table,
     observed: &[f64],

@@ -18,11 +18,20 @@ pub struct PosteriorSample {
 /// Why a posterior file cannot be used.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PosteriorFileError {
+    /// The file could not be read or decoded.
     #[error("{file}: the posterior {reason}")]
-    Unreadable { file: String, reason: String },
+    Unreadable {
+        /// The file as named.
+        file: String,
+        /// Why, in words.
+        reason: String,
+    },
+    /// The file was read and holds these problems.
     #[error("{}", csv::Listing("posterior", .file, .problems))]
     Invalid {
+        /// The file as named.
         file: String,
+        /// Every problem, by line.
         problems: Vec<Located>,
     },
 }
@@ -97,7 +106,7 @@ impl PosteriorSample {
     }
 
     /// The draw a uniform number `u` in [0, 1) selects (by cumulative weight).
-    pub fn pick(&self, u: f64) -> usize {
+    pub(crate) fn pick(&self, u: f64) -> usize {
         pick(&self.weights, u)
     }
 }

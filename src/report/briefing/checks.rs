@@ -2,15 +2,15 @@
 
 /// A property the test suite asserts, for the method and validation section.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Check {
-    pub name: &'static str,
-    pub what: &'static str,
+pub(crate) struct Check {
+    pub(crate) name: &'static str,
+    pub(crate) what: &'static str,
     /// The test file that asserts it.
-    pub test: &'static str,
+    pub(crate) test: &'static str,
 }
 
 /// The checks of `tests/model` and `tests/cli`, in plain words.
-pub fn validation_checks() -> Vec<Check> {
+pub(crate) fn validation_checks() -> Vec<Check> {
     vec![
         Check {
             name: "Conservation",

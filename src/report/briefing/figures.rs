@@ -3,7 +3,7 @@
 use super::*;
 
 /// The time-to-target chart: share of replicas that had met the target, by month.
-pub fn time_to_target_chart(s: &Scenario, r: &McResult, rows: &[MetBy]) -> Chart {
+pub(crate) fn time_to_target_chart(s: &Scenario, r: &McResult, rows: &[MetBy]) -> Chart {
     let start_met = r
         .outcomes
         .iter()

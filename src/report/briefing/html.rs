@@ -13,7 +13,7 @@ const CSS: &str = include_str!("style.css");
 // HTML.
 
 /// Escapes text for HTML content and attribute values.
-pub fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -31,7 +31,7 @@ pub fn esc(s: &str) -> String {
 /// Makes a standalone SVG document fit for inlining: the root keeps only its `viewBox` (the
 /// page's CSS scales it to the column width), gains an accessible label and loses the
 /// namespace URL, which HTML does not need; text asks for the chart's own font first.
-pub fn inline_svg(svg: &str, label: &str) -> String {
+pub(crate) fn inline_svg(svg: &str, label: &str) -> String {
     let body_start = svg.find("<svg").unwrap_or(0);
     let svg = &svg[body_start..];
     let root_end = svg.find('>').map_or(svg.len(), |i| i + 1);
@@ -57,7 +57,7 @@ pub fn inline_svg(svg: &str, label: &str) -> String {
 }
 
 /// The section headings, in page order (the tests check them).
-pub const HEADINGS: [&str; 9] = [
+pub(crate) const HEADINGS: [&str; 9] = [
     "1. The verdict",
     "2. The backlog week by week",
     "3. When the target is first reached",
@@ -184,7 +184,7 @@ pub(super) fn absent(html: &mut String, text: &str) {
 }
 
 /// The whole page. Deterministic: the same briefing gives the same bytes.
-pub fn render_html(b: &Briefing) -> Result<String, ChartError> {
+pub(crate) fn render_html(b: &Briefing) -> Result<String, ChartError> {
     let s = b.scenario;
     let figs = figures(b);
     let place = |html: &mut String, at: Place| -> Result<(), ChartError> {

@@ -26,11 +26,12 @@ use crate::report::facts::RunFacts;
 use crate::report::format::{count, points, signed};
 use crate::report::params::{self, Group};
 use crate::report::writer::Output;
-use crate::report::{backlog_fan, num, percent, percent_range, verdict, VERSION};
+use crate::report::{backlog_fan, num, percent, percent_range, verdict};
 use crate::scenario::Scenario;
 use crate::stats::{self, Proportion, Z95};
 use crate::summary::Summary;
 use crate::time::Date;
+use crate::VERSION;
 
 mod checks;
 mod figures;
@@ -40,14 +41,13 @@ mod statistics;
 #[cfg(test)]
 mod tests;
 
-pub use checks::{validation_checks, Check};
-pub use figures::time_to_target_chart;
+pub(crate) use checks::{validation_checks, Check};
 use figures::*;
 use html::*;
-pub use html::{esc, inline_svg, render_html, HEADINGS};
+pub(crate) use html::{esc, render_html};
 use sections::*;
 use statistics::*;
-pub use statistics::{after_deadline, met_by_month, MetBy};
+pub(crate) use statistics::{after_deadline, met_by_month, MetBy};
 
 /// A chart of the briefing: drawn inline in the page and written as a slide PNG.
 pub struct Figure {
@@ -66,8 +66,11 @@ pub struct Figure {
 /// adds it from the run). Differences are option − current plan on common random numbers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OptionRow {
+    /// The option's name from `[[options]]`.
     pub name: String,
+    /// The option's description (empty when none is given).
     pub description: String,
+    /// Share of the option's replicas meeting the plan, with its Wilson 95% interval.
     pub p_success: Proportion,
     /// Median backlog at the deadline.
     pub backlog_median: f64,
@@ -77,7 +80,9 @@ pub struct OptionRow {
     pub diff_p_success: (f64, f64, f64),
 }
 
+/// The options section of the page: one row per option and the comparison charts.
 pub struct OptionsSection {
+    /// One row per option, in file order (the current plan is added by the page).
     pub rows: Vec<OptionRow>,
     /// Comparison charts; when empty the page draws P(success) by option from `rows`.
     pub figures: Vec<Figure>,
@@ -92,12 +97,15 @@ pub struct DriverRow {
     pub path: String,
     /// Change in the measure with the low value (e.g. −0.12 for 12 points less).
     pub low: f64,
+    /// Change in the measure with the high value, in the same unit as `low`.
     pub high: f64,
     /// The low and high values, e.g. "22.9 h" and "27.9 h".
     pub low_label: String,
+    /// The high value as shown, e.g. "27.9 h".
     pub high_label: String,
 }
 
+/// The sensitivity section of the page: which assumptions move the result most.
 pub struct SensitivitySection {
     /// What the changes measure, e.g. "Change in the chance of success".
     pub measure: String,
@@ -111,13 +119,14 @@ pub struct SensitivitySection {
 pub struct StaffingSection {
     /// The answer in plain words (see `report::compare::min_staff_words`).
     pub words: String,
+    /// The staffing chart (P(success) against extra FTE).
     pub figure: Figure,
 }
 
 /// What the page says about the software and the checks behind it.
 pub struct RunInfo {
-    pub version: &'static str,
-    pub checks: Vec<Check>,
+    pub(crate) version: &'static str,
+    pub(crate) checks: Vec<Check>,
     /// `--sensitivity` was given (the page then says why the section is missing, if it is).
     pub sensitivity_requested: bool,
 }
@@ -135,10 +144,10 @@ impl Default for RunInfo {
 /// Everything the briefing shows. Replicas and seed come from `result`, so the page always
 /// agrees with `summary.json` of the same run.
 pub struct Briefing<'a> {
-    pub scenario: &'a Scenario,
-    pub result: &'a McResult,
+    pub(crate) scenario: &'a Scenario,
+    pub(crate) result: &'a McResult,
     /// The run's summary (see [`Summary`]): the numbers the page shares with `summary.json`.
-    pub summary: Summary,
+    pub(crate) summary: Summary,
     /// Replicas, seed, version, scenario file and hash, generation time and marking: every
     /// place of the page that shows one of them reads it here.
     pub facts: RunFacts,
@@ -149,8 +158,11 @@ pub struct Briefing<'a> {
     pub declared: Option<&'a BTreeSet<String>>,
     /// Hours demanded vs delivered chart.
     pub capacity: Option<Figure>,
+    /// The options compared with the current plan, when the scenario has `[[options]]`.
     pub options: Option<OptionsSection>,
+    /// The sensitivity analysis, when asked for (`report --sensitivity`).
     pub sensitivity: Option<SensitivitySection>,
+    /// The software version and the validation checks behind the run.
     pub run: RunInfo,
     /// Further supporting sentences under the verdict, made by the caller (e.g. what doubt
     /// about the inputs adds, and the consistency check).
@@ -179,7 +191,7 @@ impl<'a> Briefing<'a> {
 /// Every chart of the briefing as a 1600×900 PNG titled with its claim:
 /// `slide_1_backlog_fan.png`, `slide_2_time_to_target.png`, … in page order.
 /// Charts already written under another name (see [`Figure::existing`]) get no copy.
-pub fn render_slides(b: &Briefing) -> Result<Vec<Output>, ChartError> {
+pub(crate) fn render_slides(b: &Briefing) -> Result<Vec<Output>, ChartError> {
     let marking = b.facts.marking.as_deref();
     let mut out = Vec::new();
     for (i, (_, f)) in figures(b).iter().enumerate() {

@@ -7,12 +7,12 @@ use super::*;
 
 /// The share of replicas that had met the target by the end of one day.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct MetBy {
-    pub date: Date,
+pub(crate) struct MetBy {
+    pub(crate) date: Date,
     /// Simulation time of the check: the end of `date` (day index + 1).
-    pub t: i32,
-    pub met: Proportion,
-    pub is_deadline: bool,
+    pub(crate) t: i32,
+    pub(crate) met: Proportion,
+    pub(crate) is_deadline: bool,
 }
 
 /// Months shown after the deadline month.
@@ -20,7 +20,7 @@ pub(super) const MONTHS_AFTER_DEADLINE: usize = 3;
 
 /// Share of replicas that had met the target at least once by the end of each month (and of
 /// the deadline day), from the start to a few months after the deadline, within the horizon.
-pub fn met_by_month(s: &Scenario, r: &McResult) -> Vec<MetBy> {
+pub(crate) fn met_by_month(s: &Scenario, r: &McResult) -> Vec<MetBy> {
     let n = r.outcomes.len() as u64;
     let share = |t: i32| {
         let k = r
@@ -76,7 +76,7 @@ pub(super) fn top_drivers(s: &SensitivitySection) -> Vec<&DriverRow> {
 
 /// "After the deadline the backlog rises again: …" when the middle run ends the horizon
 /// clearly above where it stood on the deadline; `None` otherwise.
-pub fn after_deadline(s: &Scenario, r: &McResult) -> Option<String> {
+pub(crate) fn after_deadline(s: &Scenario, r: &McResult) -> Option<String> {
     use crate::observe::Metric;
     let weeks = r.fan.bands.len();
     let at = (((s.plan.deadline_day + 1) / 7).max(0) as usize).min(weeks.checked_sub(1)?);

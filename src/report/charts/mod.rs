@@ -37,19 +37,21 @@ use interval::*;
 use legend::*;
 use line::*;
 use raster::*;
-pub use style::palette;
+pub(crate) use style::palette;
 use style::*;
 use text::Rect;
 use text::*;
 use tornado::*;
 
 /// Chart width in pixels.
-pub const WIDTH: u32 = 1600;
+pub(crate) const WIDTH: u32 = 1600;
 /// Chart height in pixels.
-pub const HEIGHT: u32 = 900;
+pub(crate) const HEIGHT: u32 = 900;
 
+/// Why a chart could not be drawn.
 #[derive(Debug, thiserror::Error)]
 pub enum ChartError {
+    /// The plotting backend failed; the text is its message.
     #[error("chart rendering failed: {0}")]
     Render(String),
 }
@@ -57,42 +59,61 @@ pub enum ChartError {
 /// X axis: dated (values are day offsets from `start`, ticks labelled "Jan 2025" at month
 /// starts, thinned so at most ~12 labels) or numeric with a label.
 pub enum XAxis {
-    Dated { start: Date },
-    Numeric { label: String },
+    /// Day offsets from `start`, labelled by month.
+    Dated {
+        /// The date of day offset 0.
+        start: Date,
+    },
+    /// Plain numbers, with `label` as the axis title.
+    Numeric {
+        /// The axis title, with its unit.
+        label: String,
+    },
 }
 
 /// A shaded interval around a series' line, e.g. the 5–95% range.
 pub struct Band {
+    /// Lower edge of the band, one value per x, in the series' unit.
     pub lower: Vec<f64>,
+    /// Upper edge of the band, one value per x, in the series' unit.
     pub upper: Vec<f64>,
     /// Legend text for the band; `None` keeps it out of the legend.
     pub label: Option<String>,
 }
 
+/// One line of a line chart, with its shaded bands.
 pub struct Series {
     /// Legend text; empty = not in legend.
     pub name: String,
     /// Index into the fixed colour-blind-safe palette (see [`palette`]).
     pub color: usize,
+    /// X positions (day offsets on a dated axis), one per point.
     pub x: Vec<f64>,
     /// E.g. the median.
     pub line: Vec<f64>,
     /// Drawn widest first, translucent fill of the series colour.
     pub bands: Vec<Band>,
+    /// Drawn dashed (e.g. a reference or a central-value run) instead of solid.
     pub dashed: bool,
 }
 
+/// A line chart over time or over a swept value: series with bands and reference lines.
 pub struct LineChart {
     /// May be long (a verdict sentence): wrapped to 2 lines if wider than the chart.
     pub title: String,
+    /// A smaller second line under the title (e.g. replicas and seed).
     pub subtitle: Option<String>,
+    /// What the x values mean: days from a date, or plain numbers.
     pub x_axis: XAxis,
+    /// The y axis title, with its unit.
     pub y_label: String,
+    /// The lines drawn, first at the back.
     pub series: Vec<Series>,
     /// Horizontal reference lines (e.g. a target), dashed, labelled at the right end.
     pub hlines: Vec<(f64, String)>,
     /// Vertical markers (e.g. a deadline), dashed, labelled at the top.
     pub vlines: Vec<(f64, String)>,
+    /// The y axis starts at 0 even when every value is far above it.
     pub y_from_zero: bool,
     /// A second scale on the right: a value `v` on the left axis reads `v / per_unit` on the
     /// right (e.g. hours per week on the left, FTE on the right at 25 hours per FTE-week).
@@ -104,47 +125,51 @@ pub struct LineChart {
 
 /// See [`LineChart::right_axis`].
 pub struct RightAxis {
-    pub label: String,
-    pub per_unit: f64,
+    pub(crate) label: String,
+    pub(crate) per_unit: f64,
 }
 
 /// Horizontal interval chart: one row per item with a point estimate and CI whiskers.
 /// With `percent`, values are fractions (0..1) shown as percentages.
 pub struct IntervalChart {
-    pub title: String,
-    pub x_label: String,
-    pub rows: Vec<IntervalRow>,
-    pub percent: bool,
-    pub reference: Option<(f64, String)>,
+    pub(crate) title: String,
+    pub(crate) x_label: String,
+    pub(crate) rows: Vec<IntervalRow>,
+    pub(crate) percent: bool,
+    pub(crate) reference: Option<(f64, String)>,
 }
 
-pub struct IntervalRow {
-    pub label: String,
-    pub estimate: f64,
-    pub lower: f64,
-    pub upper: f64,
-    pub color: usize,
+pub(crate) struct IntervalRow {
+    pub(crate) label: String,
+    pub(crate) estimate: f64,
+    pub(crate) lower: f64,
+    pub(crate) upper: f64,
+    pub(crate) color: usize,
 }
 
 /// Tornado chart: rows in the caller's order (largest first, drawn at the top); each row
 /// has a low-side and a high-side change relative to a base of 0.
 pub struct TornadoChart {
-    pub title: String,
-    pub x_label: String,
-    pub rows: Vec<TornadoRow>,
+    pub(crate) title: String,
+    pub(crate) x_label: String,
+    pub(crate) rows: Vec<TornadoRow>,
 }
 
-pub struct TornadoRow {
-    pub label: String,
-    pub low: f64,
-    pub high: f64,
-    pub low_label: String,
-    pub high_label: String,
+pub(crate) struct TornadoRow {
+    pub(crate) label: String,
+    pub(crate) low: f64,
+    pub(crate) high: f64,
+    pub(crate) low_label: String,
+    pub(crate) high_label: String,
 }
 
+/// Any chart the reports draw, dispatched to its kind's renderer.
 pub enum Chart {
+    /// Lines over time or a swept value, with bands.
     Line(LineChart),
+    /// One interval per category (e.g. P(success) by option).
     Interval(IntervalChart),
+    /// Low/high swings per parameter, largest first (sensitivity).
     Tornado(TornadoChart),
 }
 

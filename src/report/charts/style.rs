@@ -4,7 +4,7 @@ use super::*;
 
 /// The fixed colour-blind-safe palette (Okabe–Ito, reordered so the first colours are
 /// the most distinct on white; the pale yellow comes last). Wraps around.
-pub fn palette(i: usize) -> RGBColor {
+pub(crate) fn palette(i: usize) -> RGBColor {
     const P: [RGBColor; 8] = [
         RGBColor(0x00, 0x72, 0xB2), // blue
         RGBColor(0xE6, 0x9F, 0x00), // orange

@@ -21,7 +21,7 @@ pub use summary::{summarise, summary, template_extract, ExtractSummary};
 
 /// Where an RSO lives on the extract date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Location {
+pub(crate) enum Location {
     Community,
     ApprovedPremises,
     Custody,
@@ -29,14 +29,14 @@ pub enum Location {
 
 impl Location {
     /// Every location, in this order.
-    pub const ALL: [Location; 3] = [
+    pub(crate) const ALL: [Location; 3] = [
         Location::Community,
         Location::ApprovedPremises,
         Location::Custody,
     ];
 
     /// The value in the extract.
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Location::Community => "community",
             Location::ApprovedPremises => "approved_premises",
@@ -47,49 +47,49 @@ impl Location {
 
 /// When notification ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NotificationEnd {
+pub(crate) enum NotificationEnd {
     On(Date),
     Indefinite,
 }
 
 /// One RSO of the extract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ExtractRow {
-    pub tier: Tier,
-    pub location: Location,
-    pub registered_on: Date,
-    pub notification_ends: NotificationEnd,
+pub(crate) struct ExtractRow {
+    pub(crate) tier: Tier,
+    pub(crate) location: Location,
+    pub(crate) registered_on: Date,
+    pub(crate) notification_ends: NotificationEnd,
     /// `None`: no scheduled visit (reactive management in the community, or in custody).
-    pub next_visit_due: Option<Date>,
+    pub(crate) next_visit_due: Option<Date>,
     /// `None`: no reassessment scheduled.
-    pub next_arms_due: Option<Date>,
+    pub(crate) next_arms_due: Option<Date>,
     /// Custody rows only.
-    pub release_on: Option<Date>,
+    pub(crate) release_on: Option<Date>,
     /// `None`: not given.
-    pub under_18_at_conviction: Option<bool>,
+    pub(crate) under_18_at_conviction: Option<bool>,
     /// The SOA 2003 s.82 disposal (`[exits]` names); `None`: not given.
-    pub disposal: Option<Disposal>,
+    pub(crate) disposal: Option<Disposal>,
     /// The line of the file (1-based).
-    pub line: usize,
+    pub(crate) line: usize,
 }
 
 /// A validated extract.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Extract {
-    pub rows: Vec<ExtractRow>,
+    pub(crate) rows: Vec<ExtractRow>,
 }
 
 /// A column of the extract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Column {
-    pub name: &'static str,
-    pub required: bool,
+pub(crate) struct Column {
+    pub(crate) name: &'static str,
+    pub(crate) required: bool,
     /// What a cell holds (for the template and messages).
-    pub expected: &'static str,
+    pub(crate) expected: &'static str,
 }
 
 /// Every column an extract may hold, in template order.
-pub const COLUMNS: [Column; 9] = [
+pub(crate) const COLUMNS: [Column; 9] = [
     Column {
         name: "tier",
         required: true,
@@ -142,11 +142,18 @@ pub const COLUMNS: [Column; 9] = [
 pub enum ExtractError {
     /// Larger than the size cap, or not UTF-8 text.
     #[error("{file}: the extract {reason}")]
-    Unreadable { file: String, reason: String },
+    Unreadable {
+        /// The extract file's path, as given.
+        file: String,
+        /// Why it cannot be read: over the size cap, or not UTF-8 (a phrase, after the file kind).
+        reason: String,
+    },
     /// Every problem found, located.
     #[error("{}", csv::Listing("caseload extract", .file, .problems))]
     Invalid {
+        /// The extract file's path, as given.
         file: String,
+        /// Every problem, with its line and column.
         problems: Vec<Located>,
     },
 }

@@ -2,34 +2,35 @@
 
 use super::*;
 
+/// What an extract says about the starting state: counts by tier and overdue work, for `[caseload]` and `[backlog]`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ExtractSummary {
     /// Community RSOs by tier (`[caseload]`).
-    pub community_by_tier: PerTier<u32>,
+    pub(crate) community_by_tier: PerTier<u32>,
     /// Community and AP RSOs whose next visit was due before the start, by tier.
-    pub overdue_by_tier: PerTier<u32>,
+    pub(crate) overdue_by_tier: PerTier<u32>,
     /// Of those, how many live in approved premises.
-    pub overdue_in_ap: u32,
+    pub(crate) overdue_in_ap: u32,
     /// Days the longest-overdue visit is past due on the start date (0: none overdue).
-    pub max_days_overdue: u32,
+    pub(crate) max_days_overdue: u32,
     /// Community and AP RSOs whose next ARMS reassessment was due before the start.
-    pub overdue_arms: u32,
-    pub in_custody: u32,
-    pub in_approved_premises: u32,
+    pub(crate) overdue_arms: u32,
+    pub(crate) in_custody: u32,
+    pub(crate) in_approved_premises: u32,
     /// Rows registered after the start date, and rows whose notification ended before it
     /// (they are counted, but the extract may be later or older than the scenario).
-    pub registered_after_start: u32,
-    pub ended_before_start: u32,
+    pub(crate) registered_after_start: u32,
+    pub(crate) ended_before_start: u32,
 }
 
 impl ExtractSummary {
     /// Every row: community, AP and custody (the scenario's `population_start`).
-    pub fn population(&self) -> u32 {
+    pub(crate) fn population(&self) -> u32 {
         self.community_by_tier.iter().sum::<u32>() + self.in_custody + self.in_approved_premises
     }
 
     /// Overdue visits in total (`[backlog] overdue`).
-    pub fn overdue(&self) -> u32 {
+    pub(crate) fn overdue(&self) -> u32 {
         self.overdue_by_tier.iter().sum()
     }
 }
