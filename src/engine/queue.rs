@@ -23,11 +23,23 @@ struct Node<E> {
     next: u32,
 }
 
+/// The first and last node of one `(day, rank)` list.
+#[derive(Clone, Copy)]
+struct Ends {
+    head: u32,
+    tail: u32,
+}
+
+const EMPTY: Ends = Ends {
+    head: NIL,
+    tail: NIL,
+};
+
 /// A future-event list over days `0..days` with `R` same-day ranks.
 pub struct EventQueue<E, const R: usize> {
     days: usize,
-    heads: Vec<[u32; R]>,
-    tails: Vec<[u32; R]>,
+    /// Per day, the ends of each rank's list (head and tail side by side: one lookup).
+    lists: Vec<[Ends; R]>,
     nodes: Vec<Node<E>>,
     free: u32,
     len: usize,
@@ -40,8 +52,7 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
     pub fn new(days: usize, capacity: usize) -> Self {
         EventQueue {
             days,
-            heads: vec![[NIL; R]; days],
-            tails: vec![[NIL; R]; days],
+            lists: vec![[EMPTY; R]; days],
             nodes: Vec::with_capacity(capacity),
             free: NIL,
             len: 0,
@@ -58,23 +69,24 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
         }
         let (d, r) = (day.0 as usize, event.rank());
         // Indexing checks the rank before anything changes.
-        let tail = self.tails[d][r];
+        let tail = self.lists[d][r].tail;
         let node = Node { event, next: NIL };
         let id = if self.free == NIL {
             self.nodes.push(node);
             (self.nodes.len() - 1) as u32
         } else {
             let id = self.free;
-            self.free = self.nodes[id as usize].next;
-            self.nodes[id as usize] = node;
+            let slot = &mut self.nodes[id as usize];
+            self.free = slot.next;
+            *slot = node;
             id
         };
         if tail == NIL {
-            self.heads[d][r] = id;
+            self.lists[d][r].head = id;
         } else {
             self.nodes[tail as usize].next = id;
         }
-        self.tails[d][r] = id;
+        self.lists[d][r].tail = id;
         if d == self.cur_day && r < self.cur_rank {
             self.cur_rank = r;
         }
@@ -93,17 +105,19 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
             self.cur_day = d;
             self.cur_rank = 0;
         }
-        for r in self.cur_rank..R {
-            let id = self.heads[d][r];
+        let lists = &mut self.lists[d];
+        while self.cur_rank < R {
+            let ends = &mut lists[self.cur_rank];
+            let id = ends.head;
             if id == NIL {
-                self.cur_rank = r + 1;
+                self.cur_rank += 1;
                 continue;
             }
             let node = &mut self.nodes[id as usize];
             let ev = node.event;
-            self.heads[d][r] = node.next;
+            ends.head = node.next;
             if node.next == NIL {
-                self.tails[d][r] = NIL;
+                ends.tail = NIL;
             }
             node.next = self.free;
             self.free = id;
