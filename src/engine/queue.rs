@@ -49,6 +49,7 @@ pub struct EventQueue<E, const R: usize> {
 }
 
 impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
+    /// An empty queue over days `0..days`, with room for `capacity` pending events.
     pub fn new(days: usize, capacity: usize) -> Self {
         EventQueue {
             days,
@@ -59,6 +60,19 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
             cur_day: usize::MAX,
             cur_rank: 0,
         }
+    }
+
+    /// Empties the queue and sets its span to days `0..days`, keeping its storage (a queue
+    /// reused for the next replica allocates nothing once it has grown).
+    pub fn reset(&mut self, days: usize) {
+        self.days = days;
+        self.lists.clear();
+        self.lists.resize(days, [EMPTY; R]);
+        self.nodes.clear();
+        self.free = NIL;
+        self.len = 0;
+        self.cur_day = usize::MAX;
+        self.cur_rank = 0;
     }
 
     /// Schedules `event` on `day` at its rank. Events outside `0..days` never happen and are

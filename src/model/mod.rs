@@ -13,4 +13,4 @@ pub mod variates;
 pub mod work;
 pub mod workforce;
 
-pub use sim::{simulate, Prepared};
+pub use sim::{simulate, simulate_with, Prepared, Workspace};
