@@ -150,6 +150,70 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
     }
 }
 
+/// Items due on a day, in no particular order: for events whose same-day order cannot
+/// matter (each touches only its own record), so they skip the ranked queue. Push is a node
+/// write and a head swap; a day is taken whole. Storage is kept across [`DayBag::reset`].
+pub struct DayBag<T> {
+    heads: Vec<u32>,
+    nodes: Vec<(T, u32)>,
+    free: u32,
+}
+
+impl<T: Copy> DayBag<T> {
+    /// An empty bag over days `0..days`.
+    pub fn new(days: usize) -> Self {
+        DayBag {
+            heads: vec![NIL; days],
+            nodes: Vec::new(),
+            free: NIL,
+        }
+    }
+
+    /// Empties the bag and sets its span to days `0..days`, keeping its storage.
+    pub fn reset(&mut self, days: usize) {
+        self.heads.clear();
+        self.heads.resize(days, NIL);
+        self.nodes.clear();
+        self.free = NIL;
+    }
+
+    /// Adds `item` to `day`; items outside `0..days` never come due and are dropped.
+    pub fn push(&mut self, day: Day, item: T) {
+        let Some(head) = usize::try_from(day.0)
+            .ok()
+            .and_then(|d| self.heads.get_mut(d))
+        else {
+            return;
+        };
+        let node = (item, *head);
+        let id = if self.free == NIL {
+            self.nodes.push(node);
+            (self.nodes.len() - 1) as u32
+        } else {
+            let id = self.free;
+            let slot = &mut self.nodes[id as usize];
+            self.free = slot.1;
+            *slot = node;
+            id
+        };
+        *head = id;
+    }
+
+    /// Removes and returns one item of `day`, or `None` when the day has no more.
+    pub fn pop_day(&mut self, day: Day) -> Option<T> {
+        let head = self.heads.get_mut(usize::try_from(day.0).ok()?)?;
+        if *head == NIL {
+            return None;
+        }
+        let id = *head;
+        let node = &mut self.nodes[id as usize];
+        *head = node.1;
+        node.1 = self.free;
+        self.free = id;
+        Some(node.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +262,25 @@ mod tests {
         assert_eq!(q.pop_day(Day(2)), None);
         assert!(!q.push(Day(10), E(0, 'x')));
         assert!(!q.push(Day(-1), E(0, 'x')));
+    }
+
+    #[test]
+    fn a_day_bag_returns_each_days_items_once() {
+        let mut b: DayBag<u32> = DayBag::new(5);
+        for (d, x) in [(1, 10), (3, 30), (1, 11), (4, 40), (7, 70), (-1, 0)] {
+            b.push(Day(d), x);
+        }
+        let mut day1: Vec<u32> = std::iter::from_fn(|| b.pop_day(Day(1))).collect();
+        day1.sort_unstable();
+        assert_eq!(day1, [10, 11]);
+        assert_eq!(b.pop_day(Day(2)), None);
+        // Freed nodes are reused; days out of range hold nothing.
+        b.push(Day(2), 20);
+        assert_eq!(b.pop_day(Day(2)), Some(20));
+        assert_eq!(b.pop_day(Day(3)), Some(30));
+        assert_eq!(b.pop_day(Day(7)), None);
+        b.reset(5);
+        assert_eq!(b.pop_day(Day(4)), None);
     }
 
     #[test]

@@ -8,7 +8,6 @@
 
 use rand::Rng as _;
 
-use super::events::Ev;
 use super::Sim;
 use crate::model::offender::{draw_tier, Item, ItemState};
 use crate::model::work::WorkKind;
@@ -98,14 +97,7 @@ fn visit_done(sim: &mut Sim<'_>, pi: u32, it: Item, today: Day) {
         it.remaining = effort;
         it.retry = true;
         let gen = it.gen;
-        sim.events.push(
-            retry,
-            Ev::Workable {
-                person: pi,
-                kind,
-                gen,
-            },
-        );
+        sim.opening.push(retry, (pi, kind, gen));
     } else {
         sim.wk.visits += 1;
         sim.clear_item(pi, kind, today, false);
@@ -206,14 +198,7 @@ impl Sim<'_> {
         if workable <= today {
             self.make_ready(pi, kind, today);
         } else {
-            self.events.push(
-                workable,
-                Ev::Workable {
-                    person: pi,
-                    kind,
-                    gen,
-                },
-            );
+            self.opening.push(workable, (pi, kind, gen));
         }
     }
 

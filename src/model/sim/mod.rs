@@ -29,7 +29,7 @@ use super::offender::Person;
 use super::registrations::ArrivalStream;
 use super::work::{BacklogIndex, WorkKind};
 use super::workforce::Team;
-use crate::engine::queue::EventQueue;
+use crate::engine::queue::{DayBag, EventQueue};
 use crate::observe::{Outcome, Recorder};
 use crate::scenario::{Scenario, Tier};
 use crate::time::Day;
@@ -70,6 +70,7 @@ pub struct Workspace {
     people: Vec<Person>,
     free: Vec<u32>,
     events: Option<EventQueue<Ev, N_RANKS>>,
+    opening: Option<DayBag<(u32, WorkKind, u32)>>,
     ready: Option<ReadyQueue>,
     backlog: Option<[BacklogIndex; WorkKind::COUNT]>,
     arrivals: Vec<ArrivalStream>,
@@ -85,6 +86,9 @@ struct Sim<'p> {
     people: Vec<Person>,
     free: Vec<u32>,
     events: EventQueue<Ev, N_RANKS>,
+    /// Items whose window opens on a day, as `(person, kind, generation)`: each touches
+    /// only its own item, so their same-day order cannot matter and they skip `events`.
+    opening: DayBag<(u32, WorkKind, u32)>,
     /// The team's queue of workable items.
     ready: ReadyQueue,
     /// Pending items of each work kind by due day and tier.
@@ -133,6 +137,13 @@ impl<'p> Sim<'p> {
             }
             None => EventQueue::new(days, 2 * n0 + 64),
         };
+        let opening = match workspace.opening.take() {
+            Some(mut b) => {
+                b.reset(days);
+                b
+            }
+            None => DayBag::new(days),
+        };
         let ready = match workspace.ready.take() {
             Some(mut q) => {
                 q.reset(s.policy);
@@ -161,6 +172,7 @@ impl<'p> Sim<'p> {
             people,
             free,
             events,
+            opening,
             ready,
             backlog,
             arrivals,
@@ -184,6 +196,7 @@ impl<'p> Sim<'p> {
         workspace.people = self.people;
         workspace.free = self.free;
         workspace.events = Some(self.events);
+        workspace.opening = Some(self.opening);
         workspace.ready = Some(self.ready);
         workspace.backlog = Some(self.backlog);
         workspace.arrivals = self.arrivals;
@@ -226,6 +239,11 @@ impl<'p> Sim<'p> {
             }
             while let Some(ev) = self.events.pop_day(today) {
                 self.handle(ev, today);
+            }
+            // After every event of the day (none of them opens an item today, and the
+            // overdue events touch other generations), so exactly as if ranked last.
+            while let Some((person, kind, gen)) = self.opening.pop_day(today) {
+                self.workable(person, kind, gen, today);
             }
             if self.p.capacity.working[d as usize] {
                 self.work_day(today);
