@@ -8,7 +8,7 @@ use std::path::Path;
 
 use caseload::engine::queue::{EventQueue, Ranked};
 use caseload::engine::rng::replica_seed;
-use caseload::model::{simulate, Prepared};
+use caseload::model::{simulate, simulate_with, Prepared, Workspace};
 use caseload::observe::{NullRecorder, WeeklySeries};
 use caseload::time::Day;
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
@@ -28,6 +28,19 @@ fn one_replica(c: &mut Criterion) {
         b.iter(|| {
             i += 1;
             simulate(black_box(&p), replica_seed(1, i), &mut NullRecorder)
+        });
+    });
+    // As `run` does it: each thread's replicas reuse one workspace.
+    let mut ws = Workspace::default();
+    c.bench_function("replica/default_force_5y_reused_workspace", |b| {
+        b.iter(|| {
+            i += 1;
+            simulate_with(
+                black_box(&p),
+                replica_seed(1, i),
+                &mut NullRecorder,
+                &mut ws,
+            )
         });
     });
     c.bench_function("replica/default_force_5y_with_weekly_series", |b| {

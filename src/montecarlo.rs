@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use crate::aggregate::{Accumulator, Kind, Scratch};
 use crate::engine::rng::replica_seed;
-use crate::model::{simulate, Prepared};
+use crate::model::{simulate_with, Prepared, Workspace};
 use crate::observe::{Metric, Outcome, WeeklySeries, N_METRICS};
 use crate::precision::Stopping;
 use crate::stats::{self, Proportion, Z95};
@@ -278,11 +278,11 @@ pub fn run_range(
         let stop = (start + CHUNK).min(end);
         let (outcomes, series): (Vec<Outcome>, Vec<WeeklySeries>) = (start..stop)
             .into_par_iter()
-            .map(|i| {
+            .map_init(Workspace::default, |ws, i| {
                 let mut rec = WeeklySeries {
                     rows: Vec::with_capacity(weeks),
                 };
-                let o = simulate(p, replica_seed(seed, u64::from(i)), &mut rec);
+                let o = simulate_with(p, replica_seed(seed, u64::from(i)), &mut rec, ws);
                 (o, rec)
             })
             .unzip();

@@ -23,11 +23,23 @@ struct Node<E> {
     next: u32,
 }
 
+/// The first and last node of one `(day, rank)` list.
+#[derive(Clone, Copy)]
+struct Ends {
+    head: u32,
+    tail: u32,
+}
+
+const EMPTY: Ends = Ends {
+    head: NIL,
+    tail: NIL,
+};
+
 /// A future-event list over days `0..days` with `R` same-day ranks.
 pub struct EventQueue<E, const R: usize> {
     days: usize,
-    heads: Vec<[u32; R]>,
-    tails: Vec<[u32; R]>,
+    /// Per day, the ends of each rank's list (head and tail side by side: one lookup).
+    lists: Vec<[Ends; R]>,
     nodes: Vec<Node<E>>,
     free: u32,
     len: usize,
@@ -37,17 +49,30 @@ pub struct EventQueue<E, const R: usize> {
 }
 
 impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
+    /// An empty queue over days `0..days`, with room for `capacity` pending events.
     pub fn new(days: usize, capacity: usize) -> Self {
         EventQueue {
             days,
-            heads: vec![[NIL; R]; days],
-            tails: vec![[NIL; R]; days],
+            lists: vec![[EMPTY; R]; days],
             nodes: Vec::with_capacity(capacity),
             free: NIL,
             len: 0,
             cur_day: usize::MAX,
             cur_rank: 0,
         }
+    }
+
+    /// Empties the queue and sets its span to days `0..days`, keeping its storage (a queue
+    /// reused for the next replica allocates nothing once it has grown).
+    pub fn reset(&mut self, days: usize) {
+        self.days = days;
+        self.lists.clear();
+        self.lists.resize(days, [EMPTY; R]);
+        self.nodes.clear();
+        self.free = NIL;
+        self.len = 0;
+        self.cur_day = usize::MAX;
+        self.cur_rank = 0;
     }
 
     /// Schedules `event` on `day` at its rank. Events outside `0..days` never happen and are
@@ -58,23 +83,24 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
         }
         let (d, r) = (day.0 as usize, event.rank());
         // Indexing checks the rank before anything changes.
-        let tail = self.tails[d][r];
+        let tail = self.lists[d][r].tail;
         let node = Node { event, next: NIL };
         let id = if self.free == NIL {
             self.nodes.push(node);
             (self.nodes.len() - 1) as u32
         } else {
             let id = self.free;
-            self.free = self.nodes[id as usize].next;
-            self.nodes[id as usize] = node;
+            let slot = &mut self.nodes[id as usize];
+            self.free = slot.next;
+            *slot = node;
             id
         };
         if tail == NIL {
-            self.heads[d][r] = id;
+            self.lists[d][r].head = id;
         } else {
             self.nodes[tail as usize].next = id;
         }
-        self.tails[d][r] = id;
+        self.lists[d][r].tail = id;
         if d == self.cur_day && r < self.cur_rank {
             self.cur_rank = r;
         }
@@ -93,17 +119,19 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
             self.cur_day = d;
             self.cur_rank = 0;
         }
-        for r in self.cur_rank..R {
-            let id = self.heads[d][r];
+        let lists = &mut self.lists[d];
+        while self.cur_rank < R {
+            let ends = &mut lists[self.cur_rank];
+            let id = ends.head;
             if id == NIL {
-                self.cur_rank = r + 1;
+                self.cur_rank += 1;
                 continue;
             }
             let node = &mut self.nodes[id as usize];
             let ev = node.event;
-            self.heads[d][r] = node.next;
+            ends.head = node.next;
             if node.next == NIL {
-                self.tails[d][r] = NIL;
+                ends.tail = NIL;
             }
             node.next = self.free;
             self.free = id;
@@ -119,6 +147,70 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
 
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+}
+
+/// Items due on a day, in no particular order: for events whose same-day order cannot
+/// matter (each touches only its own record), so they skip the ranked queue. Push is a node
+/// write and a head swap; a day is taken whole. Storage is kept across [`DayBag::reset`].
+pub struct DayBag<T> {
+    heads: Vec<u32>,
+    nodes: Vec<(T, u32)>,
+    free: u32,
+}
+
+impl<T: Copy> DayBag<T> {
+    /// An empty bag over days `0..days`.
+    pub fn new(days: usize) -> Self {
+        DayBag {
+            heads: vec![NIL; days],
+            nodes: Vec::new(),
+            free: NIL,
+        }
+    }
+
+    /// Empties the bag and sets its span to days `0..days`, keeping its storage.
+    pub fn reset(&mut self, days: usize) {
+        self.heads.clear();
+        self.heads.resize(days, NIL);
+        self.nodes.clear();
+        self.free = NIL;
+    }
+
+    /// Adds `item` to `day`; items outside `0..days` never come due and are dropped.
+    pub fn push(&mut self, day: Day, item: T) {
+        let Some(head) = usize::try_from(day.0)
+            .ok()
+            .and_then(|d| self.heads.get_mut(d))
+        else {
+            return;
+        };
+        let node = (item, *head);
+        let id = if self.free == NIL {
+            self.nodes.push(node);
+            (self.nodes.len() - 1) as u32
+        } else {
+            let id = self.free;
+            let slot = &mut self.nodes[id as usize];
+            self.free = slot.1;
+            *slot = node;
+            id
+        };
+        *head = id;
+    }
+
+    /// Removes and returns one item of `day`, or `None` when the day has no more.
+    pub fn pop_day(&mut self, day: Day) -> Option<T> {
+        let head = self.heads.get_mut(usize::try_from(day.0).ok()?)?;
+        if *head == NIL {
+            return None;
+        }
+        let id = *head;
+        let node = &mut self.nodes[id as usize];
+        *head = node.1;
+        node.1 = self.free;
+        self.free = id;
+        Some(node.0)
     }
 }
 
@@ -170,6 +262,25 @@ mod tests {
         assert_eq!(q.pop_day(Day(2)), None);
         assert!(!q.push(Day(10), E(0, 'x')));
         assert!(!q.push(Day(-1), E(0, 'x')));
+    }
+
+    #[test]
+    fn a_day_bag_returns_each_days_items_once() {
+        let mut b: DayBag<u32> = DayBag::new(5);
+        for (d, x) in [(1, 10), (3, 30), (1, 11), (4, 40), (7, 70), (-1, 0)] {
+            b.push(Day(d), x);
+        }
+        let mut day1: Vec<u32> = std::iter::from_fn(|| b.pop_day(Day(1))).collect();
+        day1.sort_unstable();
+        assert_eq!(day1, [10, 11]);
+        assert_eq!(b.pop_day(Day(2)), None);
+        // Freed nodes are reused; days out of range hold nothing.
+        b.push(Day(2), 20);
+        assert_eq!(b.pop_day(Day(2)), Some(20));
+        assert_eq!(b.pop_day(Day(3)), Some(30));
+        assert_eq!(b.pop_day(Day(7)), None);
+        b.reset(5);
+        assert_eq!(b.pop_day(Day(4)), None);
     }
 
     #[test]

@@ -14,4 +14,4 @@ pub(crate) mod variates;
 pub(crate) mod work;
 pub(crate) mod workforce;
 
-pub use sim::{simulate, Prepared};
+pub use sim::{simulate, simulate_with, Prepared, Workspace};

@@ -35,6 +35,18 @@ impl BacklogIndex {
         }
     }
 
+    /// Empties the index and sets its range as [`BacklogIndex::new`] does, keeping its storage.
+    pub fn reset(&mut self, min_due: i32, max_day: i32) {
+        let size = (max_day - min_due + 2).max(1) as usize;
+        self.counts.clear();
+        self.counts.resize(size, [0; 5]);
+        self.offset = -min_due;
+        self.now = 0;
+        self.overdue = [0; 5];
+        self.overdue_due_sum = 0;
+        self.low = size;
+    }
+
     fn row(&self, due: i32) -> usize {
         ((due + self.offset).max(0) as usize).min(self.counts.len() - 1)
     }

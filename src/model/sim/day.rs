@@ -26,7 +26,7 @@ impl Sim<'_> {
         while let Some(head) = self.ready.peek(d.0) {
             let pi = head.person();
             let kind = head.kind();
-            let it = self.item(pi, kind);
+            let it = &mut self.people[pi as usize].items[kind.index()];
             if it.gen != head.gen() || it.state != ItemState::Ready {
                 self.ready.pop(head);
                 continue;
@@ -35,12 +35,13 @@ impl Sim<'_> {
                 break;
             }
             if it.remaining <= cap + 1e-9 {
-                cap -= it.remaining;
-                self.wk.delivered += it.remaining;
+                let done = *it;
+                cap -= done.remaining;
+                self.wk.delivered += done.remaining;
                 self.ready.pop(head);
-                self.complete(pi, kind, d);
+                self.complete_item(pi, kind, done, d);
             } else {
-                self.item_mut(pi, kind).remaining -= cap;
+                it.remaining -= cap;
                 self.wk.delivered += cap;
                 break;
             }

@@ -27,12 +27,6 @@ pub(super) enum Ev {
     Register(u8),
     /// An offence charged/detected (or a transfer) in driver `0`'s stream.
     Arrival(u8),
-    /// An item enters the team's queue (its window opens, or a retry after no access).
-    Workable {
-        person: u32,
-        kind: WorkKind,
-        gen: u32,
-    },
     /// A queued item falls overdue and is queued again under the person's tier then (only
     /// for an entry visit whose tier changed while it waited, see `Sim::change_tier`).
     Overdue {
@@ -43,34 +37,37 @@ pub(super) enum Ev {
 }
 
 /// How many same-day ranks events have.
-pub(super) const N_RANKS: usize = 6;
+pub(super) const N_RANKS: usize = 5;
 
 impl Ranked<N_RANKS> for Ev {
-    /// Same-day order: exits, moves, registrations, arrivals, then items becoming workable
-    /// and overdue (so the day's work sees every change of the day).
+    /// Same-day order: exits, moves, registrations, arrivals, then items falling overdue
+    /// (so the day's work sees every change of the day). Items becoming workable come after
+    /// them, from `Sim::workable` (see `Sim::run`).
     fn rank(&self) -> usize {
         match self {
             Ev::Exit { .. } => 0,
             Ev::Move { .. } => 1,
             Ev::Register(_) => 2,
             Ev::Arrival(_) => 3,
-            Ev::Workable { .. } => 4,
-            Ev::Overdue { .. } => 5,
+            Ev::Overdue { .. } => 4,
         }
     }
 }
 
 impl Sim<'_> {
+    /// An item's window opens (or a retry after no access comes round): into the team's
+    /// queue, unless it was finished, dropped or re-dated since (`gen` is then stale).
+    pub(super) fn workable(&mut self, person: u32, kind: WorkKind, gen: u32, d: Day) {
+        let it = self.item(person, kind);
+        if it.gen == gen && it.state == ItemState::Waiting {
+            self.make_ready(person, kind, d);
+        }
+    }
+
     pub(super) fn handle(&mut self, ev: Ev, d: Day) {
         match ev {
             Ev::Arrival(i) => self.arrival(i as usize, d),
             Ev::Register(i) => self.register(i as usize, d),
-            Ev::Workable { person, kind, gen } => {
-                let it = self.item(person, kind);
-                if it.gen == gen && it.state == ItemState::Waiting {
-                    self.make_ready(person, kind, d);
-                }
-            }
             Ev::Overdue { person, kind, gen } => {
                 let it = self.item(person, kind);
                 if it.gen == gen && it.state == ItemState::Ready {
@@ -133,11 +130,6 @@ mod tests {
             },
             Ev::Register(0),
             Ev::Arrival(0),
-            Ev::Workable {
-                person: 0,
-                kind: WorkKind::Visit,
-                gen: 0,
-            },
             Ev::Overdue {
                 person: 0,
                 kind: WorkKind::Arms,

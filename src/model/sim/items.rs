@@ -8,7 +8,6 @@
 
 use rand::Rng as _;
 
-use super::events::Ev;
 use super::Sim;
 use crate::model::offender::{draw_tier, Item, ItemState};
 use crate::model::work::WorkKind;
@@ -98,14 +97,7 @@ fn visit_done(sim: &mut Sim<'_>, pi: u32, it: Item, today: Day) {
         it.remaining = effort;
         it.retry = true;
         let gen = it.gen;
-        sim.events.push(
-            retry,
-            Ev::Workable {
-                person: pi,
-                kind,
-                gen,
-            },
-        );
+        sim.opening.push(retry, (pi, kind, gen));
     } else {
         sim.wk.visits += 1;
         sim.clear_item(pi, kind, today, false);
@@ -183,38 +175,30 @@ impl Sim<'_> {
         today: Day,
     ) {
         let effort = self.draw_effort(r.effort);
-        let tier = self.people[pi as usize].tier;
-        {
-            let it = self.item_mut(pi, kind);
-            debug_assert!(!it.is_pending());
-            it.gen = it.gen.wrapping_add(1);
-            it.state = ItemState::Waiting;
-            it.entry = entry;
-            it.due = due;
-            it.remaining = effort;
-            it.demand = 0.0;
-            it.counted_tier = tier;
-            it.retry = false;
-            it.late_tier = false;
-        }
+        let in_horizon = due.0 >= 0 && due.0 < self.horizon;
+        let person = &mut self.people[pi as usize];
+        let tier = person.tier;
+        let it = &mut person.items[kind.index()];
+        debug_assert!(!it.is_pending());
+        it.gen = it.gen.wrapping_add(1);
+        it.state = ItemState::Waiting;
+        it.entry = entry;
+        it.due = due;
+        it.remaining = effort;
+        it.demand = if in_horizon { effort } else { 0.0 };
+        it.counted_tier = tier;
+        it.retry = false;
+        it.late_tier = false;
+        let gen = it.gen;
         self.backlog[kind.index()].add(tier, due.0);
-        if due.0 >= 0 && due.0 < self.horizon {
+        if in_horizon {
             self.demand[flow_week(due)] += effort;
-            self.item_mut(pi, kind).demand = effort;
         }
         let workable = Day(due.0.saturating_sub(r.window));
-        let gen = self.item(pi, kind).gen;
         if workable <= today {
             self.make_ready(pi, kind, today);
         } else {
-            self.events.push(
-                workable,
-                Ev::Workable {
-                    person: pi,
-                    kind,
-                    gen,
-                },
-            );
+            self.opening.push(workable, (pi, kind, gen));
         }
     }
 
@@ -248,9 +232,8 @@ impl Sim<'_> {
         it.demand = 0.0;
     }
 
-    /// The team finished the person's item of `kind` today.
-    pub(super) fn complete(&mut self, pi: u32, kind: WorkKind, today: Day) {
-        let it = self.item(pi, kind);
+    /// The team finished the person's item `it` of `kind` today.
+    pub(super) fn complete_item(&mut self, pi: u32, kind: WorkKind, it: Item, today: Day) {
         (SPECS[kind.index()].on_done)(self, pi, it, today);
     }
 

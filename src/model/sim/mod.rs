@@ -29,7 +29,7 @@ use super::offender::Person;
 use super::registrations::ArrivalStream;
 use super::work::{BacklogIndex, WorkKind};
 use super::workforce::Team;
-use crate::engine::queue::EventQueue;
+use crate::engine::queue::{DayBag, EventQueue};
 use crate::observe::{Outcome, Recorder};
 use crate::scenario::{Scenario, Tier};
 use crate::time::Day;
@@ -42,13 +42,39 @@ use weekly::WeekCounters;
 /// with uncertain inputs first draws this replica's values of them (see
 /// `scenario::uncertain`), so every caller gets the same draws for the same replica seed.
 pub fn simulate(p: &Prepared, replica_seed: u64, rec: &mut impl Recorder) -> Outcome {
+    simulate_with(p, replica_seed, rec, &mut Workspace::default())
+}
+
+/// [`simulate`] in storage left by earlier replicas on this thread (e.g. from rayon's
+/// `map_init`): the same outcome and snapshots, without allocating and zeroing the
+/// replica's people, queues and indexes again.
+pub fn simulate_with(
+    p: &Prepared,
+    replica_seed: u64,
+    rec: &mut impl Recorder,
+    workspace: &mut Workspace,
+) -> Outcome {
     match crate::scenario::uncertain::realise(&p.scenario, replica_seed) {
-        None => Sim::new(p, replica_seed).run(rec),
+        None => Sim::new(p, replica_seed, workspace).run_into(rec, workspace),
         Some(s) => {
             let own = Prepared::new(s);
-            Sim::new(&own, replica_seed).run(rec)
+            Sim::new(&own, replica_seed, workspace).run_into(rec, workspace)
         }
     }
+}
+
+/// Storage one replica hands on to the next on the same thread; no values carry over (each
+/// replica empties what it takes), so results never depend on what ran before.
+#[derive(Default)]
+pub struct Workspace {
+    people: Vec<Person>,
+    free: Vec<u32>,
+    events: Option<EventQueue<Ev, N_RANKS>>,
+    opening: Option<DayBag<(u32, WorkKind, u32)>>,
+    ready: Option<ReadyQueue>,
+    backlog: Option<[BacklogIndex; WorkKind::COUNT]>,
+    arrivals: Vec<ArrivalStream>,
+    demand: Vec<f64>,
 }
 
 /// The state of one replica.
@@ -60,6 +86,9 @@ struct Sim<'p> {
     people: Vec<Person>,
     free: Vec<u32>,
     events: EventQueue<Ev, N_RANKS>,
+    /// Items whose window opens on a day, as `(person, kind, generation)`: each touches
+    /// only its own item, so their same-day order cannot matter and they skip `events`.
+    opening: DayBag<(u32, WorkKind, u32)>,
     /// The team's queue of workable items.
     ready: ReadyQueue,
     /// Pending items of each work kind by due day and tier.
@@ -83,7 +112,8 @@ struct Sim<'p> {
 }
 
 impl<'p> Sim<'p> {
-    fn new(p: &'p Prepared, seed: u64) -> Sim<'p> {
+    /// A replica's starting state, in the storage `workspace` holds (emptied first).
+    fn new(p: &'p Prepared, seed: u64, workspace: &mut Workspace) -> Sim<'p> {
         let s = &p.scenario;
         let n0 = s.initial.total() as usize;
         let min_due = -(s.initial.max_days_overdue as i32) - 1;
@@ -94,28 +124,84 @@ impl<'p> Sim<'p> {
             s.staff.establishment.at(0),
             &mut rng.staff,
         );
+        let days = s.horizon_days.max(0) as usize;
+        let mut people = std::mem::take(&mut workspace.people);
+        people.clear();
+        people.reserve(n0 + n0 / 2 + 64);
+        let mut free = std::mem::take(&mut workspace.free);
+        free.clear();
+        let events = match workspace.events.take() {
+            Some(mut q) => {
+                q.reset(days);
+                q
+            }
+            None => EventQueue::new(days, 2 * n0 + 64),
+        };
+        let opening = match workspace.opening.take() {
+            Some(mut b) => {
+                b.reset(days);
+                b
+            }
+            None => DayBag::new(days),
+        };
+        let ready = match workspace.ready.take() {
+            Some(mut q) => {
+                q.reset(s.policy);
+                q
+            }
+            None => ReadyQueue::new(s.policy, n0 / 4 + 64),
+        };
+        let backlog = match workspace.backlog.take() {
+            Some(mut b) => {
+                for x in &mut b {
+                    x.reset(min_due, s.horizon_days + 1);
+                }
+                b
+            }
+            None => std::array::from_fn(|_| BacklogIndex::new(min_due, s.horizon_days + 1)),
+        };
+        let mut arrivals = std::mem::take(&mut workspace.arrivals);
+        arrivals.clear();
+        let mut demand = std::mem::take(&mut workspace.demand);
+        demand.clear();
+        demand.resize(s.weeks() + 2, 0.0);
         Sim {
             p,
             s,
             horizon: s.horizon_days,
-            people: Vec::with_capacity(n0 + n0 / 2 + 64),
-            free: Vec::with_capacity(256),
-            events: EventQueue::new(s.horizon_days.max(0) as usize, 2 * n0 + 64),
-            ready: ReadyQueue::new(s.policy, n0 / 4 + 64),
-            backlog: std::array::from_fn(|_| BacklogIndex::new(min_due, s.horizon_days + 1)),
-            arrivals: Vec::with_capacity(n_drivers),
+            people,
+            free,
+            events,
+            opening,
+            ready,
+            backlog,
+            arrivals,
             rng,
             team,
             week_noise: 1.0,
             pool_from: None,
             in_custody: 0,
             in_ap: 0,
-            demand: vec![0.0; s.weeks() + 2],
+            demand,
             active: 0,
             wk: WeekCounters::default(),
             entries: 0,
             exits: 0,
         }
+    }
+
+    /// Runs the replica, then hands its storage back to `workspace`.
+    fn run_into(mut self, rec: &mut impl Recorder, workspace: &mut Workspace) -> Outcome {
+        let o = self.run(rec);
+        workspace.people = self.people;
+        workspace.free = self.free;
+        workspace.events = Some(self.events);
+        workspace.opening = Some(self.opening);
+        workspace.ready = Some(self.ready);
+        workspace.backlog = Some(self.backlog);
+        workspace.arrivals = self.arrivals;
+        workspace.demand = self.demand;
+        o
     }
 
     fn visits(&self) -> &BacklogIndex {
@@ -153,6 +239,11 @@ impl<'p> Sim<'p> {
             }
             while let Some(ev) = self.events.pop_day(today) {
                 self.handle(ev, today);
+            }
+            // After every event of the day (none of them opens an item today, and the
+            // overdue events touch other generations), so exactly as if ranked last.
+            while let Some((person, kind, gen)) = self.opening.pop_day(today) {
+                self.workable(person, kind, gen, today);
             }
             if self.p.capacity.working[d as usize] {
                 self.work_day(today);
@@ -214,6 +305,20 @@ mod tests {
         let c = simulate(&p, 12, &mut NullRecorder);
         assert_eq!(format!("{a:?}"), format!("{b:?}"));
         assert_ne!(format!("{a:?}"), format!("{c:?}"));
+    }
+
+    #[test]
+    fn reused_storage_gives_the_same_replicas() {
+        let p = Prepared::new(scenario());
+        let mut workspace = Workspace::default();
+        for seed in [11, 12, 11] {
+            let mut a = crate::observe::WeeklySeries::default();
+            let mut b = crate::observe::WeeklySeries::default();
+            let fresh = simulate(&p, seed, &mut a);
+            let reused = simulate_with(&p, seed, &mut b, &mut workspace);
+            assert_eq!(format!("{fresh:?}"), format!("{reused:?}"));
+            assert_eq!(a.rows, b.rows);
+        }
     }
 
     #[test]

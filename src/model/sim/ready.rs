@@ -72,6 +72,14 @@ impl ReadyQueue {
         }
     }
 
+    /// Empties the queue for a new replica under `policy`, keeping its storage.
+    pub(super) fn reset(&mut self, policy: Policy) {
+        self.policy = policy;
+        for h in self.natural.iter_mut().chain(&mut self.pinned) {
+            h.clear();
+        }
+    }
+
     /// Queues an item under `tier`. `pinned`: it stays in the not-yet-overdue class whatever
     /// the day (ignored unless the policy requeues overdue items).
     pub(super) fn push(
