@@ -36,7 +36,7 @@ impl BacklogIndex {
     }
 
     /// Empties the index and sets its range as [`BacklogIndex::new`] does, keeping its storage.
-    pub fn reset(&mut self, min_due: i32, max_day: i32) {
+    pub(crate) fn reset(&mut self, min_due: i32, max_day: i32) {
         let size = (max_day - min_due + 2).max(1) as usize;
         self.counts.clear();
         self.counts.resize(size, [0; 5]);
