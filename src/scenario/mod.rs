@@ -118,8 +118,9 @@ pub struct Scenario {
     /// Inputs written as ranges (the values above are their central values); each replica
     /// draws its own (see [`uncertain`]).
     pub uncertain: Vec<Uncertain>,
-    /// The document tree with central values (without `options`), kept when there are
-    /// uncertain inputs so that each replica's draw can be validated like the scenario.
+    /// The document tree with central values (without `options`) of a scenario read from
+    /// text: each replica's draw of its uncertain inputs is validated from it like the
+    /// scenario, and experiments (sensitivity) derive variants from it by key path.
     pub tree: Option<std::sync::Arc<toml::Value>>,
     /// Changes an experiment made to this typed scenario, applied again to each draw.
     pub edits: Vec<Edit>,

@@ -267,8 +267,21 @@ fn flatten(
     }
 }
 
+/// The value at `path` in a document tree, if it is written there.
+pub(crate) fn get<'a>(tree: &'a toml::Value, path: &KeyPath) -> Option<&'a toml::Value> {
+    path.0.iter().try_fold(tree, |cur, seg| match (seg, cur) {
+        (Seg::Key(k), toml::Value::Table(t)) => t.get(k),
+        (Seg::Index(i), toml::Value::Array(a)) => a.get(*i),
+        _ => None,
+    })
+}
+
 /// Sets `value` at `path` in a document tree, creating missing tables on the way.
-fn apply(tree: &mut toml::Value, path: &KeyPath, value: toml::Value) -> Result<(), String> {
+pub(crate) fn apply(
+    tree: &mut toml::Value,
+    path: &KeyPath,
+    value: toml::Value,
+) -> Result<(), String> {
     let Some((last, parents)) = path.0.split_last() else {
         return Err("an empty key path cannot be set".into());
     };

@@ -292,11 +292,17 @@ pub fn draw(inputs: &[Uncertain], replica_seed: u64, attempt: u32) -> Vec<f64> {
 }
 
 /// Finds the ranges of `tree` (the scenario's document without `options`) and attaches them
-/// to `s`, checking each bound on its own (the others at their central values). Returns the
-/// problems: malformed ranges, and bounds at which the scenario would be invalid.
+/// to `s`, checking each bound on its own (the others at their central values), and keeps
+/// the document with central values as [`Scenario::tree`]. Returns the problems: malformed
+/// ranges, and bounds at which the scenario would be invalid.
 pub fn attach(s: &mut Scenario, tree: &toml::Value) -> Vec<(KeyPath, String)> {
     let (mut inputs, mut problems) = find(tree);
-    if inputs.is_empty() || !problems.is_empty() {
+    if !problems.is_empty() {
+        return problems;
+    }
+    if inputs.is_empty() {
+        // Kept so that experiments can derive variants by key path (see `Scenario::tree`).
+        s.tree = Some(Arc::new(tree.clone()));
         return problems;
     }
     // A range written with whole numbers draws whole numbers only where the key needs them
@@ -362,7 +368,7 @@ const ATTEMPTS: u32 = 64;
 /// The scenario with its uncertain inputs set to `values` (in [`Scenario::uncertain`] order),
 /// validated, with the recorded edits applied; `Err` lists its problems.
 pub fn with_values(s: &Scenario, values: &[f64]) -> Result<Scenario, Vec<String>> {
-    let Some(tree) = &s.tree else {
+    let Some(tree) = s.tree.as_ref().filter(|_| !s.uncertain.is_empty()) else {
         return Ok(s.clone());
     };
     let t = substitute(tree, &s.uncertain, values);
