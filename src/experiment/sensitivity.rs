@@ -370,3 +370,6 @@ pub fn sensitivity(
         rows,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -106,12 +106,7 @@ const fn p(
 
 impl Param {
     /// This entry moved by `sensitivity` in `row`, read back by `read`.
-    const fn moved(
-        mut self,
-        row: &'static str,
-        combine: Combine,
-        read: Reader,
-    ) -> Param {
+    const fn moved(mut self, row: &'static str, combine: Combine, read: Reader) -> Param {
         self.vary = Some(Vary {
             row,
             combine,
@@ -131,12 +126,7 @@ impl Param {
     }
 
     /// A moved entry that keeps `key` at most its moved value minus `gap`.
-    const fn keep_below(
-        mut self,
-        key: &'static str,
-        gap: f64,
-        read: Reader,
-    ) -> Param {
+    const fn keep_below(mut self, key: &'static str, gap: f64, read: Reader) -> Param {
         if let Some(v) = &mut self.vary {
             v.below = Some((key, gap, read));
         }
