@@ -55,6 +55,13 @@ impl Rows {
         self.also(path, value, unit, &[]);
     }
 
+    /// A row of a catalogued key in the catalogue's unit (rows whose unit says more, such as
+    /// "share of reports charged" for a share, give their own with [`Rows::add`]).
+    fn key(&mut self, path: &str, value: String) {
+        let unit = catalogue::find(path).map_or("", |e| e.unit);
+        self.also(path, value, unit, &[]);
+    }
+
     /// A row that other keys can also set (aliases, shared defaults).
     fn also(&mut self, path: &str, value: String, unit: &'static str, others: &[&str]) {
         let mut keys = vec![path.to_string()];
