@@ -372,7 +372,8 @@ pub fn with_values(s: &Scenario, values: &[f64]) -> Result<Scenario, Vec<String>
         return Ok(s.clone());
     };
     let t = substitute(tree, &s.uncertain, values);
-    let (mut v, problems) = super::options::validate_tree(t).map_err(|e| vec![e])?;
+    // Every range is substituted: nothing is left for `attach` to find (or keep).
+    let (mut v, problems) = super::options::validate_tree_plain(t).map_err(|e| vec![e])?;
     if !problems.is_empty() {
         return Err(problems
             .into_iter()
