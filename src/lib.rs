@@ -88,22 +88,10 @@ mod layering {
     /// Known back-references, kept out of the graph until they are fixed, each with its
     /// reason: (file or folder under `src/`, module it reaches). Each must still exist (a test
     /// says when one can go).
-    const PENDING: &[(&str, &str)] = &[
-        // `use crate::report::VERSION` (now `crate::VERSION`, re-exported by `report`): the
-        // file belongs to the sensitivity work; write `crate::VERSION` there, drop this entry.
-        ("experiment/sensitivity.rs", "report"),
-    ];
+    const PENDING: &[(&str, &str)] = &[];
 
     /// The same inside `scenario` (issue 9: `scenario::validate ⇄ scenario::options`).
-    const SCENARIO_PENDING: &[(&str, &str)] = &[
-        // `uncertain` re-validates each drawn variant through `options::validate_tree_plain`,
-        // while `options` attaches ranges through `uncertain::attach`: one of them should take
-        // the other's part as an argument (files of the catalogue session).
-        ("scenario/uncertain.rs", "options"),
-        // The serde mirror reads a range's central value with `uncertain::central_of`, which
-        // belongs in `raw` (shape only) for `uncertain` to use.
-        ("scenario/raw.rs", "uncertain"),
-    ];
+    const SCENARIO_PENDING: &[(&str, &str)] = &[];
 
     /// `from → to → [file:line, …]`.
     type Graph = BTreeMap<String, BTreeMap<String, Vec<String>>>;

@@ -2,20 +2,27 @@
 //! every run on common random numbers, ranked by the change in the median backlog at the
 //! deadline (a tornado).
 //!
-//! The parameters are a curated list of the typed scenario's numeric inputs ([`params`]):
-//! staffing, visit cadence and effort, assessment work, demand (each registration stream's
-//! rate), exits and the starting caseload and backlog. Schedules (establishment, flexible
-//! pool, registration rates) are scaled as a whole. Counts and days are rounded to whole
-//! numbers, shares capped at 1. Left out: the seed, replicas, horizon, dates, the plan (it is
-//! the question, not an input), calendar and policy (not numeric). Parameters whose base value
-//! is 0 are skipped (a share of 0 is still 0). Adding a parameter is one entry in [`params`].
+//! The parameters are the catalogue's entries marked as moved (`scenario::catalogue::Vary`, read by
+//! [`params`]): staffing, visit cadence and effort, assessment work, demand (each
+//! registration stream's rate), exits, custody, approved premises, recall and the starting
+//! caseload and backlog. A variant is made only through the scenario's document: the moved
+//! value is written at its key path (every point of a schedule is scaled), clamped into the
+//! catalogue's plausible range and rounded where the key counts whole things, and the
+//! document is validated again like the scenario itself, so no validation rule is repeated
+//! here. Left out: the seed, replicas, horizon, dates, the plan (it is the question, not an
+//! input), calendar and policy (not numeric). Parameters whose base value is 0 are skipped (a
+//! share of 0 is still 0). Moving a new parameter is one `.moved(…)` on its catalogue entry.
 
 use serde::Serialize;
 
+use std::sync::Arc;
+
 use super::{simulate, Interval, Tick};
-use crate::report::VERSION;
-use crate::scenario::{Lag, Scenario, Schedule, Steps, Tier};
+use crate::scenario::catalogue::{self, Combine, Vary};
+use crate::scenario::locate::KeyPath;
+use crate::scenario::{options, starting, Disposal, Scenario, Tier};
 use crate::stats;
+use crate::VERSION;
 
 /// The tornado's data (what `sensitivity.csv` holds).
 #[derive(Debug, Clone, Serialize)]
@@ -77,336 +84,192 @@ impl SensitivityRow {
     }
 }
 
-/// One varied parameter: its key path, its value (at the start) and how to scale it.
+/// One row of the tornado: the catalogue keys it moves together (one key, or a family such
+/// as every tier's caseload).
 pub struct Param {
+    /// The row's name: a key path (`visits.high.hours`) or the name of the keys moved
+    /// together (`caseload`, `recall.duration`, `registrations.rasso (rate)`).
     pub path: String,
-    pub value: fn(&Scenario, usize) -> f64,
-    pub scale: fn(&mut Scenario, usize, f64),
-    /// An index for families (tier, registration stream).
-    pub index: usize,
+    combine: Combine,
+    members: Vec<Member>,
 }
 
-fn map_steps(s: &Steps, f: impl Fn(f64) -> f64) -> Steps {
-    Steps::from_points(s.points().iter().map(|&(d, v)| (d, f(v))).collect())
+/// One concrete key of a row.
+struct Member {
+    /// The key path, e.g. `visits.high.hours`.
+    key: String,
+    entry: &'static catalogue::Param,
+    vary: Vary,
+    /// The instance of the entry's placeholder (tier, disposal or array index).
+    index: usize,
 }
 
-fn scale_steps(s: &Steps, k: f64) -> Steps {
-    map_steps(s, |v| v * k)
-}
-
-/// Scales a gamma delay (mean and sd together, so its shape is kept).
-fn scale_lag(l: &mut Lag, k: f64) {
-    l.mean_days *= k;
-    l.sd_days *= k;
-}
-
-fn scale_schedule(s: &Schedule, k: f64) -> Schedule {
-    Schedule::from_points(s.points().map(|(d, v)| (d.round() as i32, v * k)).collect())
-}
-
-fn whole(x: f64) -> u32 {
-    x.round().max(0.0) as u32
-}
-
-/// Keeps the starting backlog within the caseload of each tier after scaling either.
-fn cap_overdue(s: &mut Scenario) {
-    for i in 0..5 {
-        s.initial.overdue_by_tier[i] = s.initial.overdue_by_tier[i].min(s.initial.by_tier[i]);
-    }
-}
-
-macro_rules! param {
-    ($path:expr, $index:expr, |$s:ident, $i:ident| $get:expr, |$m:ident, $j:ident, $k:ident| $set:expr) => {
-        Param {
-            path: $path,
-            index: $index,
-            value: |$s: &Scenario, $i: usize| -> f64 {
-                let _ = $i;
-                $get
-            },
-            scale: |$m: &mut Scenario, $j: usize, $k: f64| {
-                let _ = $j;
-                $set
-            },
+impl Param {
+    /// The row's value in `s`: its keys' values combined (0 when none is present).
+    fn value(&self, s: &Scenario) -> f64 {
+        let mut xs = self
+            .members
+            .iter()
+            .filter_map(|m| (m.vary.read)(s, m.index));
+        match self.combine {
+            Combine::First => xs.next().unwrap_or(0.0),
+            Combine::Max => xs.fold(0.0, f64::max),
+            Combine::Sum => xs.sum(),
         }
-    };
+    }
 }
 
-/// The parameters varied for `s`, in a fixed order.
+/// How many instances a key pattern has: tiers, disposals, or an array's elements (read
+/// until the first absent one).
+fn instances(pattern: &str) -> usize {
+    if pattern.contains("<tier>") {
+        Tier::ALL.len()
+    } else if pattern.contains("<disposal>") {
+        Disposal::ALL.len()
+    } else if pattern.contains("[]") {
+        1024
+    } else {
+        1
+    }
+}
+
+/// Pattern `pattern` at instance `i`: `visits.<tier>.hours` → `visits.very_high.hours`.
+fn concrete(pattern: &str, i: usize) -> String {
+    if pattern.contains("<tier>") {
+        pattern.replace("<tier>", Tier::from_index(i).key())
+    } else if pattern.contains("<disposal>") {
+        pattern.replace("<disposal>", Disposal::ALL[i].key())
+    } else {
+        pattern.replace("[]", &format!("[{i}]"))
+    }
+}
+
+/// The parameters varied for `s`: every catalogue entry marked as moved (see
+/// `scenario::catalogue::Vary`) that `s` has, grouped into rows, in catalogue order; rows whose
+/// value is 0 are left out.
 pub fn params(s: &Scenario) -> Vec<Param> {
-    let mut v = vec![
-        param!(
-            "staff.establishment".into(),
-            0,
-            |s, i| s.staff.establishment.at(0),
-            |m, i, k| m.staff.establishment = scale_steps(&m.staff.establishment, k)
-        ),
-        param!(
-            "staff.productive_hours_per_week".into(),
-            0,
-            |s, i| s.staff.productive_hours_per_week,
-            |m, i, k| m.staff.productive_hours_per_week =
-                (m.staff.productive_hours_per_week * k).min(80.0)
-        ),
-        param!(
-            "staff.other_casework_hours_per_rso_year".into(),
-            0,
-            |s, i| s.staff.other_casework_hours_per_rso_year,
-            |m, i, k| m.staff.other_casework_hours_per_rso_year *= k
-        ),
-        param!(
-            "staff.flexible_pool.hours_per_week".into(),
-            0,
-            |s, i| s
-                .staff
-                .pool_hours_per_week
-                .max_on(0.0, f64::from(s.horizon_days)),
-            |m, i, k| m.staff.pool_hours_per_week = scale_schedule(&m.staff.pool_hours_per_week, k)
-        ),
-        param!(
-            "staff.overtime.hours_per_week".into(),
-            0,
-            |s, i| s
-                .staff
-                .overtime
-                .iter()
-                .map(|o| o.hours_per_week)
-                .fold(0.0, f64::max),
-            |m, i, k| for o in &mut m.staff.overtime {
-                o.hours_per_week *= k;
-            }
-        ),
-    ];
-    for t in &Tier::ALL[..4] {
-        let i = t.index();
-        v.push(param!(
-            format!("visits.{}.hours", t.key()),
-            i,
-            |s, i| s.visits.tiers[i].hours,
-            |m, i, k| m.visits.tiers[i].hours *= k
-        ));
-        v.push(param!(
-            format!("visits.{}.cadence_days", t.key()),
-            i,
-            |s, i| s.visits.tiers[i].cadence_days.map_or(0.0, f64::from),
-            |m, i, k| {
-                let t = &mut m.visits.tiers[i];
-                t.cadence_days = t.cadence_days.map(|c| whole(f64::from(c) * k).max(1));
-                // Keep the window shorter than the cadence, as validation requires.
-                if let Some(c) = t.cadence_days {
-                    t.window_days = t.window_days.min(c - 1);
+    let mut rows: Vec<Param> = Vec::new();
+    for entry in catalogue::ALL {
+        let Some(vary) = entry.vary else { continue };
+        for i in 0..instances(entry.key) {
+            if (vary.read)(s, i).is_none() {
+                if entry.key.contains("[]") {
+                    break;
                 }
+                continue;
             }
-        ));
+            let member = Member {
+                key: concrete(entry.key, i),
+                entry,
+                vary,
+                index: i,
+            };
+            let name = concrete(vary.row, i);
+            match rows.iter_mut().find(|r| r.path == name) {
+                Some(r) => r.members.push(member),
+                None => rows.push(Param {
+                    path: name,
+                    combine: vary.combine,
+                    members: vec![member],
+                }),
+            }
+        }
     }
-    v.extend([
-        param!(
-            "visits.*.double_crewed_share".into(),
-            0,
-            |s, i| s
-                .visits
-                .tiers
-                .iter()
-                .map(|t| t.double_crewed_share)
-                .fold(0.0, f64::max),
-            |m, i, k| for t in &mut m.visits.tiers {
-                t.double_crewed_share = (t.double_crewed_share * k).min(1.0);
-            }
-        ),
-        param!(
-            "visits.*.no_access_share".into(),
-            0,
-            |s, i| s
-                .visits
-                .tiers
-                .iter()
-                .map(|t| t.no_access_share)
-                .fold(0.0, f64::max),
-            |m, i, k| for t in &mut m.visits.tiers {
-                t.no_access_share = (t.no_access_share * k).min(0.99);
-            }
-        ),
-        param!(
-            "visits.effort_cv".into(),
-            0,
-            |s, i| s.visits.effort_cv,
-            |m, i, k| m.visits.effort_cv *= k
-        ),
-        param!(
-            "visits.entry_hours".into(),
-            0,
-            |s, i| s.visits.entry_hours,
-            |m, i, k| m.visits.entry_hours *= k
-        ),
-        param!(
-            "arms.hours".into(),
-            0,
-            |s, i| if s.arms.enabled { s.arms.hours } else { 0.0 },
-            |m, i, k| m.arms.hours *= k
-        ),
-        param!(
-            "arms.interval_days".into(),
-            0,
-            |s, i| if s.arms.enabled {
-                f64::from(s.arms.interval_days)
-            } else {
-                0.0
-            },
-            |m, i, k| {
-                m.arms.interval_days = whole(f64::from(m.arms.interval_days) * k).max(1);
-                m.arms.window_days = m.arms.window_days.min(m.arms.interval_days - 1);
-            }
-        ),
-    ]);
-    for (i, d) in s.registrations.drivers.iter().enumerate() {
-        v.push(param!(
-            format!("registrations.{} (rate)", d.kind.key()),
-            i,
-            |s, i| s.registrations.drivers[i].rate(0.0),
-            |m, i, k| m.registrations.drivers[i].scale *= k
-        ));
+    rows.retain(|p| p.value(s) > 0.0);
+    rows
+}
+
+/// A number for the document: whole numbers as integers.
+fn number(x: f64, whole: bool) -> toml::Value {
+    if whole {
+        toml::Value::Integer(x.round() as i64)
+    } else {
+        toml::Value::Float(x)
     }
-    v.extend([
-        param!(
-            "exits.move_out_rate_per_year".into(),
-            0,
-            |s, i| s.exits.move_out_rate_per_year,
-            |m, i, k| m.exits.move_out_rate_per_year =
-                (m.exits.move_out_rate_per_year * k).min(1.0)
-        ),
-        param!(
-            "exits.death_rate_per_year".into(),
-            0,
-            |s, i| s.exits.death_rate_per_year,
-            |m, i, k| m.exits.death_rate_per_year = (m.exits.death_rate_per_year * k).min(1.0)
-        ),
-        param!(
-            "caseload".into(),
-            0,
-            |s, i| f64::from(s.initial.total()),
-            |m, i, k| {
-                for c in &mut m.initial.by_tier {
-                    *c = whole(f64::from(*c) * k);
-                }
-                cap_overdue(m);
+}
+
+/// A written value times `k`, through `num` (which clamps and rounds): a number, each point
+/// of a schedule (`[[date, value], …]`), or each element of an array.
+fn scaled(v: &toml::Value, k: f64, num: &dyn Fn(f64) -> toml::Value) -> toml::Value {
+    match v {
+        toml::Value::Integer(n) => num(*n as f64 * k),
+        toml::Value::Float(x) => num(x * k),
+        toml::Value::Array(a) => match a.as_slice() {
+            [d @ toml::Value::Datetime(_), x] => {
+                toml::Value::Array(vec![d.clone(), scaled(x, k, num)])
             }
-        ),
-        param!(
-            "backlog.overdue".into(),
-            0,
-            |s, i| f64::from(s.initial.overdue_total()),
-            |m, i, k| {
-                for c in &mut m.initial.overdue_by_tier {
-                    *c = whole(f64::from(*c) * k);
-                }
-                cap_overdue(m);
+            _ => toml::Value::Array(a.iter().map(|x| scaled(x, k, num)).collect()),
+        },
+        other => other.clone(),
+    }
+}
+
+/// `s` with row `p` moved by the factor `k`: each key's written value (or, where the key is
+/// absent, its validated value) times `k`, clamped into the catalogue's plausible range,
+/// written at its key path in the scenario's document, which is then validated again. Keys
+/// that must stay below a moved one (a visit window below its cadence) are lowered to fit.
+/// Uncertain inputs inside a moved key have their range moved too, so each replica's draw is
+/// moved as the central value is. `None` if `s` has no document or the variant is invalid.
+fn variant(s: &Scenario, p: &Param, k: f64) -> Option<Scenario> {
+    let mut tree = s.tree.as_deref()?.clone();
+    let mut moved = Vec::new();
+    for m in &p.members {
+        let x = (m.vary.read)(s, m.index)?;
+        let path = KeyPath::parse(&m.key);
+        let (lo, hi, whole) = (m.entry.min, m.entry.max, m.vary.whole);
+        let num = move |y: f64| number(y.clamp(lo, hi), whole);
+        let value = match options::get(&tree, &path) {
+            Some(v) => scaled(v, k, &num),
+            None => num(x * k),
+        };
+        options::apply(&mut tree, &path, value).ok()?;
+        moved.push((path, m));
+    }
+    let below: Vec<&Member> = p
+        .members
+        .iter()
+        .filter(|m| m.vary.below.is_some())
+        .collect();
+    if !below.is_empty() {
+        // Read the moved values as validation gives them, then fit the keys below them.
+        let (first, _) = crate::scenario::validate::validate_tree_plain(tree.clone()).ok()?;
+        for m in below {
+            let Some((key, gap, read)) = m.vary.below else {
+                continue;
+            };
+            let top = (m.vary.read)(&first, m.index)? - gap;
+            if read(&first, m.index).is_some_and(|d| d > top) {
+                let path = KeyPath::parse(&concrete(key, m.index));
+                options::apply(&mut tree, &path, number(top.max(0.0), true)).ok()?;
             }
-        ),
-    ]);
-    v.extend([
-        param!(
-            "staff.workforce.recruitment_lag".into(),
-            0,
-            |s, i| s.staff.workforce.recruitment_lag.mean_days,
-            |m, i, k| scale_lag(&mut m.staff.workforce.recruitment_lag, k)
-        ),
-        param!(
-            "staff.workforce.ramp_up_months".into(),
-            0,
-            |s, i| s.staff.workforce.ramp_up_days / (365.25 / 12.0),
-            |m, i, k| m.staff.workforce.ramp_up_days *= k
-        ),
-        param!(
-            "staff.workforce.attrition_per_year".into(),
-            0,
-            |s, i| s.staff.workforce.attrition_per_year,
-            |m, i, k| m.staff.workforce.attrition_per_year =
-                (m.staff.workforce.attrition_per_year * k).min(1.0)
-        ),
-        param!(
-            "custody.sentence (all disposals)".into(),
-            0,
-            |s, i| s
-                .custody
-                .as_ref()
-                .map_or(0.0, |c| c.sentence[0].mean_days / (365.25 / 12.0)),
-            |m, i, k| if let Some(c) = &mut m.custody {
-                for l in &mut c.sentence {
-                    scale_lag(l, k);
-                }
+        }
+    }
+    let (mut v, problems) = crate::scenario::validate::validate_tree_plain(tree.clone()).ok()?;
+    if !problems.is_empty() {
+        return None;
+    }
+    starting::inherit(&mut v, s);
+    for e in &s.edits {
+        (e.0)(&mut v);
+    }
+    v.posterior = s.posterior.clone();
+    v.uncertain = s
+        .uncertain
+        .iter()
+        .map(|u| {
+            let mut u = u.clone();
+            if let Some((_, m)) = moved.iter().find(|(p, _)| u.path.0.starts_with(&p.0)) {
+                let f = |y: f64| (y * k).clamp(m.entry.min, m.entry.max);
+                u.low = f(u.low);
+                u.high = f(u.high);
+                u.mode = u.mode.map(f);
             }
-        ),
-        param!(
-            "custody.release_fraction".into(),
-            0,
-            |s, i| s
-                .custody
-                .as_ref()
-                .map_or(0.0, |c| c.effective_release_fraction.at(0)),
-            |m, i, k| if let Some(c) = &mut m.custody {
-                c.release_fraction = map_steps(&c.release_fraction, |f| (f * k).min(1.0));
-                for e in &mut c.early_release {
-                    e.release_fraction = (e.release_fraction * k).min(1.0);
-                }
-                c.effective_release_fraction = crate::scenario::validate::effective_fraction(
-                    &c.release_fraction,
-                    &c.early_release,
-                );
-            }
-        ),
-        param!(
-            "custody.in_custody_at_start".into(),
-            0,
-            |s, i| s.custody.as_ref().map_or(0.0, |c| f64::from(c.at_start)),
-            |m, i, k| if let Some(c) = &mut m.custody {
-                c.at_start = whole(f64::from(c.at_start) * k);
-            }
-        ),
-        param!(
-            "approved_premises.beds".into(),
-            0,
-            |s, i| s.approved_premises.as_ref().map_or(0.0, |a| a.beds.at(0)),
-            |m, i, k| if let Some(a) = &mut m.approved_premises {
-                a.beds = map_steps(&a.beds, |b| (b * k).round());
-                a.at_start = a.at_start.min(a.beds.at(0) as u32);
-            }
-        ),
-        param!(
-            "approved_premises.stay".into(),
-            0,
-            |s, i| s
-                .approved_premises
-                .as_ref()
-                .map_or(0.0, |a| a.stay.mean_days),
-            |m, i, k| if let Some(a) = &mut m.approved_premises {
-                scale_lag(&mut a.stay, k);
-            }
-        ),
-        param!(
-            "recall.rate_per_year".into(),
-            0,
-            |s, i| s.recall.as_ref().map_or(0.0, |r| r
-                .rate_per_year
-                .iter()
-                .copied()
-                .fold(0.0, f64::max)),
-            |m, i, k| if let Some(r) = &mut m.recall {
-                for x in &mut r.rate_per_year {
-                    *x = (*x * k).min(1.0);
-                }
-            }
-        ),
-        param!(
-            "recall.duration".into(),
-            0,
-            |s, i| s.recall.as_ref().map_or(0.0, |r| r.duration.mean_days),
-            |m, i, k| if let Some(r) = &mut m.recall {
-                scale_lag(&mut r.duration, k);
-            }
-        ),
-    ]);
-    v.retain(|p| (p.value)(s, p.index) > 0.0);
-    v
+            u
+        })
+        .collect();
+    v.tree = Some(Arc::new(tree));
+    v.edits = s.edits.clone();
+    Some(v)
 }
 
 /// Varies every parameter of [`params`] by `±delta` (one at a time) against the base.
@@ -447,20 +310,21 @@ pub fn sensitivity(
                 });
                 let (v, value) = match fixed {
                     Some(f) => f,
-                    None => {
-                        let mut v = s.clone();
-                        let (f, i) = (p.scale, p.index);
-                        v.edit(move |x| f(x, i, k));
-                        let value = (p.value)(&v, p.index);
-                        (v, value)
-                    }
+                    // A variant that cannot be made valid stays at the base.
+                    None => match variant(s, p, k) {
+                        Some(v) => {
+                            let value = p.value(&v);
+                            (v, value)
+                        }
+                        None => (s.clone(), p.value(s)),
+                    },
                 };
                 let (m, ps) = median(&v, progress);
                 ends[j] = (value, m, ps.estimate);
             }
             SensitivityRow::new(
                 p.path.clone(),
-                (p.value)(s, p.index),
+                p.value(s),
                 ends,
                 base_p50,
                 declared.is_some(),
@@ -506,3 +370,6 @@ pub fn sensitivity(
         rows,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -25,10 +25,6 @@ use crate::summary::Summary;
 
 use charts::{Chart, LineChart, Series, XAxis};
 
-/// The package version written into every output: [`crate::VERSION`], re-exported for
-/// `experiment::sensitivity`, which still names it here (see the cycle test in `lib.rs`).
-pub(crate) use crate::VERSION;
-
 /// What the plan's target means, in words.
 pub fn target_words(s: &Scenario) -> String {
     let mut w = format!(

@@ -9,13 +9,20 @@
 //! any index of an array of tables (`custody.early_release[].release_fraction`). A schedule's
 //! dated points (`staff.establishment[2]`) share the entry of the schedule.
 //!
+//! Entries that `caseload sensitivity` moves carry a [`Vary`] (`.moved(…)`): the tornado row
+//! they belong to and how to read their validated value. Sensitivity builds every variant by
+//! writing the moved value at the key path and validating the document again, so it applies
+//! no rule of its own beyond the plausible range here.
+//!
 //! Adding a parameter: add its entry here (the tests in `catalogue/tests.rs` check every
-//! entry's limit is enforced), then read it in validation.
+//! entry's limit is enforced, and that a moved entry's reader follows the value written),
+//! then read it in validation.
 
-use super::{Disposal, Tier};
+use super::{Disposal, DriverKind, Scenario, Tier, TierVisit};
+use Combine::{First, Max, Sum};
 
 /// One numeric parameter of the scenario format.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Param {
     /// Key path pattern, e.g. `visits.<tier>.hours`.
     pub key: &'static str,
@@ -33,6 +40,44 @@ pub(crate) struct Param {
     pub doc: &'static str,
     /// What to write instead, appended to a refusal (may be empty).
     pub fix: &'static str,
+    /// How `sensitivity` moves this parameter (`None`: it is not moved).
+    pub vary: Option<Vary>,
+}
+
+/// How `sensitivity` moves a parameter: the row it belongs to and how to read it back.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Vary {
+    /// The tornado row. With the entry's placeholder (`visits.<tier>.hours`) each tier is a
+    /// row of its own; a plain name (`caseload`, `recall.duration`) is one row for every key
+    /// that names it, all moved together.
+    pub row: &'static str,
+    /// How a row of several keys shows one value.
+    pub combine: Combine,
+    /// Counts and whole days: a moved value is rounded to a whole number.
+    pub whole: bool,
+    /// The validated value of instance `i` (a tier, a disposal or an array index, by the
+    /// entry's placeholder) in the units written (months, not days), or `None` where the
+    /// scenario has no such key (no `[custody]`, the reactive tier's visits, ARMS off). Rows
+    /// show it; a key absent from the document is moved from it. A required key (the
+    /// registration rates) may read any value proportional to it: the stream's rate.
+    pub read: Reader,
+    /// A key of the same instance kept at most the moved value minus the gap (a visit window
+    /// shorter than its cadence, residents within the beds), with its reader.
+    pub below: Option<(&'static str, f64, Reader)>,
+}
+
+/// Reads instance `i` of a key from a validated scenario (see [`Vary::read`]).
+pub(crate) type Reader = fn(&Scenario, usize) -> Option<f64>;
+
+/// How a row of several keys shows one value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Combine {
+    /// The first key's value (the mean of a delay, the first disposal).
+    First,
+    /// The largest (shares and rates by tier).
+    Max,
+    /// The total (the caseload over tiers).
+    Sum,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -55,7 +100,52 @@ const fn p(
         default,
         doc,
         fix,
+        vary: None,
     }
+}
+
+impl Param {
+    /// This entry moved by `sensitivity` in `row`, read back by `read`.
+    const fn moved(mut self, row: &'static str, combine: Combine, read: Reader) -> Param {
+        self.vary = Some(Vary {
+            row,
+            combine,
+            whole: false,
+            read,
+            below: None,
+        });
+        self
+    }
+
+    /// A moved entry whose values are whole numbers.
+    const fn whole(mut self) -> Param {
+        if let Some(v) = &mut self.vary {
+            v.whole = true;
+        }
+        self
+    }
+
+    /// A moved entry that keeps `key` at most its moved value minus `gap`.
+    const fn keep_below(mut self, key: &'static str, gap: f64, read: Reader) -> Param {
+        if let Some(v) = &mut self.vary {
+            v.below = Some((key, gap, read));
+        }
+        self
+    }
+}
+
+/// Days in a month, as validation converts months.
+const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
+
+/// The rate of registration stream `kind` on the start date (`None`: the stream is off).
+fn rate_of(s: &Scenario, kind: DriverKind) -> Option<f64> {
+    let d = s.registrations.drivers.iter().find(|d| d.kind == kind)?;
+    Some(d.rate(0.0))
+}
+
+/// The visits of tier `i`, if it is visited (the reactive tier is not).
+fn visited(s: &Scenario, i: usize) -> Option<&TierVisit> {
+    (!Tier::from_index(i).is_reactive()).then(|| &s.visits.tiers[i])
 }
 
 /// Every numeric parameter, in the order of `scenarios/default_force.toml`.
@@ -78,13 +168,15 @@ pub(crate) static ALL: &[Param] = &[
       ""),
     p("caseload.<tier>", "RSOs", "Starting caseload by tier", 0.0, 10000000.0, Some(0.0),
       "RSOs managed in the tier on the start date.",
-      "give the force's own count (England and Wales hold about 70,000 in all)"),
+      "give the force's own count (England and Wales hold about 70,000 in all)")
+      .moved("caseload", Sum, |s, i| Some(f64::from(s.initial.by_tier[i]))).whole(),
     p("caseload.growth_per_year_before_start", "per year", "Caseload growth before the start", -0.5, 1.0, Some(0.03),
       "Yearly growth of the register before the start (sets the age mix of the starting caseload).",
       ""),
     p("backlog.overdue", "visits", "Overdue visits at the start", 0.0, 10000000.0, Some(0.0),
       "Visits already overdue on the start date (at most the starting caseload).",
-      ""),
+      "")
+      .moved("backlog.overdue", First, |s, _| Some(f64::from(s.initial.overdue_total()))).whole(),
     p("backlog.overdue_arms", "assessments", "Overdue ARMS at the start", 0.0, 10000000.0, Some(0.0),
       "ARMS assessments already overdue on the start date (at most the starting caseload).",
       ""),
@@ -99,7 +191,8 @@ pub(crate) static ALL: &[Param] = &[
       ""),
     p("registrations.rasso.reports_per_month", "reports per month", "Rape and serious sexual offence reports", 0.0, 1000000.0, None,
       "Recorded RASSO reports a month for the whole force (may be dated points).",
-      "rates are per month for the whole force (e.g. `reports_per_month = 60`)"),
+      "rates are per month for the whole force (e.g. `reports_per_month = 60`)")
+      .moved("registrations.rasso (rate)", First, |s, _| rate_of(s, DriverKind::Rasso)),
     p("registrations.rasso.charge_rate", "share", "RASSO charge rate", 0.0, 1.0, None,
       "Share of reports that lead to a charge.",
       ""),
@@ -114,7 +207,8 @@ pub(crate) static ALL: &[Param] = &[
       "a lag is given in days, e.g. 365 for a year"),
     p("registrations.online_csa.detections_per_month", "detections per month", "Online child sexual abuse detections", 0.0, 1000000.0, None,
       "Online CSA detections a month for the whole force.",
-      "rates are per month for the whole force (e.g. `detections_per_month = 20`)"),
+      "rates are per month for the whole force (e.g. `detections_per_month = 20`)")
+      .moved("registrations.online_csa (rate)", First, |s, _| rate_of(s, DriverKind::OnlineCsa)),
     p("registrations.online_csa.conviction_share", "share", "Online CSA conviction share", 0.0, 1.0, None,
       "Share of detections that end in a conviction and registration.",
       ""),
@@ -129,49 +223,61 @@ pub(crate) static ALL: &[Param] = &[
       "a lag is given in days, e.g. 365 for a year"),
     p("registrations.other.per_month", "registrations per month", "Other registrations", 0.0, 1000000.0, None,
       "Other new registrations a month for the whole force.",
-      "rates are per month for the whole force (e.g. `per_month = 20`)"),
+      "rates are per month for the whole force (e.g. `per_month = 20`)")
+      .moved("registrations.other (rate)", First, |s, _| rate_of(s, DriverKind::Other)),
     p("registrations.other.trend_per_year", "per year", "Trend of other registrations", -1.0, 10.0, Some(0.0),
       "Yearly trend of other registrations (0.05 for +5%/yr); above -1.",
       ""),
     p("registrations.transfers_in.per_month", "transfers per month", "Transfers in", 0.0, 1000000.0, None,
       "RSOs transferred in from other forces a month.",
-      "rates are per month for the whole force (e.g. `per_month = 5`)"),
+      "rates are per month for the whole force (e.g. `per_month = 5`)")
+      .moved("registrations.transfers_in (rate)", First, |s, _| rate_of(s, DriverKind::TransfersIn)),
     p("visits.<tier>.cadence_days", "days", "Visit cadence", 1.0, 3650.0, None,
       "Days between routine visits in the tier (defaults 30, 91, 182, 365; low-reactive has none).",
-      ""),
+      "")
+      .moved("visits.<tier>.cadence_days", First, |s, i| s.visits.tiers[i].cadence_days.map(f64::from)).whole()
+      .keep_below("visits.<tier>.window_days", 1.0, |s, i| visited(s, i).map(|t| f64::from(t.window_days))),
     p("visits.<tier>.window_days", "days", "Visit window", 0.0, 3650.0, None,
       "Days a visit may be done either side of its due date; shorter than the cadence.",
       ""),
     p("visits.<tier>.hours", "staff-hours per visit", "Hours per visit", 0.0, 1000.0, Some(3.0),
       "Staff-hours of one visit (per officer; double crewing doubles it).",
-      "hours of one visit, e.g. 3.5"),
+      "hours of one visit, e.g. 3.5")
+      .moved("visits.<tier>.hours", First, |s, i| visited(s, i).map(|t| t.hours)),
     p("visits.<tier>.double_crewed_share", "share", "Double-crewed share", 0.0, 1.0, Some(1.0),
       "Share of visits made by two officers.",
-      ""),
+      "")
+      .moved("visits.*.double_crewed_share", Max, |s, i| visited(s, i).map(|t| t.double_crewed_share)),
     p("visits.<tier>.no_access_share", "share", "No-access share", 0.0, 0.95, Some(0.1),
       "Share of visit attempts that find no one in.",
-      ""),
+      "")
+      .moved("visits.*.no_access_share", Max, |s, i| visited(s, i).map(|t| t.no_access_share)),
     p("visits.effort_cv", "coefficient of variation", "Visit effort variability", 0.0, 3.0, Some(0.25),
       "Coefficient of variation of the hours a visit takes.",
-      ""),
+      "")
+      .moved("visits.effort_cv", First, |s, _| Some(s.visits.effort_cv)),
     p("visits.entry_due_days", "days", "First visit due", 0.0, 3650.0, Some(28.0),
       "Days after registration by which the first visit is due.",
       ""),
     p("visits.entry_hours", "staff-hours", "Hours of the first visit", 0.0, 1000.0, Some(10.0),
       "Staff-hours of the first (entry) visit and its paperwork.",
-      "hours of one visit, e.g. 10"),
+      "hours of one visit, e.g. 10")
+      .moved("visits.entry_hours", First, |s, _| Some(s.visits.entry_hours)),
     p("visits.no_access_retry_days", "days", "No-access retry", 0.0, 3650.0, Some(3.0),
       "Days before a visit that found no one is tried again.",
       ""),
     p("arms.hours", "staff-hours", "Hours per ARMS assessment", 0.0, 1000.0, Some(4.0),
       "Staff-hours of one ARMS risk assessment.",
-      "hours of one assessment, e.g. 4"),
+      "hours of one assessment, e.g. 4")
+      .moved("arms.hours", First, |s, _| s.arms.enabled.then_some(s.arms.hours)),
     p("arms.reactive_hours", "staff-hours", "Hours per reactive ARMS", 0.0, 1000.0, Some(1.0),
       "Staff-hours of an ARMS review for a low-reactive RSO.",
       "hours of one assessment, e.g. 1"),
     p("arms.interval_days", "days", "ARMS interval", 1.0, 3650.0, Some(365.0),
       "Days between ARMS assessments.",
-      ""),
+      "")
+      .moved("arms.interval_days", First, |s, _| s.arms.enabled.then_some(f64::from(s.arms.interval_days))).whole()
+      .keep_below("arms.window_days", 1.0, |s, _| Some(f64::from(s.arms.window_days))),
     p("arms.window_days", "days", "ARMS window", 0.0, 3650.0, Some(28.0),
       "Days an ARMS may be done around its due date; shorter than the interval.",
       ""),
@@ -207,22 +313,28 @@ pub(crate) static ALL: &[Param] = &[
       ""),
     p("exits.death_rate_per_year", "per year", "Death rate", 0.0, 1.0, Some(0.01),
       "Yearly rate of leaving the register by death.",
-      ""),
+      "")
+      .moved("exits.death_rate_per_year", First, |s, _| Some(s.exits.death_rate_per_year)),
     p("exits.move_out_rate_per_year", "per year", "Move-out rate", 0.0, 1.0, Some(0.01),
       "Yearly rate of moving to another force.",
-      ""),
+      "")
+      .moved("exits.move_out_rate_per_year", First, |s, _| Some(s.exits.move_out_rate_per_year)),
     p("staff.establishment", "FTE", "Establishment", 0.0, 100000.0, None,
       "Full-time-equivalent officers in post (may be dated points).",
-      "give the unit's FTE, e.g. 28"),
+      "give the unit's FTE, e.g. 28")
+      .moved("staff.establishment", First, |s, _| Some(s.staff.establishment.at(0))),
     p("staff.productive_hours_per_week", "hours per FTE-week", "Productive hours", 0.0, 80.0, Some(25.384615384615383),
       "Hours per FTE-week available for RSO work.",
-      ""),
+      "")
+      .moved("staff.productive_hours_per_week", First, |s, _| Some(s.staff.productive_hours_per_week)),
     p("staff.other_casework_hours_per_rso_year", "staff-hours per RSO-year", "Other casework", 0.0, 8760.0, Some(8.0),
       "Staff-hours a year per RSO outside visits and ARMS.",
-      "hours a year per RSO, e.g. 8"),
+      "hours a year per RSO, e.g. 8")
+      .moved("staff.other_casework_hours_per_rso_year", First, |s, _| Some(s.staff.other_casework_hours_per_rso_year)),
     p("staff.flexible_pool.hours_per_week", "staff-hours per week", "Flexible pool", 0.0, 100000.0, Some(0.0),
       "Hours a week a flexible pool adds when the backlog passes its threshold.",
-      "hours a week for the whole pool, e.g. 60"),
+      "hours a week for the whole pool, e.g. 60")
+      .moved("staff.flexible_pool.hours_per_week", First, |s, _| Some(s.staff.pool_hours_per_week.max_on(0.0, f64::from(s.horizon_days)))),
     p("staff.flexible_pool.backlog_threshold", "items", "Pool threshold", 0.0, 4294967295.0, None,
       "Backlog at which the pool is called in.",
       ""),
@@ -234,22 +346,27 @@ pub(crate) static ALL: &[Param] = &[
       ""),
     p("staff.overtime[].hours_per_week", "staff-hours per week", "Overtime surge", 0.0, 100000.0, None,
       "Extra hours a week during an overtime surge.",
-      "hours a week for the whole unit, e.g. 40"),
+      "hours a week for the whole unit, e.g. 40")
+      .moved("staff.overtime.hours_per_week", Max, |s, i| s.staff.overtime.get(i).map(|o| o.hours_per_week)),
     p("staff.workforce.vacancies_at_start", "FTE", "Vacancies at the start", 0.0, 100000.0, Some(0.0),
       "Posts vacant on the start date.",
       "give the unit's FTE, e.g. 3"),
     p("staff.workforce.attrition_per_year", "per year", "Attrition", 0.0, 1.0, Some(0.1),
       "Yearly share of officers who leave.",
-      ""),
+      "")
+      .moved("staff.workforce.attrition_per_year", First, |s, _| Some(s.staff.workforce.attrition_per_year)),
     p("staff.workforce.recruitment_lag.mean_days", "days", "Recruitment lag (mean)", 0.0, 36500.0, Some(120.0),
       "Mean days to fill a vacancy.",
-      "a lag is given in days, e.g. 120"),
+      "a lag is given in days, e.g. 120")
+      .moved("staff.workforce.recruitment_lag", First, |s, _| Some(s.staff.workforce.recruitment_lag.mean_days)),
     p("staff.workforce.recruitment_lag.sd_days", "days", "Recruitment lag (sd)", 0.0, 36500.0, Some(45.0),
       "Standard deviation of the days to fill a vacancy.",
-      "a lag is given in days, e.g. 45"),
+      "a lag is given in days, e.g. 45")
+      .moved("staff.workforce.recruitment_lag", First, |s, _| Some(s.staff.workforce.recruitment_lag.sd_days)),
     p("staff.workforce.ramp_up_months", "months", "Ramp-up", 0.0, 120.0, Some(6.0),
       "Months a new officer takes to reach full productivity.",
-      ""),
+      "")
+      .moved("staff.workforce.ramp_up_months", First, |s, _| Some(s.staff.workforce.ramp_up_days / DAYS_PER_MONTH)),
     p("staff.workforce.starting_productivity", "share", "Starting productivity", 0.0, 1.0, Some(0.5),
       "A new officer's productivity on arrival, as a share of full.",
       ""),
@@ -258,25 +375,32 @@ pub(crate) static ALL: &[Param] = &[
       ""),
     p("custody.in_custody_at_start", "RSOs", "In custody at the start", 0.0, 10000000.0, Some(0.0),
       "Registered offenders in custody on the start date.",
-      "give the force's own count"),
+      "give the force's own count")
+      .moved("custody.in_custody_at_start", First, |s, _| s.custody.as_ref().map(|c| f64::from(c.at_start))).whole(),
     p("custody.custodial_share.<disposal>", "share", "Custodial share", 0.0, 1.0, None,
       "Share of each disposal that starts with custody.",
       ""),
     p("custody.sentence.<disposal>.mean_months", "months", "Time in custody (mean)", 0.0, 1200.0, None,
       "Mean months in custody by disposal.",
-      ""),
+      "")
+      .moved("custody.sentence (all disposals)", First, |s, i| s.custody.as_ref().map(|c| c.sentence[i].mean_days / DAYS_PER_MONTH)),
     p("custody.sentence.<disposal>.sd_months", "months", "Time in custody (sd)", 0.0, 1200.0, None,
       "Standard deviation of the months in custody.",
-      ""),
+      "")
+      .moved("custody.sentence (all disposals)", First, |s, i| s.custody.as_ref().map(|c| c.sentence[i].sd_days / DAYS_PER_MONTH)),
     p("custody.release_fraction", "share", "Release fraction", 0.0, 1.0, None,
       "Share of the sentence served before release (above 0).",
-      ""),
+      "")
+      .moved("custody.release_fraction", First, |s, _| s.custody.as_ref().map(|c| c.release_fraction.at(0))),
     p("custody.early_release[].release_fraction", "share", "Early-release fraction", 0.0, 1.0, None,
       "Share served while an early-release scheme is in force (above 0).",
-      ""),
+      "")
+      .moved("custody.release_fraction", First, |s, i| s.custody.as_ref().and_then(|c| c.early_release.get(i)).map(|e| e.release_fraction)),
     p("approved_premises.beds", "beds", "Approved-premises beds", 0.0, 100000.0, Some(0.0),
       "Beds available (may be dated points).",
-      ""),
+      "")
+      .moved("approved_premises.beds", First, |s, _| s.approved_premises.as_ref().map(|a| a.beds.at(0))).whole()
+      .keep_below("approved_premises.residents_at_start", 0.0, |s, _| s.approved_premises.as_ref().map(|a| f64::from(a.at_start))),
     p("approved_premises.residents_at_start", "RSOs", "Residents at the start", 0.0, 10000000.0, Some(0.0),
       "RSOs in approved premises on the start date.",
       ""),
@@ -285,10 +409,12 @@ pub(crate) static ALL: &[Param] = &[
       ""),
     p("approved_premises.stay.mean_days", "days", "Stay (mean)", 0.0, 36500.0, Some(84.0),
       "Mean days of a stay.",
-      "a stay is given in days, e.g. 84"),
+      "a stay is given in days, e.g. 84")
+      .moved("approved_premises.stay", First, |s, _| s.approved_premises.as_ref().map(|a| a.stay.mean_days)),
     p("approved_premises.stay.sd_days", "days", "Stay (sd)", 0.0, 36500.0, Some(28.0),
       "Standard deviation of the days of a stay.",
-      "a stay is given in days, e.g. 28"),
+      "a stay is given in days, e.g. 28")
+      .moved("approved_premises.stay", First, |s, _| s.approved_premises.as_ref().map(|a| a.stay.sd_days)),
     p("approved_premises.visit_cadence_days", "days", "Resident visit cadence", 1.0, 3650.0, Some(28.0),
       "Days between visits to a resident.",
       ""),
@@ -300,13 +426,16 @@ pub(crate) static ALL: &[Param] = &[
       ""),
     p("recall.rate_per_year.<tier>", "per year", "Recall rate", 0.0, 1.0, None,
       "Yearly rate of recall to custody by tier (0.15, 0.1, 0.05, 0.02, 0.01).",
-      ""),
+      "")
+      .moved("recall.rate_per_year", Max, |s, i| s.recall.as_ref().map(|r| r.rate_per_year[i])),
     p("recall.duration.mean_days", "days", "Recall duration (mean)", 0.0, 36500.0, Some(180.0),
       "Mean days back in custody after a recall.",
-      "a duration is given in days, e.g. 180"),
+      "a duration is given in days, e.g. 180")
+      .moved("recall.duration", First, |s, _| s.recall.as_ref().map(|r| r.duration.mean_days)),
     p("recall.duration.sd_days", "days", "Recall duration (sd)", 0.0, 36500.0, Some(90.0),
       "Standard deviation of the days back in custody.",
-      "a duration is given in days, e.g. 90"),
+      "a duration is given in days, e.g. 90")
+      .moved("recall.duration", First, |s, _| s.recall.as_ref().map(|r| r.duration.sd_days)),
     p("plan.target_backlog", "items", "Target backlog", 0.0, 4294967295.0, None,
       "Overdue items the plan allows at the deadline.",
       ""),

@@ -12,6 +12,7 @@ mod load;
 pub(crate) mod locate;
 pub mod options;
 pub mod posterior;
+pub(crate) mod range;
 pub(crate) mod raw;
 pub(crate) mod schedule;
 pub mod starting;
@@ -135,8 +136,9 @@ pub struct Scenario {
     /// Inputs written as ranges (the values above are their central values); each replica
     /// draws its own (see [`uncertain`]).
     pub uncertain: Vec<Uncertain>,
-    /// The document tree with central values (without `options`), kept when there are
-    /// uncertain inputs so that each replica's draw can be validated like the scenario.
+    /// The document tree with central values (without `options`) of a scenario read from
+    /// text: each replica's draw of its uncertain inputs is validated from it like the
+    /// scenario, and experiments (sensitivity) derive variants from it by key path.
     pub tree: Option<std::sync::Arc<toml::Value>>,
     /// Changes an experiment made to this typed scenario, applied again to each draw.
     pub edits: Vec<Edit>,
@@ -175,7 +177,7 @@ impl Scenario {
         let mut inputs = self.uncertain.clone();
         let fixed = inputs.remove(i);
         let t = uncertain::substitute(tree, std::slice::from_ref(&fixed), &[value]);
-        let (mut v, problems) = options::validate_tree_plain(t.clone()).ok()?;
+        let (mut v, problems) = validate::validate_tree_plain(t.clone()).ok()?;
         if !problems.is_empty() {
             return None;
         }

@@ -20,8 +20,7 @@
 //! owns no validation rules of its own beyond the shape of `[[options]]`.
 
 use super::locate::{KeyPath, Seg, SourceMap};
-use super::raw::RawScenario;
-use super::validate::{check, Problem};
+use super::validate::Problem;
 use super::Scenario;
 
 /// One validated option.
@@ -289,7 +288,7 @@ fn flatten(
         full.0.extend(path.0);
         match v {
             // A range `{ low, high }` is a value, not a table to merge.
-            toml::Value::Table(t) if !t.is_empty() && super::uncertain::central_of(v).is_none() => {
+            toml::Value::Table(t) if !t.is_empty() && super::range::central_of(v).is_none() => {
                 flatten(t, &full, &key_at, out, bad);
             }
             _ => out.push(Override {
@@ -301,8 +300,21 @@ fn flatten(
     }
 }
 
+/// The value at `path` in a document tree, if it is written there.
+pub(crate) fn get<'a>(tree: &'a toml::Value, path: &KeyPath) -> Option<&'a toml::Value> {
+    path.0.iter().try_fold(tree, |cur, seg| match (seg, cur) {
+        (Seg::Key(k), toml::Value::Table(t)) => t.get(k),
+        (Seg::Index(i), toml::Value::Array(a)) => a.get(*i),
+        _ => None,
+    })
+}
+
 /// Sets `value` at `path` in a document tree, creating missing tables on the way.
-fn apply(tree: &mut toml::Value, path: &KeyPath, value: toml::Value) -> Result<(), String> {
+pub(crate) fn apply(
+    tree: &mut toml::Value,
+    path: &KeyPath,
+    value: toml::Value,
+) -> Result<(), String> {
     let Some((last, parents)) = path.0.split_last() else {
         return Err("an empty key path cannot be set".into());
     };
@@ -368,26 +380,11 @@ fn not_container(walked: &KeyPath, seg: &Seg, path: &KeyPath) -> String {
 pub(crate) fn validate_tree(
     tree: toml::Value,
 ) -> Result<(Scenario, Vec<(KeyPath, String)>), String> {
-    let (mut s, mut found) = validate_tree_plain(tree.clone())?;
+    let (mut s, mut found) = super::validate::validate_tree_plain(tree.clone())?;
     if found.is_empty() {
         found = super::uncertain::attach(&mut s, &tree);
     }
     Ok((s, found))
-}
-
-/// [`validate_tree`] without looking for ranges (they read as their central values).
-pub(crate) fn validate_tree_plain(
-    tree: toml::Value,
-) -> Result<(Scenario, Vec<(KeyPath, String)>), String> {
-    let mut unknown = Vec::new();
-    let raw: RawScenario = serde_ignored::deserialize(tree, |p| unknown.push(p.to_string()))
-        .map_err(|e: toml::de::Error| {
-            format!(
-                "wrong shape: {}",
-                super::validate::plain_shape(&e.message().trim().replace('\n', " "))
-            )
-        })?;
-    Ok(check(&raw, unknown))
 }
 
 /// Where a problem at `path` of an option's merged scenario is written: the override at or

@@ -7,7 +7,7 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 
-use super::uncertain::central_of;
+use super::range::central_of;
 use crate::time::Date;
 
 /// A leaf value: either the expected type or the raw TOML value that did not fit.

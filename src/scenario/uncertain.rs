@@ -26,6 +26,7 @@ use std::sync::Arc;
 use rand::Rng as _;
 
 use super::locate::{KeyPath, Seg};
+use super::range::{num, range_of};
 use super::Scenario;
 use crate::engine::rng::{mix64, stream};
 
@@ -48,12 +49,7 @@ pub struct Uncertain {
 impl Uncertain {
     /// The value the scenario is validated with: the mode, or the midpoint.
     pub fn central(&self) -> f64 {
-        let c = self.mode.unwrap_or(0.5 * (self.low + self.high));
-        if self.whole {
-            c.round()
-        } else {
-            c
-        }
+        super::range::central(self.low, self.mode, self.high, self.whole)
     }
 
     /// The value at probability `u` in [0, 1) (inverse distribution function).
@@ -83,12 +79,6 @@ impl Uncertain {
     }
 }
 
-fn num(x: f64) -> String {
-    let s = format!("{x:.4}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.to_string()
-}
-
 /// A change made to a typed scenario by an experiment, re-applied to each replica's draw.
 #[derive(Clone)]
 pub struct Edit(pub Arc<dyn Fn(&mut Scenario) + Send + Sync>);
@@ -96,81 +86,6 @@ pub struct Edit(pub Arc<dyn Fn(&mut Scenario) + Send + Sync>);
 impl fmt::Debug for Edit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Edit(..)")
-    }
-}
-
-/// A range as written: low, mode, high, and whether all of them are whole numbers.
-type Written = (f64, Option<f64>, f64, bool);
-
-/// The range `t` holds, or how it is written wrongly; `None` if `t` is not meant as a range
-/// (it has neither `low` nor `mode`).
-fn range_of(t: &toml::Table) -> Option<Result<Written, String>> {
-    // `high` alone is a tier key (`{ high = 0.1, medium = 0.05 }`): a range has `low` or `mode`.
-    let is_range = t.contains_key("low") || t.contains_key("mode");
-    if !is_range {
-        return None;
-    }
-    if let Some(k) = t
-        .keys()
-        .find(|k| !matches!(k.as_str(), "low" | "mode" | "high"))
-    {
-        return Some(Err(format!(
-            "a range takes only `low`, `high` and optionally `mode` (got `{k}`)"
-        )));
-    }
-    let get = |k: &str| match t.get(k) {
-        None => Ok(None),
-        Some(toml::Value::Integer(i)) => Ok(Some((*i as f64, true))),
-        Some(toml::Value::Float(f)) if f.is_finite() => Ok(Some((*f, false))),
-        Some(v) => Err(format!("range `{k}` must be a number (got `{v}`)")),
-    };
-    Some((|| {
-        let (low, high, mode) = (get("low")?, get("high")?, get("mode")?);
-        let (Some((low, wl)), Some((high, wh))) = (low, high) else {
-            return Err(
-                "a range needs both `low` and `high`, e.g. { low = 22, high = 30 } (and optionally `mode`)"
-                    .into(),
-            );
-        };
-        if low >= high {
-            return Err(format!(
-                "range `low` must be below `high` (got low = {}, high = {}); for a known value write the number itself",
-                num(low),
-                num(high)
-            ));
-        }
-        let whole = wl && wh && mode.is_none_or(|m| m.1);
-        if let Some((m, _)) = mode {
-            if m < low || m > high {
-                return Err(format!(
-                    "range `mode` must lie between `low` and `high` (got mode = {}, range {}–{})",
-                    num(m),
-                    num(low),
-                    num(high)
-                ));
-            }
-        }
-        Ok((low, mode.map(|m| m.0), high, whole))
-    })())
-}
-
-/// The central value of `v` when it is a well-formed range (for the serde mirror).
-pub(crate) fn central_of(v: &toml::Value) -> Option<f64> {
-    let toml::Value::Table(t) = v else {
-        return None;
-    };
-    match range_of(t)? {
-        Ok((low, mode, high, whole)) => Some(
-            Uncertain {
-                path: KeyPath::root(),
-                low,
-                mode,
-                high,
-                whole,
-            }
-            .central(),
-        ),
-        Err(_) => None,
     }
 }
 
@@ -281,11 +196,17 @@ pub(crate) fn draw(inputs: &[Uncertain], replica_seed: u64, attempt: u32) -> Vec
 }
 
 /// Finds the ranges of `tree` (the scenario's document without `options`) and attaches them
-/// to `s`, checking each bound on its own (the others at their central values). Returns the
-/// problems: malformed ranges, and bounds at which the scenario would be invalid.
+/// to `s`, checking each bound on its own (the others at their central values), and keeps
+/// the document with central values as [`Scenario::tree`]. Returns the problems: malformed
+/// ranges, and bounds at which the scenario would be invalid.
 pub(crate) fn attach(s: &mut Scenario, tree: &toml::Value) -> Vec<(KeyPath, String)> {
     let (mut inputs, mut problems) = find(tree);
-    if inputs.is_empty() || !problems.is_empty() {
+    if !problems.is_empty() {
+        return problems;
+    }
+    if inputs.is_empty() {
+        // Kept so that experiments can derive variants by key path (see `Scenario::tree`).
+        s.tree = Some(Arc::new(tree.clone()));
         return problems;
     }
     // A range written with whole numbers draws whole numbers only where the key needs them
@@ -300,7 +221,7 @@ pub(crate) fn attach(s: &mut Scenario, tree: &toml::Value) -> Vec<(KeyPath, Stri
         let mut values: Vec<f64> = trial.iter().map(Uncertain::central).collect();
         values[i] = trial[i].low + 0.5;
         let t = substitute(tree, &trial, &values);
-        if matches!(super::options::validate_tree_plain(t), Ok((_, f)) if f.is_empty()) {
+        if matches!(super::validate::validate_tree_plain(t), Ok((_, f)) if f.is_empty()) {
             inputs[i].whole = false;
             refit |= inputs[i].central() != trial[i].central().round();
         }
@@ -308,7 +229,7 @@ pub(crate) fn attach(s: &mut Scenario, tree: &toml::Value) -> Vec<(KeyPath, Stri
     let central = substitute(tree, &inputs, &[]);
     if refit {
         // The scenario was read with rounded central values: read it again unrounded.
-        match super::options::validate_tree_plain(central.clone()) {
+        match super::validate::validate_tree_plain(central.clone()) {
             Ok((v, found)) if found.is_empty() => *s = v,
             Ok((_, found)) => return found,
             Err(e) => return vec![(KeyPath::root(), e)],
@@ -319,7 +240,7 @@ pub(crate) fn attach(s: &mut Scenario, tree: &toml::Value) -> Vec<(KeyPath, Stri
             let mut values: Vec<f64> = inputs.iter().map(Uncertain::central).collect();
             values[i] = x;
             let t = substitute(tree, &inputs, &values);
-            let found = match super::options::validate_tree_plain(t) {
+            let found = match super::validate::validate_tree_plain(t) {
                 Ok((_, found)) => found,
                 Err(e) => vec![(KeyPath::root(), e)],
             };
@@ -351,11 +272,12 @@ const ATTEMPTS: u32 = 64;
 /// The scenario with its uncertain inputs set to `values` (in [`Scenario::uncertain`] order),
 /// validated, with the recorded edits applied; `Err` lists its problems.
 pub fn with_values(s: &Scenario, values: &[f64]) -> Result<Scenario, Vec<String>> {
-    let Some(tree) = &s.tree else {
+    let Some(tree) = s.tree.as_ref().filter(|_| !s.uncertain.is_empty()) else {
         return Ok(s.clone());
     };
     let t = substitute(tree, &s.uncertain, values);
-    let (mut v, problems) = super::options::validate_tree(t).map_err(|e| vec![e])?;
+    // Every range is substituted: nothing is left for `attach` to find (or keep).
+    let (mut v, problems) = super::validate::validate_tree_plain(t).map_err(|e| vec![e])?;
     if !problems.is_empty() {
         return Err(problems
             .into_iter()

@@ -16,7 +16,7 @@ pub(super) fn run_group(s: &Scenario) -> Group {
         &["horizon_years"],
     );
     r.add("seed", s.seed.to_string(), "master seed");
-    r.add("replicas", s.replicas.to_string(), "replicas");
+    r.key("replicas", s.replicas.to_string());
     Group {
         title: "Scenario and run",
         params: r.0,
@@ -26,10 +26,9 @@ pub(super) fn run_group(s: &Scenario) -> Group {
 pub(super) fn caseload_group(s: &Scenario) -> Group {
     let mut r = Rows(Vec::new());
     for t in Tier::ALL {
-        r.add(
+        r.key(
             &format!("caseload.{}", t.key()),
             s.initial.by_tier[t.index()].to_string(),
-            "RSOs",
         );
     }
     let i = &s.initial;
@@ -38,11 +37,7 @@ pub(super) fn caseload_group(s: &Scenario) -> Group {
         i.overdue_total().to_string(),
         "overdue visits",
     );
-    r.add(
-        "backlog.max_days_overdue",
-        i.max_days_overdue.to_string(),
-        "days",
-    );
+    r.key("backlog.max_days_overdue", i.max_days_overdue.to_string());
     r.add(
         "backlog.overdue_arms",
         i.overdue_arms.to_string(),
@@ -77,12 +72,12 @@ pub(super) fn registrations_group(s: &Scenario) -> Group {
         let f = |i: usize| d.factors.get(i).map(|x| schedule(s, x)).unwrap_or_default();
         match kind {
             DriverKind::Rasso => {
-                r.add(&k("reports_per_month"), f(0), "reports per month");
+                r.key(&k("reports_per_month"), f(0));
                 r.add(&k("charge_rate"), f(1), "share of reports charged");
                 r.add(&k("conviction_share"), f(2), "share of charges");
             }
             DriverKind::OnlineCsa => {
-                r.add(&k("detections_per_month"), f(0), "detections per month");
+                r.key(&k("detections_per_month"), f(0));
                 r.add(
                     &k("growth_per_year"),
                     num(d.growth_per_year),
@@ -148,22 +143,17 @@ pub(super) fn visits_group(s: &Scenario) -> Group {
         );
     }
     let v = &s.visits;
-    r.add(
-        "visits.effort_cv",
-        num(v.effort_cv),
-        "coefficient of variation",
-    );
-    r.add(
+    r.key("visits.effort_cv", num(v.effort_cv));
+    r.key(
         "visits.no_access_retry_days",
         v.no_access_retry_days.to_string(),
-        "days",
     );
     r.add(
         "visits.entry_due_days",
         v.entry_due_days.to_string(),
         "days after entry",
     );
-    r.add("visits.entry_hours", num(v.entry_hours), "staff-hours");
+    r.key("visits.entry_hours", num(v.entry_hours));
     Group {
         title: "Home visits",
         params: r.0,
@@ -174,9 +164,9 @@ pub(super) fn arms_group(s: &Scenario) -> Group {
     let mut r = Rows(Vec::new());
     let a = &s.arms;
     r.add("arms.enabled", yes_no(a.enabled), "yes/no");
-    r.add("arms.interval_days", a.interval_days.to_string(), "days");
-    r.add("arms.hours", num(a.hours), "staff-hours");
-    r.add("arms.reactive_hours", num(a.reactive_hours), "staff-hours");
+    r.key("arms.interval_days", a.interval_days.to_string());
+    r.key("arms.hours", num(a.hours));
+    r.key("arms.reactive_hours", num(a.reactive_hours));
     r.add(
         "arms.window_days",
         a.window_days.to_string(),
@@ -226,51 +216,34 @@ pub(super) fn exits_group(s: &Scenario) -> Group {
         })
         .collect();
     r.add("exits.disposal_mix", mix.join(" · "), "share of newcomers");
-    let years = "years";
-    r.add(
+    r.key(
         "exits.conditional_discharge_years",
         num(e.conditional_discharge_years),
-        years,
     );
     r.add(
         "exits.under_18_share",
         num(e.under_18_share),
         "share of newcomers",
     );
-    r.add(
+    r.key(
         "exits.indefinite_review_years",
         num(e.indefinite_review_years),
-        years,
     );
-    r.add(
+    r.key(
         "exits.indefinite_review_years_under_18",
         num(e.indefinite_review_years_under_18),
-        years,
     );
     r.add(
         "exits.review_grant_share",
         num(e.review_grant_share),
         "share of reviews",
     );
-    r.add(
-        "exits.review_reapply_years",
-        num(e.review_reapply_years),
-        years,
-    );
-    r.add(
-        "exits.review_decision_days",
-        num(e.review_decision_days),
-        "days",
-    );
-    r.add(
-        "exits.death_rate_per_year",
-        num(e.death_rate_per_year),
-        "per year",
-    );
-    r.add(
+    r.key("exits.review_reapply_years", num(e.review_reapply_years));
+    r.key("exits.review_decision_days", num(e.review_decision_days));
+    r.key("exits.death_rate_per_year", num(e.death_rate_per_year));
+    r.key(
         "exits.move_out_rate_per_year",
         num(e.move_out_rate_per_year),
-        "per year",
     );
     Group {
         title: "Leaving the register",
@@ -281,11 +254,10 @@ pub(super) fn exits_group(s: &Scenario) -> Group {
 pub(super) fn staff_group(s: &Scenario) -> Group {
     let mut r = Rows(Vec::new());
     let st = &s.staff;
-    r.add("staff.establishment", steps(s, &st.establishment), "FTE");
-    r.add(
+    r.key("staff.establishment", steps(s, &st.establishment));
+    r.key(
         "staff.productive_hours_per_week",
         num(st.productive_hours_per_week),
-        "hours per FTE-week",
     );
     r.add(
         "staff.other_casework_hours_per_rso_year",
@@ -382,10 +354,9 @@ pub(super) fn workforce_group(s: &Scenario) -> Group {
         lag(&w.recruitment_lag),
         "days",
     );
-    r.add(
+    r.key(
         &format!("{p}.ramp_up_months"),
         num(w.ramp_up_days / (365.25 / 12.0)),
-        "months",
     );
     r.add(
         &format!("{p}.starting_productivity"),
@@ -397,15 +368,10 @@ pub(super) fn workforce_group(s: &Scenario) -> Group {
         num(w.attrition_per_year),
         "per FTE-year",
     );
-    r.add(
-        &format!("{p}.abstraction_cv"),
-        num(w.abstraction_cv),
-        "coefficient of variation",
-    );
-    r.add(
+    r.key(&format!("{p}.abstraction_cv"), num(w.abstraction_cv));
+    r.key(
         &format!("{p}.vacancies_at_start"),
         num(w.vacancies_at_start),
-        "FTE",
     );
     Group {
         title: "Workforce",
@@ -480,44 +446,37 @@ pub(super) fn pathway_group(s: &Scenario) -> Group {
                 },
                 "share of sentence",
             );
-            r.add(
-                "custody.in_custody_at_start",
-                c.at_start.to_string(),
-                "RSOs",
-            );
+            r.key("custody.in_custody_at_start", c.at_start.to_string());
         }
     }
     match &s.approved_premises {
         None => r.add("approved_premises", "not modelled".into(), "–"),
         Some(a) => {
-            r.add("approved_premises.beds", steps(s, &a.beds), "beds");
+            r.key("approved_premises.beds", steps(s, &a.beds));
             r.add(
                 "approved_premises.referral_share",
                 per_tier(&a.referral_share, num),
                 "share of releases",
             );
             r.add("approved_premises.stay", lag(&a.stay), "days");
-            r.add(
+            r.key(
                 "approved_premises.visit_cadence_days",
                 a.visit
                     .cadence_days
                     .map_or(String::new(), |c| c.to_string()),
-                "days",
             );
             r.add(
                 "approved_premises.visit_hours",
                 num(a.visit.hours),
                 "staff-hours",
             );
-            r.add(
+            r.key(
                 "approved_premises.window_days",
                 a.visit.window_days.to_string(),
-                "days",
             );
-            r.add(
+            r.key(
                 "approved_premises.residents_at_start",
                 a.at_start.to_string(),
-                "RSOs",
             );
         }
     }

@@ -3,11 +3,16 @@
 //!
 //! Table-driven and pure: [`parameters`] walks the typed [`Scenario`] section by section (the
 //! order and units of `scenarios/default_force.toml`); a new scenario section adds one group.
+//! A catalogue entry (`scenario::catalogue`) that no row shows gets a row of its own, with the
+//! catalogue's label and unit, so a new parameter needs no edit here; the few entries the table
+//! leaves out on purpose are named with the reason in `NOT_SHOWN`.
 //! Nothing here reads files: [`declared_keys`] takes the scenario text the caller read.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::report::num;
+use crate::scenario::locate::KeyPath;
+use crate::scenario::{catalogue, options};
 use crate::scenario::{Disposal, DriverKind, Lag, PerTier, Scenario, Schedule, Steps, Tier};
 
 mod groups;
@@ -47,6 +52,13 @@ struct Rows(Vec<Param>);
 
 impl Rows {
     fn add(&mut self, path: &str, value: String, unit: &'static str) {
+        self.also(path, value, unit, &[]);
+    }
+
+    /// A row of a catalogued key in the catalogue's unit (rows whose unit says more, such as
+    /// "share of reports charged" for a share, give their own with [`Rows::add`]).
+    fn key(&mut self, path: &str, value: String) {
+        let unit = catalogue::find(path).map_or("", |e| e.unit);
         self.also(path, value, unit, &[]);
     }
 
@@ -155,8 +167,16 @@ pub fn parameters_of_run(s: &Scenario, replicas: u32, seed: u64) -> Vec<Group> {
     groups
 }
 
-/// Every parameter of the scenario, by section, in the order of the scenario format.
+/// Every parameter of the scenario, by section, in the order of the scenario format: the
+/// rows of each group, then any catalogue entry no row shows (see `catalogue_rows`).
 pub fn parameters(s: &Scenario) -> Vec<Group> {
+    let mut groups = sections(s);
+    catalogue_rows(s, &mut groups, catalogue::ALL, NOT_SHOWN);
+    groups
+}
+
+/// The groups with their own rows, one function per scenario section.
+fn sections(s: &Scenario) -> Vec<Group> {
     // New scenario sections add a group here.
     vec![
         run_group(s),
@@ -170,6 +190,111 @@ pub fn parameters(s: &Scenario) -> Vec<Group> {
         pathway_group(s),
         calendar_plan_group(s),
     ]
+}
+
+/// Catalogue entries the table leaves out, and why.
+const NOT_SHOWN: &[(&str, &str)] = &[
+    ("precision", "a setting of the run, not an input"),
+    (
+        "caseload.growth_per_year_before_start",
+        "only shapes the age mix of the starting caseload",
+    ),
+    (
+        "staff.flexible_pool.off_below",
+        "part of the pool's threshold row",
+    ),
+    ("staff.flexible_pool.lead_days", "part of the pool's rows"),
+    ("plan.max_arms_overdue", "an optional second target"),
+];
+
+/// Adds, to the group of its section, a row for every entry of `entries` that no row of
+/// `groups` shows and `not_shown` does not name: a new parameter appears in the table with
+/// the catalogue's label and unit, and the value the scenario writes (or the default), with
+/// no edit here. One row per tier or disposal, or per element of an array the scenario has.
+fn catalogue_rows(
+    s: &Scenario,
+    groups: &mut [Group],
+    entries: &[catalogue::Param],
+    not_shown: &[(&str, &str)],
+) {
+    let Some(tree) = s.tree.as_deref() else {
+        return;
+    };
+    for e in entries {
+        if not_shown.iter().any(|(k, _)| *k == e.key) || covered(groups, e.key) {
+            continue;
+        }
+        let mut rows = Vec::new();
+        for (key, which) in instances(tree, e.key) {
+            let written = options::get(tree, &KeyPath::parse(&key));
+            let value = match (written, e.default) {
+                (Some(toml::Value::Integer(n)), _) => num(*n as f64),
+                (Some(toml::Value::Float(x)), _) => num(*x),
+                (Some(v), _) => v.to_string(),
+                (None, Some(d)) => num(d),
+                (None, None) => continue,
+            };
+            let label = match which {
+                Some(w) => format!("{} ({w})", e.label),
+                None => e.label.to_string(),
+            };
+            rows.push(Param {
+                label,
+                path: key.clone(),
+                value,
+                unit: e.unit,
+                keys: vec![key],
+            });
+        }
+        let title = section_of(e.key);
+        if let Some(g) = groups.iter_mut().find(|g| g.title == title) {
+            g.params.extend(rows);
+        }
+    }
+}
+
+/// The concrete keys of a catalogue pattern, with the tier or disposal in words: every tier
+/// or disposal, every element of an array the document has.
+fn instances(tree: &toml::Value, pattern: &str) -> Vec<(String, Option<&'static str>)> {
+    if pattern.contains("<tier>") {
+        Tier::ALL
+            .iter()
+            .map(|t| (pattern.replace("<tier>", t.key()), Some(t.label())))
+            .collect()
+    } else if pattern.contains("<disposal>") {
+        Disposal::ALL
+            .iter()
+            .map(|d| (pattern.replace("<disposal>", d.key()), Some(d.key())))
+            .collect()
+    } else if let Some((array, _)) = pattern.split_once("[]") {
+        let len = options::get(tree, &KeyPath::parse(array))
+            .and_then(toml::Value::as_array)
+            .map_or(0, Vec::len);
+        (0..len)
+            .map(|i| (pattern.replacen("[]", &format!("[{i}]"), 1), None))
+            .collect()
+    } else {
+        vec![(pattern.to_string(), None)]
+    }
+}
+
+/// The title of the group a key belongs to, by its section.
+fn section_of(key: &str) -> &'static str {
+    let mut segs = key.split('.');
+    match (segs.next(), segs.next()) {
+        (Some("caseload" | "backlog"), _) => "Caseload and backlog on the start date",
+        (Some("registrations"), _) => "New registrations",
+        (Some("visits"), _) => "Home visits",
+        (Some("arms"), _) => "Risk assessments (ARMS)",
+        (Some("exits"), _) => "Leaving the register",
+        (Some("staff"), Some("workforce")) => "Workforce",
+        (Some("staff"), _) => "Staff",
+        (Some("custody" | "approved_premises" | "recall"), _) => {
+            "Custody, approved premises and recall"
+        }
+        (Some("calendar" | "policy" | "plan"), _) => "Calendar, work order and plan",
+        _ => "Scenario and run",
+    }
 }
 
 /// The source note for `path`: the note of the longest `[sources]` key equal to the path or
@@ -195,6 +320,18 @@ fn best_note<'a, 'p>(
         .filter(|(k, _)| paths.clone().any(|p| covers(k, p)))
         .max_by_key(|(k, _)| k.len())
         .map(|(_, v)| v.as_str())
+}
+
+/// Whether a row of `groups` shows catalogue entry `pattern` (a row of the entry itself, of
+/// one of its instances, or of a table above it: `custody.sentence`, `registrations.rasso`).
+fn covered(groups: &[Group], pattern: &str) -> bool {
+    let entry = pattern.replace("[]", "");
+    groups.iter().flat_map(|g| &g.params).any(|p| {
+        p.keys.iter().any(|k| {
+            let row = crate::scenario::catalogue::pattern_of(k);
+            covers(&row, &entry)
+        })
+    })
 }
 
 fn covers(key: &str, path: &str) -> bool {

@@ -121,3 +121,74 @@ fn shows_a_general_transition_matrix_whole() {
     );
     assert!(p.is_set_in(&declared_keys(&text)));
 }
+
+#[test]
+fn every_catalogue_entry_has_a_row_or_a_reason() {
+    // Today every entry but those of NOT_SHOWN has a row of its own section (so the table
+    // reads as before); a new entry would get one from the catalogue.
+    for text in [
+        include_str!("../../../scenarios/default_force.toml"),
+        include_str!("../../../scenarios/avon_somerset_2024.toml"),
+        TEXT,
+    ] {
+        let s = load_str(text, "t.toml").unwrap();
+        let g = sections(&s);
+        for e in catalogue::ALL {
+            assert!(
+                covered(&g, e.key) ^ NOT_SHOWN.iter().any(|(k, _)| *k == e.key),
+                "{}: a row and a reason not to show it, or neither",
+                e.key
+            );
+        }
+        assert_eq!(parameters(&s), g, "nothing added from the catalogue");
+    }
+    for (key, why) in NOT_SHOWN {
+        assert!(catalogue::find(key).is_some(), "{key} is not catalogued");
+        assert!(!why.is_empty());
+    }
+}
+
+#[test]
+fn a_catalogue_entry_without_a_row_gets_one_from_the_catalogue() {
+    let lead = *catalogue::find("staff.flexible_pool.lead_days").expect("catalogued");
+    let share = *catalogue::find("caseload.growth_per_year_before_start").expect("catalogued");
+    let tiered = catalogue::Param {
+        key: "visits.<tier>.new_key",
+        ..lead
+    };
+    for (text, shown) in [
+        (TEXT, "14"),
+        (
+            &*TEXT.replace("[plan]", "[staff.flexible_pool]\nlead_days = 21\n[plan]"),
+            "21",
+        ),
+    ] {
+        let s = load_str(text, "t.toml").unwrap();
+        let mut g = parameters(&s);
+        catalogue_rows(&s, &mut g, &[lead, share, tiered], &[]);
+        let staff = g.iter().find(|g| g.title == "Staff").expect("staff group");
+        let row = staff
+            .params
+            .iter()
+            .find(|p| p.path == "staff.flexible_pool.lead_days")
+            .expect("a row for the entry");
+        // The catalogue's label and unit, the value written or the default.
+        assert_eq!((row.label.as_str(), row.unit), (lead.label, lead.unit));
+        assert_eq!(row.value, shown);
+        let caseload = find(&g, "caseload.growth_per_year_before_start");
+        assert_eq!(
+            (caseload.value.as_str(), caseload.unit),
+            ("0.03", "per year")
+        );
+        // A tier pattern gives one row a tier, in the section's group.
+        let visits = g.iter().find(|g| g.title == "Home visits").expect("visits");
+        let rows: Vec<&str> = visits
+            .params
+            .iter()
+            .filter(|p| p.path.ends_with(".new_key"))
+            .map(|p| p.label.as_str())
+            .collect();
+        assert_eq!(rows.len(), 5, "{rows:?}");
+        assert_eq!(rows[0], "Pool lead time (very high)");
+    }
+}

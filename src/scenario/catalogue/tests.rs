@@ -157,3 +157,50 @@ fn words_a_refusal_with_the_range_unit_and_fix() {
     );
     assert_eq!(p.range_text(), "from 0 to 10,000,000 RSOs");
 }
+
+/// The instance `concrete` picks: `high` and `ten_years` are index 1, `[0]` index 0.
+fn instance(pattern: &str) -> usize {
+    usize::from(pattern.contains("<tier>") || pattern.contains("<disposal>"))
+}
+
+#[test]
+fn every_moved_entry_reads_back_the_value_written() {
+    let base = load_str(BASE, "t.toml").expect("default_force.toml is valid");
+    let tree: toml::Value = toml::from_str(BASE).expect("parses");
+    let mut checked = 0;
+    for p in ALL {
+        let Some(v) = p.vary else { continue };
+        let (key, i) = (concrete(p.key), instance(p.key));
+        let Some(x0) = (v.read)(&base, i) else {
+            continue;
+        };
+        // The value as written where BASE writes a plain number, else the validated one.
+        let written =
+            crate::scenario::options::get(&tree, &crate::scenario::locate::KeyPath::parse(&key))
+                .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|n| n as f64)))
+                .unwrap_or(x0);
+        if written == 0.0 {
+            continue; // sensitivity leaves a value of 0 alone (a share of 0 stays 0)
+        }
+        // Down, so that shares stay in range and windows below cadences; up where a key
+        // must stay below this one.
+        let k = if v.below.is_some() { 1.5 } else { 0.75 };
+        let round = |x: f64| if v.whole { x.round() } else { x };
+        let (x1, x2) = (round(written), round(written * k));
+        let read = |x: f64| {
+            let text = with(&key, value(p, x));
+            let s = load_str(&text, "t.toml").unwrap_or_else(|e| panic!("{key} = {x}: {e}"));
+            (v.read)(&s, i).unwrap_or_else(|| panic!("{key}: no value after writing it"))
+        };
+        let (r1, r2) = (read(x1), read(x2));
+        // A reader gives the value in the units written (or, for a registration stream,
+        // a value proportional to it): the ratio of two readings is the ratio written, to
+        // rounding error (a months-to-days conversion and back).
+        assert!(
+            (r2 / r1 - x2 / x1).abs() < 1e-9,
+            "{key}: wrote {x1} then {x2}, read {r1} then {r2}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 30, "only {checked} moved entries checked");
+}

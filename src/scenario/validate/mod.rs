@@ -104,6 +104,21 @@ pub(crate) fn check(raw: &RawScenario, unknown: Vec<String>) -> (Scenario, Vec<(
     (scenario, v.problems)
 }
 
+/// Deserializes and validates a merged document tree (an option's or a variant's), without looking for ranges (they read as their central values).
+pub(crate) fn validate_tree_plain(
+    tree: toml::Value,
+) -> Result<(Scenario, Vec<(KeyPath, String)>), String> {
+    let mut unknown = Vec::new();
+    let raw: RawScenario = serde_ignored::deserialize(tree, |p| unknown.push(p.to_string()))
+        .map_err(|e: toml::de::Error| {
+            format!(
+                "wrong shape: {}",
+                plain_shape(&e.message().trim().replace('\n', " "))
+            )
+        })?;
+    Ok(check(&raw, unknown))
+}
+
 /// Replaces serde's internal type names (`expected struct RawLag`) by what to write, and
 /// serde's "invalid length N" (an array read where a table is expected) by plain words.
 pub(crate) fn plain_shape(msg: &str) -> String {
