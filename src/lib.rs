@@ -41,11 +41,9 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub mod aggregate;
 pub mod calibrate;
-#[allow(missing_docs)] // documented by issue-12 work
 pub mod engine;
 pub mod experiment;
 pub mod model;
-#[allow(missing_docs)] // documented by issue-12 work
 pub mod montecarlo;
 pub mod observe;
 pub mod partial;

@@ -20,24 +20,30 @@ const CHUNK: u32 = 128;
 /// Pointwise statistics of one metric in one week across replicas.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Band {
+    /// Mean across replicas, in the metric's unit.
     pub mean: f64,
     /// At [`stats::LEVELS`].
     pub q: [f64; 7],
 }
 
 impl Band {
+    /// 5th percentile across replicas, in the metric's unit.
     pub fn p05(&self) -> f64 {
         self.q[0]
     }
+    /// 25th percentile (lower quartile), in the metric's unit.
     pub fn p25(&self) -> f64 {
         self.q[2]
     }
+    /// Median across replicas, in the metric's unit.
     pub fn p50(&self) -> f64 {
         self.q[3]
     }
+    /// 75th percentile (upper quartile), in the metric's unit.
     pub fn p75(&self) -> f64 {
         self.q[4]
     }
+    /// 95th percentile across replicas, in the metric's unit.
     pub fn p95(&self) -> f64 {
         self.q[6]
     }
@@ -46,10 +52,12 @@ impl Band {
 /// The weekly fan: `bands[week][metric]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fan {
+    /// One entry per simulated week, each holding a band per metric (indexed by [`Metric::index`]).
     pub bands: Vec<[Band; N_METRICS]>,
 }
 
 impl Fan {
+    /// The bands of metric `m`, week by week.
     pub fn series(&self, m: Metric) -> impl Iterator<Item = &Band> + '_ {
         self.bands.iter().map(move |w| &w[m.index()])
     }
@@ -58,10 +66,13 @@ impl Fan {
 /// Everything a run produces.
 #[derive(Debug, Clone)]
 pub struct McResult {
+    /// Number of replicas run.
     pub replicas: u32,
+    /// Master seed the replicas' seeds derive from.
     pub seed: u64,
     /// Per replica, in index order.
     pub outcomes: Vec<Outcome>,
+    /// Weekly mean and quantiles of every metric across the replicas.
     pub fan: Fan,
     /// How the replica count was chosen, when a precision target chose it.
     pub stopping: Option<Stopping>,
@@ -82,10 +93,12 @@ pub fn backlog_at_deadline_of(outcomes: &[Outcome]) -> Vec<f64> {
 }
 
 impl McResult {
+    /// Share of replicas meeting the plan (0–1), with its 95% Wilson interval.
     pub fn p_success(&self) -> Proportion {
         p_success_of(&self.outcomes)
     }
 
+    /// Backlog at the deadline of each replica, in cases, in index order.
     pub fn backlog_at_deadline(&self) -> Vec<f64> {
         backlog_at_deadline_of(&self.outcomes)
     }
@@ -98,6 +111,7 @@ impl McResult {
             .collect()
     }
 
+    /// Share of replicas (0–1) that never met the target within the horizon; 0 with no replicas.
     pub fn never_met_share(&self) -> f64 {
         let n = self
             .outcomes
@@ -122,6 +136,7 @@ pub struct Aggregate {
 }
 
 impl Aggregate {
+    /// An empty aggregate (no replicas folded) over `weeks` weeks.
     pub fn new(weeks: usize) -> Aggregate {
         let acc = (0..weeks)
             .flat_map(|_| Metric::ALL)
@@ -146,6 +161,7 @@ impl Aggregate {
         (acc.len() == weeks * N_METRICS && kinds_ok).then_some(Aggregate { weeks, acc })
     }
 
+    /// Number of weeks the aggregate covers.
     pub fn weeks(&self) -> usize {
         self.weeks
     }
@@ -199,10 +215,13 @@ impl Aggregate {
 /// the partial of their union, equal to running that union at once.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Partial {
+    /// Master seed of the run the range belongs to.
     pub seed: u64,
+    /// Index of the range's first replica.
     pub first: u32,
     /// Per replica, in index order.
     pub outcomes: Vec<Outcome>,
+    /// The range's replicas folded into the weekly accumulators.
     pub agg: Aggregate,
 }
 

@@ -141,10 +141,12 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
         None
     }
 
+    /// Number of pending events.
     pub fn len(&self) -> usize {
         self.len
     }
 
+    /// Whether no event is pending.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }

@@ -8,6 +8,7 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+/// The generator behind every random stream: ChaCha with 8 rounds, seedable and portable.
 pub type Rng = ChaCha8Rng;
 
 /// SplitMix64 finaliser: a bijective mix of 64 bits.

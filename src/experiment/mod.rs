@@ -10,7 +10,6 @@
 
 pub(crate) mod compare;
 pub mod minstaff;
-#[allow(missing_docs)] // documented by issue-12 work
 pub mod sensitivity;
 pub mod sweep;
 

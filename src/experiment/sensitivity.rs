@@ -27,33 +27,46 @@ use crate::VERSION;
 /// The tornado's data (what `sensitivity.csv` holds).
 #[derive(Debug, Clone, Serialize)]
 pub struct Sensitivity {
+    /// Name of the scenario varied (its `name`).
     pub scenario: String,
+    /// caseload version that produced the table.
     pub version: &'static str,
+    /// Master seed shared by the base and every varied run (common random numbers).
     pub seed: u64,
+    /// Replicas per run (base, and each low and high run).
     pub replicas: u32,
     /// The relative change applied down and up, e.g. 0.2.
     pub delta: f64,
+    /// Median backlog at the deadline of the unvaried scenario, in cases.
     pub base_backlog_p50: f64,
+    /// Share of the unvaried scenario's replicas meeting the plan (0–1), with its 95% interval.
     pub base_p_success: Interval,
     /// Largest effect first.
     pub rows: Vec<SensitivityRow>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// One parameter's bar of the tornado: its low and high values and their effects.
 pub struct SensitivityRow {
     /// Key path of the parameter (`visits.*` for every visited tier at once).
     pub parameter: String,
     /// The value at the start date (schedules) or the value (numbers), before and after.
     pub base_value: f64,
+    /// The value in the low run (base × (1 − delta), or the range's lower end).
     pub low_value: f64,
+    /// The value in the high run (base × (1 + delta), or the range's upper end).
     pub high_value: f64,
     /// Median backlog at the deadline with the parameter low / high.
     pub backlog_p50_low: f64,
+    /// Median backlog at the deadline with the parameter high, in cases.
     pub backlog_p50_high: f64,
     /// Those medians minus the base median.
     pub change_low: f64,
+    /// `backlog_p50_high` minus the base median, in cases (positive: a larger backlog).
     pub change_high: f64,
+    /// Share of replicas meeting the plan (0–1) with the parameter low.
     pub p_success_low: f64,
+    /// Share of replicas meeting the plan (0–1) with the parameter high.
     pub p_success_high: f64,
     /// The low and high values are the ends of a range declared in the scenario (not ±delta).
     pub from_range: bool,

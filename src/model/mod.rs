@@ -8,7 +8,6 @@ pub(crate) mod capacity;
 pub(crate) mod custody;
 pub(crate) mod offender;
 pub(crate) mod registrations;
-#[allow(missing_docs)] // documented by issue-12 work
 pub mod sim;
 pub(crate) mod variates;
 pub(crate) mod work;

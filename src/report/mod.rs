@@ -8,7 +8,6 @@ pub mod compare;
 pub mod facts;
 pub mod format;
 pub mod labels;
-#[allow(missing_docs)] // documented by issue-12 work
 pub mod params;
 pub(crate) mod sources;
 pub mod tables;

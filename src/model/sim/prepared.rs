@@ -9,7 +9,9 @@ use crate::scenario::Scenario;
 /// Everything about a scenario that is the same in every replica, computed once.
 #[derive(Debug, Clone)]
 pub struct Prepared {
+    /// The validated scenario the inputs were prepared from.
     pub scenario: Scenario,
+    /// Casework capacity per day of the horizon: working days, posts, flexible pool, overtime.
     pub capacity: CapacityPlan,
     pub(super) lags: Vec<Option<LagSampler>>,
     /// Sentence lengths by disposal (custody only).
@@ -25,6 +27,7 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// Computes the shared inputs of `scenario` once, before any replica runs.
     pub fn new(scenario: Scenario) -> Prepared {
         let capacity = CapacityPlan::new(&scenario);
         let lags = scenario

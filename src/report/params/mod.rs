@@ -28,6 +28,7 @@ pub struct Param {
     pub path: String,
     /// The value in words and numbers, e.g. `27 from 17 January 2024; 29 from 1 April 2024`.
     pub value: String,
+    /// Unit of the value, e.g. `days` or `date` (the catalogue's); empty when it has none.
     pub unit: &'static str,
     /// Scenario-file keys that set this parameter (any one of them); the first is `path`.
     pub keys: Vec<String>,
@@ -44,7 +45,9 @@ impl Param {
 /// A section of the scenario, e.g. "Home visits".
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
+    /// Section heading, e.g. "Home visits".
     pub title: &'static str,
+    /// The section's parameter rows, in display order.
     pub params: Vec<Param>,
 }
 
