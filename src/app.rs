@@ -126,7 +126,6 @@ pub(crate) fn ensure_writable(out: &Path) -> Result<(), AppError> {
     })
 }
 
-/// The output folder of a run: `--out`, else `output/<scenario file stem>/`.
 /// Estimates the cost of `simulations` replicas of `s` before any is run: refuses (exit 2)
 /// a run above the limits of [`scenario::limits::cost`] unless `allow`, and warns of a long
 /// one on stderr.
@@ -169,6 +168,7 @@ pub(crate) fn guard_with(
     }
 }
 
+/// The output folder of a run: `--out`, else `output/<scenario file stem>/`.
 fn run_out(a: &RunArgs) -> PathBuf {
     a.sim
         .out

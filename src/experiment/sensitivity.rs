@@ -20,7 +20,7 @@ use std::sync::Arc;
 use super::{simulate, Interval, Tick};
 use crate::scenario::catalogue::{self, Combine, Vary};
 use crate::scenario::locate::KeyPath;
-use crate::scenario::{options, starting, Disposal, Scenario, Tier};
+use crate::scenario::{options, starting, Scenario};
 use crate::stats;
 use crate::VERSION;
 
@@ -45,8 +45,8 @@ pub struct Sensitivity {
     pub rows: Vec<SensitivityRow>,
 }
 
-#[derive(Debug, Clone, Serialize)]
 /// One parameter's bar of the tornado: its low and high values and their effects.
+#[derive(Debug, Clone, Serialize)]
 pub struct SensitivityRow {
     /// Key path of the parameter (`visits.*` for every visited tier at once).
     pub parameter: String,
@@ -56,11 +56,11 @@ pub struct SensitivityRow {
     pub low_value: f64,
     /// The value in the high run (base × (1 + delta), or the range's upper end).
     pub high_value: f64,
-    /// Median backlog at the deadline with the parameter low / high.
+    /// Median backlog at the deadline with the parameter low, in cases.
     pub backlog_p50_low: f64,
     /// Median backlog at the deadline with the parameter high, in cases.
     pub backlog_p50_high: f64,
-    /// Those medians minus the base median.
+    /// `backlog_p50_low` minus the base median, in cases (positive: a larger backlog).
     pub change_low: f64,
     /// `backlog_p50_high` minus the base median, in cases (positive: a larger backlog).
     pub change_high: f64,
@@ -132,31 +132,6 @@ impl Param {
     }
 }
 
-/// How many instances a key pattern has: tiers, disposals, or an array's elements (read
-/// until the first absent one).
-fn instances(pattern: &str) -> usize {
-    if pattern.contains("<tier>") {
-        Tier::ALL.len()
-    } else if pattern.contains("<disposal>") {
-        Disposal::ALL.len()
-    } else if pattern.contains("[]") {
-        1024
-    } else {
-        1
-    }
-}
-
-/// Pattern `pattern` at instance `i`: `visits.<tier>.hours` → `visits.very_high.hours`.
-fn concrete(pattern: &str, i: usize) -> String {
-    if pattern.contains("<tier>") {
-        pattern.replace("<tier>", Tier::from_index(i).key())
-    } else if pattern.contains("<disposal>") {
-        pattern.replace("<disposal>", Disposal::ALL[i].key())
-    } else {
-        pattern.replace("[]", &format!("[{i}]"))
-    }
-}
-
 /// The parameters varied for `s`: every catalogue entry marked as moved (see
 /// `scenario::catalogue::Vary`) that `s` has, grouped into rows, in catalogue order; rows whose
 /// value is 0 are left out.
@@ -164,7 +139,8 @@ pub fn params(s: &Scenario) -> Vec<Param> {
     let mut rows: Vec<Param> = Vec::new();
     for entry in catalogue::ALL {
         let Some(vary) = entry.vary else { continue };
-        for i in 0..instances(entry.key) {
+        // An array of tables is read until its first absent element.
+        for i in 0..catalogue::instance_count(entry.key).unwrap_or(1024) {
             if (vary.read)(s, i).is_none() {
                 if entry.key.contains("[]") {
                     break;
@@ -172,12 +148,12 @@ pub fn params(s: &Scenario) -> Vec<Param> {
                 continue;
             }
             let member = Member {
-                key: concrete(entry.key, i),
+                key: catalogue::concrete(entry.key, i),
                 entry,
                 vary,
                 index: i,
             };
-            let name = concrete(vary.row, i);
+            let name = catalogue::concrete(vary.row, i);
             match rows.iter_mut().find(|r| r.path == name) {
                 Some(r) => r.members.push(member),
                 None => rows.push(Param {
@@ -252,7 +228,7 @@ fn variant(s: &Scenario, p: &Param, k: f64) -> Option<Scenario> {
             };
             let top = (m.vary.read)(&first, m.index)? - gap;
             if read(&first, m.index).is_some_and(|d| d > top) {
-                let path = KeyPath::parse(&concrete(key, m.index));
+                let path = KeyPath::parse(&catalogue::concrete(key, m.index));
                 options::apply(&mut tree, &path, number(top.max(0.0), true)).ok()?;
             }
         }

@@ -24,18 +24,19 @@ pub(crate) struct BacklogIndex {
 impl BacklogIndex {
     /// Covers due days from `min_due` to `max_day`; later dues share the last row.
     pub(crate) fn new(min_due: i32, max_day: i32) -> BacklogIndex {
-        let size = (max_day - min_due + 2).max(1) as usize;
-        BacklogIndex {
-            counts: vec![[0; 5]; size],
-            offset: -min_due,
+        let mut b = BacklogIndex {
+            counts: Vec::new(),
+            offset: 0,
             now: 0,
             overdue: [0; 5],
             overdue_due_sum: 0,
-            low: size,
-        }
+            low: 0,
+        };
+        b.reset(min_due, max_day);
+        b
     }
 
-    /// Empties the index and sets its range as [`BacklogIndex::new`] does, keeping its storage.
+    /// Empties the index and sets its range (as [`BacklogIndex::new`]), keeping its storage.
     pub(crate) fn reset(&mut self, min_due: i32, max_day: i32) {
         let size = (max_day - min_due + 2).max(1) as usize;
         self.counts.clear();

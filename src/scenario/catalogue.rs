@@ -451,6 +451,33 @@ pub(crate) fn find(key_path: &str) -> Option<&'static Param> {
     ALL.iter().find(|p| p.key == pattern)
 }
 
+/// How many concrete keys a pattern stands for: one per tier or disposal, one for a plain
+/// key; `None` for an array of tables (as many as the document has).
+pub(crate) fn instance_count(pattern: &str) -> Option<usize> {
+    if pattern.contains("<tier>") {
+        Some(Tier::ALL.len())
+    } else if pattern.contains("<disposal>") {
+        Some(Disposal::ALL.len())
+    } else if pattern.contains("[]") {
+        None
+    } else {
+        Some(1)
+    }
+}
+
+/// Instance `i` of a pattern (the inverse of [`pattern_of`]): `visits.<tier>.hours` at 0 is
+/// `visits.very_high.hours`, `staff.overtime[].hours_per_week` at 1 is
+/// `staff.overtime[1].hours_per_week`.
+pub(crate) fn concrete(pattern: &str, i: usize) -> String {
+    if pattern.contains("<tier>") {
+        pattern.replace("<tier>", Tier::from_index(i).key())
+    } else if pattern.contains("<disposal>") {
+        pattern.replace("<disposal>", Disposal::ALL[i].key())
+    } else {
+        pattern.replace("[]", &format!("[{i}]"))
+    }
+}
+
 /// The pattern a concrete key path falls under: tier and disposal keys become `<tier>` and
 /// `<disposal>`, an inner array index becomes `[]`, a trailing one (a schedule point) goes.
 pub(crate) fn pattern_of(key_path: &str) -> String {

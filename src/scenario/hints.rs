@@ -22,25 +22,45 @@ pub(crate) fn datetime_text(v: &toml::Value) -> Option<String> {
         .map(str::to_string)
 }
 
-/// What a syntax error is about: the parser's own message, unless the parser stopped at a
-/// control character (for which it says nothing, or "expected newline", even inside a
-/// comment) or gave no message at all; then the character it stopped at, in words.
-pub(crate) fn stopped_at(text: &str, offset: usize, parser: &str) -> String {
+/// The words for a TOML syntax error at byte `offset` of `text`, after "not valid TOML: ":
+/// the parser's own message with a hint for the fix.
+///
+/// - At a control character the parser says nothing, or "expected newline", even inside a
+///   comment: the message names the character instead, and that is the whole story.
+/// - A duplicate key is the whole story too: a hint read off the line's value would be about
+///   something else.
+/// - Otherwise a hint for what the parser said ([`parser`]) or, failing that, for what the
+///   line holds ([`syntax`]).
+pub(crate) fn syntax_error(text: &str, offset: usize, parser_msg: &str) -> String {
     let c = text.get(offset..).and_then(|t| t.chars().next());
-    match c {
-        Some(c) if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => format!(
-            "a control character (U+{:04X}) is not allowed anywhere in TOML, not even in a comment: delete it (it is invisible in most editors and often comes from text copied out of a PDF or a spreadsheet)",
+    let what = match c {
+        Some(c) if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {
+            return format!(
+                "a control character (U+{:04X}) is not allowed anywhere in TOML, not even in a comment: delete it (it is invisible in most editors and often comes from text copied out of a PDF or a spreadsheet)",
+                u32::from(c)
+            );
+        }
+        _ if !parser_msg.is_empty() => parser_msg.to_string(),
+        Some(c) => format!(
+            "unexpected character `{}` (U+{:04X})",
+            c.escape_default(),
             u32::from(c)
         ),
-        _ if !parser.is_empty() => parser.to_string(),
-        Some(c) => format!("unexpected character `{}` (U+{:04X})", c.escape_default(), u32::from(c)),
         None => "the file ends too early".to_string(),
-    }
+    };
+    let hint = if parser_msg.contains("duplicate key") {
+        String::new()
+    } else if let Some(h) = parser(parser_msg) {
+        h.to_string()
+    } else {
+        syntax(text, offset).unwrap_or_default()
+    };
+    format!("{what}{hint}")
 }
 
 /// A hint for a TOML syntax error at byte `offset` of `text`, from the line it is on: text to
 /// append to the message (starting with `: `), or `None`.
-pub(crate) fn syntax(text: &str, offset: usize) -> Option<String> {
+fn syntax(text: &str, offset: usize) -> Option<String> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('{')
         || trimmed.starts_with('[') && trimmed[1..].trim_start().starts_with('{')
@@ -168,7 +188,13 @@ fn example_keys(parent: &[String]) -> Vec<String> {
 
 /// "did you mean" for an unknown key at `parent.key`: the closest key of that table, if close.
 pub(crate) fn did_you_mean(parent: &[String], key: &str) -> Option<String> {
-    let keys = example_keys(parent);
+    closest(example_keys(parent), key)
+}
+
+/// The candidate `key` was probably meant as: one equal but for case, else the nearest
+/// within an edit distance of 1 (keys under 4 characters) or 2.
+pub(crate) fn closest(candidates: impl IntoIterator<Item = String>, key: &str) -> Option<String> {
+    let keys: Vec<String> = candidates.into_iter().collect();
     if let Some(k) = keys.iter().find(|k| k.eq_ignore_ascii_case(key)) {
         return Some(k.clone());
     }
@@ -181,7 +207,7 @@ pub(crate) fn did_you_mean(parent: &[String], key: &str) -> Option<String> {
 }
 
 /// A hint for what the TOML parser itself said, where its words alone do not tell the fix.
-pub(crate) fn parser(msg: &str) -> Option<&'static str> {
+fn parser(msg: &str) -> Option<&'static str> {
     if msg.contains("number too large to fit") {
         Some(": the number has too many digits (whole numbers stop at 9,223,372,036,854,775,807): check what was typed")
     } else if msg.contains("date-time value is out of range") {

@@ -43,18 +43,10 @@ pub fn load_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
                 format!("wrong shape: {}", plain_shape(&msg))
             } else {
                 let at = e.span().map_or(0, |s| s.start);
-                let what = super::hints::stopped_at(text, at, &msg);
-                // A duplicate key or a control character is the whole story: a hint read off
-                // the line's value would be about something else.
-                let hint =
-                    if msg.contains("duplicate key") || what.starts_with("a control character") {
-                        String::new()
-                    } else if let Some(h) = super::hints::parser(&msg) {
-                        h.to_string()
-                    } else {
-                        super::hints::syntax(text, at).unwrap_or_default()
-                    };
-                format!("not valid TOML: {what}{hint}")
+                format!(
+                    "not valid TOML: {}",
+                    super::hints::syntax_error(text, at, &msg)
+                )
             };
             let mut problems = vec![Problem {
                 path: KeyPath::root(),

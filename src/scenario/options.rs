@@ -151,12 +151,8 @@ pub(crate) fn validate(
             .filter(|k| !matches!(k.as_str(), "name" | "description" | "set"))
             .collect();
         // A misspelt `set` (`Set`, `sets`, `et`) is a typo, not overrides beside the name.
-        let typo = |k: &str| {
-            ["set", "name", "description"].into_iter().find(|w| {
-                w.eq_ignore_ascii_case(k)
-                    || crate::calibrate::edit_distance(w, k) <= if k.len() >= 4 { 2 } else { 1 }
-            })
-        };
+        let typo =
+            |k: &str| super::hints::closest(["set", "name", "description"].map(String::from), k);
         if let Some((key, word)) = strays.iter().find_map(|k| typo(k).map(|w| (k, w))) {
             report(
                 &op.key(key),

@@ -77,6 +77,17 @@ pub struct Workspace {
     demand: Vec<f64>,
 }
 
+/// The structure an earlier replica left in `slot`, emptied by `reset`, or a new one.
+fn reuse<T>(slot: &mut Option<T>, reset: impl FnOnce(&mut T), new: impl FnOnce() -> T) -> T {
+    match slot.take() {
+        Some(mut x) => {
+            reset(&mut x);
+            x
+        }
+        None => new(),
+    }
+}
+
 /// The state of one replica.
 struct Sim<'p> {
     p: &'p Prepared,
@@ -130,36 +141,30 @@ impl<'p> Sim<'p> {
         people.reserve(n0 + n0 / 2 + 64);
         let mut free = std::mem::take(&mut workspace.free);
         free.clear();
-        let events = match workspace.events.take() {
-            Some(mut q) => {
-                q.reset(days);
-                q
-            }
-            None => EventQueue::new(days, 2 * n0 + 64),
-        };
-        let opening = match workspace.opening.take() {
-            Some(mut b) => {
-                b.reset(days);
-                b
-            }
-            None => DayBag::new(days),
-        };
-        let ready = match workspace.ready.take() {
-            Some(mut q) => {
-                q.reset(s.policy);
-                q
-            }
-            None => ReadyQueue::new(s.policy, n0 / 4 + 64),
-        };
-        let backlog = match workspace.backlog.take() {
-            Some(mut b) => {
-                for x in &mut b {
+        let events = reuse(
+            &mut workspace.events,
+            |q| q.reset(days),
+            || EventQueue::new(days, 2 * n0 + 64),
+        );
+        let opening = reuse(
+            &mut workspace.opening,
+            |b| b.reset(days),
+            || DayBag::new(days),
+        );
+        let ready = reuse(
+            &mut workspace.ready,
+            |q| q.reset(s.policy),
+            || ReadyQueue::new(s.policy, n0 / 4 + 64),
+        );
+        let backlog = reuse(
+            &mut workspace.backlog,
+            |b| {
+                for x in b {
                     x.reset(min_due, s.horizon_days + 1);
                 }
-                b
-            }
-            None => std::array::from_fn(|_| BacklogIndex::new(min_due, s.horizon_days + 1)),
-        };
+            },
+            || std::array::from_fn(|_| BacklogIndex::new(min_due, s.horizon_days + 1)),
+        );
         let mut arrivals = std::mem::take(&mut workspace.arrivals);
         arrivals.clear();
         let mut demand = std::mem::take(&mut workspace.demand);

@@ -259,26 +259,24 @@ fn catalogue_rows(
 /// The concrete keys of a catalogue pattern, with the tier or disposal in words: every tier
 /// or disposal, every element of an array the document has.
 fn instances(tree: &toml::Value, pattern: &str) -> Vec<(String, Option<&'static str>)> {
-    if pattern.contains("<tier>") {
-        Tier::ALL
-            .iter()
-            .map(|t| (pattern.replace("<tier>", t.key()), Some(t.label())))
-            .collect()
-    } else if pattern.contains("<disposal>") {
-        Disposal::ALL
-            .iter()
-            .map(|d| (pattern.replace("<disposal>", d.key()), Some(d.key())))
-            .collect()
-    } else if let Some((array, _)) = pattern.split_once("[]") {
-        let len = options::get(tree, &KeyPath::parse(array))
+    let n = catalogue::instance_count(pattern).unwrap_or_else(|| {
+        let array = pattern.split_once("[]").map_or(pattern, |(a, _)| a);
+        options::get(tree, &KeyPath::parse(array))
             .and_then(toml::Value::as_array)
-            .map_or(0, Vec::len);
-        (0..len)
-            .map(|i| (pattern.replacen("[]", &format!("[{i}]"), 1), None))
-            .collect()
-    } else {
-        vec![(pattern.to_string(), None)]
-    }
+            .map_or(0, Vec::len)
+    });
+    (0..n)
+        .map(|i| {
+            let words = if pattern.contains("<tier>") {
+                Some(Tier::from_index(i).label())
+            } else if pattern.contains("<disposal>") {
+                Some(Disposal::ALL[i].key())
+            } else {
+                None
+            };
+            (catalogue::concrete(pattern, i), words)
+        })
+        .collect()
 }
 
 /// The title of the group a key belongs to, by its section.
