@@ -49,8 +49,9 @@ pub fn simulate(
     montecarlo::run(&p, replicas, seed, &mut |n| progress(Tick::Done(n)))
 }
 
-/// Runs one prepared scenario in batches of [`crate::precision::BATCH`] replicas on the current rayon pool until [`crate::precision::Stopping`] says stop
-/// (at most `cap` replicas). `progress(n)` as in [`montecarlo::run`].
+/// Runs one prepared scenario in batches of [`crate::precision::BATCH`] replicas on the
+/// current rayon pool until [`crate::precision::Stopping`] says stop (at most `cap`
+/// replicas). `progress(n)` as in [`montecarlo::run`].
 pub fn run_to_precision(
     p: &Prepared,
     seed: u64,
@@ -61,20 +62,20 @@ pub fn run_to_precision(
     use crate::precision::{Stopping, BATCH};
     let weeks = p.scenario.weeks();
     let mut part = montecarlo::Partial::empty(seed, 0, weeks);
-    loop {
+    let stopping = loop {
         let start = part.end();
         let end = start.saturating_add(BATCH).min(cap);
         let next = montecarlo::run_range(p, start, end, seed, progress);
-        if part.append(next).is_err() {
-            // Unreachable: the batch starts where the run ends, with its seed and weeks.
-            break;
+        // An error is unreachable: the batch starts where the run ends, with its seed and
+        // weeks.
+        let appended = part.append(next).is_ok();
+        let st = Stopping::of(&part.outcomes, target, cap);
+        if !appended || !st.go_on() {
+            break st;
         }
-        if !Stopping::of(&part.outcomes, target, cap).go_on() {
-            break;
-        }
-    }
+    };
     let mut r = part.result();
-    r.stopping = Some(Stopping::of(&part.outcomes, target, cap));
+    r.stopping = Some(stopping);
     r
 }
 
