@@ -262,8 +262,15 @@ pub fn balance(s: &Scenario) -> Balance {
             1.0
         }
     });
+    // `keep[age][i]`, tabulated once: the cohort sums below read it O(h²) times.
+    let keep: Vec<[f64; 5]> = (0..=h)
+        .map(|age| std::array::from_fn(|i| sn[age] * stay[i].powf(age as f64 / interval as f64)))
+        .collect();
     let keep_in = |i: usize, age: usize| -> f64 {
-        sn[age.min(h)] * stay[i].powf(age as f64 / interval as f64)
+        match keep.get(age) {
+            Some(k) => k[i],
+            None => sn[h] * stay[i].powf(age as f64 / interval as f64),
+        }
     };
 
     // Custody: share of each driver's registrations sentenced, and mean time served.
