@@ -262,16 +262,15 @@ pub fn balance(s: &Scenario) -> Balance {
             1.0
         }
     });
-    // `keep[age][i]`, tabulated once: the cohort sums below read it O(h²) times.
-    let keep: Vec<[f64; 5]> = (0..=h)
-        .map(|age| std::array::from_fn(|i| sn[age] * stay[i].powf(age as f64 / interval as f64)))
-        .collect();
-    let keep_in = |i: usize, age: usize| -> f64 {
-        match keep.get(age) {
-            Some(k) => k[i],
-            None => sn[h] * stay[i].powf(age as f64 / interval as f64),
-        }
+    let share = |i: usize, age: usize| -> f64 {
+        sn[age.min(h)] * stay[i].powf(age as f64 / interval as f64)
     };
+    // Tabulated once for ages 0..=h: the cohort sums below read it O(h²) times.
+    let keep: Vec<[f64; 5]> = (0..=h)
+        .map(|age| std::array::from_fn(|i| share(i, age)))
+        .collect();
+    let keep_in =
+        |i: usize, age: usize| -> f64 { keep.get(age).map_or_else(|| share(i, age), |k| k[i]) };
 
     // Custody: share of each driver's registrations sentenced, and mean time served.
     let (custodial, served_days) = custody_terms(s);
