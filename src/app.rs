@@ -297,7 +297,7 @@ fn run_command(a: &RunArgs) -> Result<(), AppError> {
 }
 
 /// Adds the uncertain inputs and the central-value verdict to `summary.json`.
-fn annotate(outputs: &mut [writer::Output], s: &Scenario, central: &[caseload::observe::Outcome]) {
+fn annotate(outputs: &mut [writer::Output], s: &Scenario, central: &[caseload::observe::Verdict]) {
     for o in outputs.iter_mut().filter(|o| o.name == "summary.json") {
         let text = String::from_utf8_lossy(&o.bytes).into_owned();
         o.bytes = central::annotate_summary(&text, s, central).into_bytes();
@@ -391,7 +391,7 @@ fn report_command(a: &ReportArgs) -> Result<(), AppError> {
         let staffing = staff_req.map(|q| experiment::min_staff(&s, q, replicas, seed, tick));
         let central = (!s.uncertain.is_empty()).then(|| {
             tick(Tick::Planned(u64::from(replicas)));
-            experiment::simulate(&s.central(), replicas, seed, tick).outcomes
+            experiment::verdicts(&s.central(), replicas, seed, tick).outcomes
         });
         (r, compared, sens, staffing, central)
     })?;

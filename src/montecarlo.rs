@@ -9,8 +9,8 @@ use rayon::prelude::*;
 
 use crate::aggregate::{Accumulator, Kind, Scratch};
 use crate::engine::rng::replica_seed;
-use crate::model::{simulate_with, Prepared, Workspace};
-use crate::observe::{Metric, Outcome, WeeklySeries, N_METRICS};
+use crate::model::{simulate_with, verdict_with, Prepared, Workspace};
+use crate::observe::{AtDeadline, Metric, Outcome, Verdict, WeeklySeries, N_METRICS};
 use crate::precision::Stopping;
 use crate::stats::{self, Proportion, Z95};
 
@@ -79,17 +79,76 @@ pub struct McResult {
 }
 
 /// The share of `outcomes` meeting the plan, with its 95% Wilson interval.
-pub fn p_success_of(outcomes: &[Outcome]) -> Proportion {
-    let k = outcomes.iter().filter(|o| o.success).count() as u64;
+pub fn p_success_of<T: AtDeadline>(outcomes: &[T]) -> Proportion {
+    let k = outcomes.iter().filter(|o| o.verdict().success).count() as u64;
     stats::wilson(k, outcomes.len() as u64, Z95)
 }
 
 /// The backlog at the deadline of each of `outcomes`.
-pub fn backlog_at_deadline_of(outcomes: &[Outcome]) -> Vec<f64> {
+pub fn backlog_at_deadline_of<T: AtDeadline>(outcomes: &[T]) -> Vec<f64> {
     outcomes
         .iter()
-        .map(|o| o.backlog_at_deadline as f64)
+        .map(|o| o.verdict().backlog_at_deadline as f64)
         .collect()
+}
+
+/// The verdicts of a run whose replicas stopped at the deadline (see [`verdicts`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdicts {
+    /// Master seed.
+    pub seed: u64,
+    /// Per replica, in index order.
+    pub outcomes: Vec<Verdict>,
+}
+
+impl Verdicts {
+    /// Share of replicas meeting the plan (0–1), with its 95% Wilson interval.
+    pub fn p_success(&self) -> Proportion {
+        p_success_of(&self.outcomes)
+    }
+
+    /// Backlog at the deadline of each replica, in cases, in index order.
+    pub fn backlog_at_deadline(&self) -> Vec<f64> {
+        backlog_at_deadline_of(&self.outcomes)
+    }
+}
+
+/// Runs `replicas` replicas on the current rayon pool, each only to the end of the deadline
+/// day and recording nothing: the verdicts [`run`] would give (`run(…).outcomes[i].verdict()`),
+/// for what reads nothing else (experiments, the central-value comparison). `progress(n)`
+/// as in [`run`].
+pub fn verdicts(
+    p: &Prepared,
+    replicas: u32,
+    seed: u64,
+    progress: &mut dyn FnMut(u64),
+) -> Verdicts {
+    verdicts_range(p, 0, replicas, seed, progress)
+}
+
+/// [`verdicts`] of replicas `first..end` (global indices, as [`run_range`]).
+pub fn verdicts_range(
+    p: &Prepared,
+    first: u32,
+    end: u32,
+    seed: u64,
+    progress: &mut dyn FnMut(u64),
+) -> Verdicts {
+    let mut outcomes = Vec::with_capacity(end.saturating_sub(first) as usize);
+    let mut start = first;
+    while start < end {
+        let stop = (start + CHUNK).min(end);
+        let chunk: Vec<Verdict> = (start..stop)
+            .into_par_iter()
+            .map_init(Workspace::default, |ws, i| {
+                verdict_with(p, replica_seed(seed, u64::from(i)), ws)
+            })
+            .collect();
+        outcomes.extend(chunk);
+        progress(u64::from(stop - start));
+        start = stop;
+    }
+    Verdicts { seed, outcomes }
 }
 
 impl McResult {

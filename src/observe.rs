@@ -175,8 +175,56 @@ pub struct Outcome {
     pub exits: u64,
 }
 
+impl Outcome {
+    /// The plan's verdict: what the replica's state was at the end of the deadline day.
+    pub fn verdict(&self) -> Verdict {
+        Verdict {
+            backlog_at_deadline: self.backlog_at_deadline,
+            very_high_at_deadline: self.very_high_at_deadline,
+            arms_overdue_at_deadline: self.arms_overdue_at_deadline,
+            success: self.success,
+        }
+    }
+}
+
+/// How one replica stood at the end of the deadline day: all that `sensitivity`, `min-staff`,
+/// `sweep` and the central-value comparison read, and all a replica run only to the deadline
+/// (see [`crate::model::verdict_with`]) knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    /// Backlog at the end of the deadline day.
+    pub backlog_at_deadline: u32,
+    pub(crate) very_high_at_deadline: u32,
+    /// ARMS reassessments overdue at the end of the deadline day.
+    pub(crate) arms_overdue_at_deadline: u32,
+    /// Whether the plan's target held at the end of the deadline day.
+    pub success: bool,
+}
+
+/// What a replica's plan verdict can be read from: a whole replica's [`Outcome`] or a
+/// [`Verdict`] alone.
+pub trait AtDeadline {
+    /// The replica's verdict.
+    fn verdict(&self) -> Verdict;
+}
+
+impl AtDeadline for Outcome {
+    fn verdict(&self) -> Verdict {
+        Outcome::verdict(self)
+    }
+}
+
+impl AtDeadline for Verdict {
+    fn verdict(&self) -> Verdict {
+        *self
+    }
+}
+
 /// Receives a replica's observations.
 pub trait Recorder {
+    /// Whether it keeps anything: when `false` the replica skips computing snapshots.
+    const RECORDS: bool = true;
+
     /// Takes the snapshot of week `week` (0: the start; then one per seven days).
     fn week(&mut self, week: usize, values: &Snapshot);
 }
@@ -199,5 +247,7 @@ impl Recorder for WeeklySeries {
 pub struct NullRecorder;
 
 impl Recorder for NullRecorder {
+    const RECORDS: bool = false;
+
     fn week(&mut self, _: usize, _: &Snapshot) {}
 }

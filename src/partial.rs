@@ -14,12 +14,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::aggregate::{Accumulator, Parts};
 use crate::montecarlo::{Aggregate, Partial};
-use crate::observe::Outcome;
+use crate::observe::{Outcome, Verdict};
 
 /// The file a shard writes into its output folder.
 pub const FILE_NAME: &str = "partial.json";
 const FORMAT: &str = "caseload-partial";
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 
 /// Shard `index` (1-based) of `count`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,7 +165,7 @@ pub struct ShardResult {
     pub part: Partial,
     /// The same replicas with every uncertain input at its central value (scenarios with
     /// ranges only), for the central-value verdict of `summary.json`.
-    pub central: Option<Vec<Outcome>>,
+    pub central: Option<Vec<Verdict>>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -186,9 +186,10 @@ struct FileJson {
     /// Per replica: backlog, very high, success (0/1), days to target (−1: never),
     /// population start, end, entries, exits.
     outcomes: Vec<[i64; 9]>,
-    /// The same for the run with every uncertain input at its central value, if any.
+    /// The verdicts (backlog, very high, success (0/1), ARMS overdue) of the run with every
+    /// uncertain input at its central value, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    central_outcomes: Option<Vec<[i64; 9]>>,
+    central_outcomes: Option<Vec<[i64; 4]>>,
     /// Per (week, metric): continuous (0/1), level, n, nan, +inf, −inf, the exact sum's
     /// integer part and fraction in units of 2^-100 (decimal text), then the bins as key,
     /// count pairs.
@@ -213,6 +214,30 @@ fn encode_outcome(o: &Outcome) -> [i64; 9] {
         o.exits as i64,
         i64::from(o.arms_overdue_at_deadline),
     ]
+}
+
+/// One replica's verdict as stored: backlog, very high, success (0/1), ARMS overdue.
+fn encode_verdict(v: &Verdict) -> [i64; 4] {
+    [
+        i64::from(v.backlog_at_deadline),
+        i64::from(v.very_high_at_deadline),
+        i64::from(v.success),
+        i64::from(v.arms_overdue_at_deadline),
+    ]
+}
+
+fn decode_verdict(v: &[i64; 4]) -> Option<Verdict> {
+    let u = |x: i64| u32::try_from(x).ok();
+    Some(Verdict {
+        backlog_at_deadline: u(v[0])?,
+        very_high_at_deadline: u(v[1])?,
+        success: match v[2] {
+            0 => false,
+            1 => true,
+            _ => return None,
+        },
+        arms_overdue_at_deadline: u(v[3])?,
+    })
 }
 
 fn decode_outcome(o: &[i64; 9]) -> Option<Outcome> {
@@ -240,7 +265,7 @@ pub fn to_json(r: &ShardResult) -> String {
     let central_outcomes = r
         .central
         .as_ref()
-        .map(|c| c.iter().map(encode_outcome).collect());
+        .map(|c| c.iter().map(encode_verdict).collect());
     let accumulators = r
         .part
         .agg
@@ -332,8 +357,8 @@ pub fn from_json(text: &str, what: &str) -> Result<ShardResult, String> {
         None => None,
         Some(c) => Some(
             c.iter()
-                .map(decode_outcome)
-                .collect::<Option<Vec<Outcome>>>()
+                .map(decode_verdict)
+                .collect::<Option<Vec<Verdict>>>()
                 .filter(|c| c.len() == outcomes.len())
                 .ok_or_else(|| corrupt("a central-value outcome is out of range"))?,
         ),
@@ -382,7 +407,7 @@ pub fn from_json(text: &str, what: &str) -> Result<ShardResult, String> {
 }
 
 /// One shard as the merger holds it: file, first replica, outcomes, central-value outcomes.
-type Slot = (String, u32, Vec<Outcome>, Option<Vec<Outcome>>);
+type Slot = (String, u32, Vec<Outcome>, Option<Vec<Verdict>>);
 
 /// Merges the shards of one run, fed one at a time in any order: histograms are merged as
 /// each shard arrives (their merge is order-free), only the few numbers per replica are kept
@@ -477,7 +502,7 @@ impl Merger {
     /// The whole run, once every shard has been added exactly once, with the central-value
     /// outcomes when every shard has them.
     #[allow(clippy::type_complexity)]
-    pub fn finish_with_central(self) -> Result<(RunId, Partial, Option<Vec<Outcome>>), String> {
+    pub fn finish_with_central(self) -> Result<(RunId, Partial, Option<Vec<Verdict>>), String> {
         let (Some((run, _)), Some(agg)) = (self.first, self.agg) else {
             return Err("nothing to merge: give the shards' folders or partial.json files".into());
         };
@@ -498,7 +523,7 @@ impl Merger {
             ));
         }
         let mut outcomes = Vec::with_capacity(run.replicas as usize);
-        let mut central: Option<Vec<Outcome>> = Some(Vec::new());
+        let mut central: Option<Vec<Verdict>> = Some(Vec::new());
         for (name, first, o, c) in self.slots.into_iter().flatten() {
             if first as usize != outcomes.len() {
                 return Err(format!(

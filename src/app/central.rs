@@ -3,7 +3,7 @@
 
 use caseload::model::Prepared;
 use caseload::montecarlo::{self, McResult};
-use caseload::observe::Outcome;
+use caseload::observe::Verdict;
 use caseload::report;
 use caseload::scenario::Scenario;
 use caseload::stats;
@@ -16,24 +16,24 @@ pub(super) fn run_central(
     seed: u64,
     pool: &rayon::ThreadPool,
     quiet: bool,
-) -> Option<Vec<Outcome>> {
+) -> Option<Vec<Verdict>> {
     if s.uncertain.is_empty() {
         return None;
     }
     let p = Prepared::new(s.central());
     let pb = super::progress_bar(u64::from(replicas), quiet, "central values");
-    let r = pool.install(|| montecarlo::run(&p, replicas, seed, &mut |n| pb.inc(n)));
+    let r = pool.install(|| montecarlo::verdicts(&p, replicas, seed, &mut |n| pb.inc(n)));
     pb.finish_and_clear();
     Some(r.outcomes)
 }
 
-fn band(o: &[Outcome]) -> (f64, f64, f64) {
+fn band<T: caseload::observe::AtDeadline>(o: &[T]) -> (f64, f64, f64) {
     let q = stats::Quantiles::of(&montecarlo::backlog_at_deadline_of(o));
     (q.p05, q.p50, q.p95)
 }
 
 /// One sentence for people: the two verdicts and the two bands.
-pub(super) fn sentence(s: &Scenario, r: &McResult, central: &[Outcome]) -> String {
+pub(super) fn sentence(s: &Scenario, r: &McResult, central: &[Verdict]) -> String {
     let (p, c) = (r.p_success(), montecarlo::p_success_of(central));
     let (b, bc) = (band(&r.outcomes), band(central));
     format!(
@@ -56,7 +56,7 @@ fn r6(x: f64) -> f64 {
 }
 
 /// `summary.json` with the uncertain inputs and the central-value verdict added.
-pub(super) fn annotate_summary(summary: &str, s: &Scenario, central: &[Outcome]) -> String {
+pub(super) fn annotate_summary(summary: &str, s: &Scenario, central: &[Verdict]) -> String {
     let Ok(serde_json::Value::Object(mut j)) = serde_json::from_str::<serde_json::Value>(summary)
     else {
         return summary.to_string();

@@ -195,7 +195,7 @@ fn shard_command(a: &RunArgs, spec: &str) -> Result<(), AppError> {
     // With ranges, the same replicas at the central values (for summary.json's verdict).
     let central = (!prepared.scenario.uncertain.is_empty()).then(|| {
         let c = Prepared::new(prepared.scenario.central());
-        pool.install(|| montecarlo::run_range(&c, first, end, seed, &mut |_| {}))
+        pool.install(|| montecarlo::verdicts_range(&c, first, end, seed, &mut |_| {}))
             .outcomes
     });
     let result = ShardResult {

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{simulate, Interval, Tick};
+use super::{verdicts, Interval, Tick};
 use crate::scenario::Scenario;
 use crate::stats;
 use crate::VERSION;
@@ -110,7 +110,7 @@ pub fn min_staff(
         let from_day = req.from_day;
         v.edit(move |x| x.staff.establishment = x.staff.establishment.plus_from(from_day, extra));
         progress(Tick::Planned(u64::from(replicas)));
-        let r = simulate(&v, replicas, seed, progress);
+        let r = verdicts(&v, replicas, seed, progress);
         let p = r.p_success();
         let e = Evaluation {
             extra_fte: extra,

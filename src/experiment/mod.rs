@@ -49,6 +49,20 @@ pub fn simulate(
     montecarlo::run(&p, replicas, seed, &mut |n| progress(Tick::Done(n)))
 }
 
+/// [`simulate`] for what reads only the replicas' verdicts at the deadline (P(success), the
+/// backlog at the deadline): the same verdicts, each replica run only to the deadline.
+pub fn verdicts(
+    s: &Scenario,
+    replicas: u32,
+    seed: u64,
+    progress: &mut dyn FnMut(Tick),
+) -> montecarlo::Verdicts {
+    let mut s = s.clone();
+    s.options.clear();
+    let p = Prepared::new(s);
+    montecarlo::verdicts(&p, replicas, seed, &mut |n| progress(Tick::Done(n)))
+}
+
 /// Runs one prepared scenario in batches of [`crate::precision::BATCH`] replicas on the
 /// current rayon pool until [`crate::precision::Stopping`] says stop (at most `cap`
 /// replicas). `progress(n)` as in [`montecarlo::run`].

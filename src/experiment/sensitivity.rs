@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use std::sync::Arc;
 
-use super::{simulate, Interval, Tick};
+use super::{verdicts, Interval, Tick};
 use crate::scenario::catalogue::{self, Combine, Vary};
 use crate::scenario::locate::KeyPath;
 use crate::scenario::{options, starting, Scenario};
@@ -279,7 +279,7 @@ pub fn sensitivity(
         u64::from(replicas) * (1 + 2 * (ps.len() + extra) as u64),
     ));
     let median = |s: &Scenario, progress: &mut dyn FnMut(Tick)| {
-        let r = simulate(s, replicas, seed, progress);
+        let r = verdicts(s, replicas, seed, progress);
         (
             stats::Quantiles::of(&r.backlog_at_deadline()).p50,
             r.p_success(),

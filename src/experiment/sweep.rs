@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{simulate, Dist, Interval, Tick};
+use super::{verdicts, Dist, Interval, Tick};
 use crate::scenario::Scenario;
 use crate::VERSION;
 
@@ -66,7 +66,7 @@ pub fn sweep(
     let points = points
         .iter()
         .map(|(value, s)| {
-            let r = simulate(s, replicas, seed, progress);
+            let r = verdicts(s, replicas, seed, progress);
             SweepPoint {
                 value: *value,
                 p_success: r.p_success().into(),

@@ -30,7 +30,7 @@ use super::registrations::ArrivalStream;
 use super::work::{BacklogIndex, WorkKind};
 use super::workforce::Team;
 use crate::engine::queue::{DayBag, EventQueue};
-use crate::observe::{Outcome, Recorder};
+use crate::observe::{Outcome, Recorder, Verdict};
 use crate::scenario::{Scenario, Tier};
 use crate::time::Day;
 use events::{Ev, N_RANKS};
@@ -55,12 +55,28 @@ pub fn simulate_with(
     workspace: &mut Workspace,
 ) -> Outcome {
     match crate::scenario::uncertain::realise(&p.scenario, replica_seed) {
-        None => Sim::new(p, replica_seed, workspace).run_into(rec, workspace),
+        None => Sim::new(p, replica_seed, workspace).run_into(rec, p.scenario.horizon_days, workspace),
         Some(s) => {
             let own = Prepared::new(s);
-            Sim::new(&own, replica_seed, workspace).run_into(rec, workspace)
+            Sim::new(&own, replica_seed, workspace).run_into(rec, own.scenario.horizon_days, workspace)
         }
     }
+}
+
+/// Runs one replica only to the end of the plan's deadline day, recording nothing, and
+/// returns its verdict: the same as `simulate_with(…).verdict()` for the same seed (the days
+/// after the deadline never change the state at it), at the cost of the days up to it.
+pub fn verdict_with(p: &Prepared, replica_seed: u64, workspace: &mut Workspace) -> Verdict {
+    let until = p.scenario.plan.deadline_day + 1;
+    let rec = &mut crate::observe::NullRecorder;
+    let o = match crate::scenario::uncertain::realise(&p.scenario, replica_seed) {
+        None => Sim::new(p, replica_seed, workspace).run_into(rec, until, workspace),
+        Some(s) => {
+            let own = Prepared::new(s);
+            Sim::new(&own, replica_seed, workspace).run_into(rec, until, workspace)
+        }
+    };
+    o.verdict()
 }
 
 /// Storage one replica hands on to the next on the same thread; no values carry over (each
@@ -195,9 +211,15 @@ impl<'p> Sim<'p> {
         }
     }
 
-    /// Runs the replica, then hands its storage back to `workspace`.
-    fn run_into(mut self, rec: &mut impl Recorder, workspace: &mut Workspace) -> Outcome {
-        let o = self.run(rec);
+    /// Runs days `0..until` of the replica (`until` ≤ the horizon), then hands its storage
+    /// back to `workspace`.
+    fn run_into<R: Recorder>(
+        mut self,
+        rec: &mut R,
+        until: i32,
+        workspace: &mut Workspace,
+    ) -> Outcome {
+        let o = self.run(rec, until.min(self.horizon));
         workspace.people = self.people;
         workspace.free = self.free;
         workspace.events = Some(self.events);
@@ -226,7 +248,9 @@ impl<'p> Sim<'p> {
         )
     }
 
-    fn run(&mut self, rec: &mut impl Recorder) -> Outcome {
+    /// Days `0..until`; the outcome's deadline fields need `until` past the deadline day and
+    /// its end-of-horizon fields `until` = the horizon.
+    fn run<R: Recorder>(&mut self, rec: &mut R, until: i32) -> Outcome {
         self.init_caseload();
         self.init_arrivals();
         let plan = &self.s.plan;
@@ -234,8 +258,10 @@ impl<'p> Sim<'p> {
         let mut days_to_target = None;
         let mut at_deadline = (0, 0, 0);
         self.check_target(Day::ZERO, &mut days_to_target);
-        rec.week(0, &self.snapshot(Day::ZERO));
-        for d in 0..self.horizon {
+        if R::RECORDS {
+            rec.week(0, &self.snapshot(Day::ZERO));
+        }
+        for d in 0..until {
             let today = Day(d);
             self.team
                 .step(d, self.p.capacity.fte[d as usize], &mut self.rng.staff);
@@ -261,7 +287,7 @@ impl<'p> Sim<'p> {
                 at_deadline = self.plan_counts();
             }
             self.check_target(t, &mut days_to_target);
-            if t.0 % 7 == 0 {
+            if R::RECORDS && t.0 % 7 == 0 {
                 let snap = self.snapshot(t);
                 rec.week((t.0 / 7) as usize, &snap);
             }
@@ -324,6 +350,34 @@ mod tests {
             assert_eq!(format!("{fresh:?}"), format!("{reused:?}"));
             assert_eq!(a.rows, b.rows);
         }
+    }
+
+    /// The days after the deadline cannot change the state at its end, so a replica run only
+    /// to the deadline gives the whole replica's verdict: checked on every bundled scenario
+    /// (ranges drawn, custody, approved premises, pools) for several seeds.
+    #[test]
+    fn a_replica_run_to_the_deadline_gives_the_whole_replicas_verdict() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(dir).expect("scenarios/ lists") {
+            let path = entry.expect("an entry").path();
+            if path.extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            let s = crate::scenario::load_file(&path).expect("bundled scenarios are valid");
+            if s.initial.total() > 10_000 {
+                continue; // national: the same code, only slower
+            }
+            let p = Prepared::new(s);
+            let mut ws = Workspace::default();
+            for seed in [1, 2, 3] {
+                let whole = simulate_with(&p, seed, &mut NullRecorder, &mut ws);
+                let v = verdict_with(&p, seed, &mut ws);
+                assert_eq!(v, whole.verdict(), "{} seed {seed}", path.display());
+                checked += 1;
+            }
+        }
+        assert!(checked >= 15, "{checked}");
     }
 
     #[test]
