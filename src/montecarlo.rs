@@ -117,12 +117,7 @@ impl Verdicts {
 /// day and recording nothing: the verdicts [`run`] would give (`run(…).outcomes[i].verdict()`),
 /// for what reads nothing else (experiments, the central-value comparison). `progress(n)`
 /// as in [`run`].
-pub fn verdicts(
-    p: &Prepared,
-    replicas: u32,
-    seed: u64,
-    progress: &mut dyn FnMut(u64),
-) -> Verdicts {
+pub fn verdicts(p: &Prepared, replicas: u32, seed: u64, progress: &mut dyn FnMut(u64)) -> Verdicts {
     verdicts_range(p, 0, replicas, seed, progress)
 }
 

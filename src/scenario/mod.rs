@@ -295,11 +295,21 @@ pub(crate) struct Driver {
 impl Driver {
     /// Rate per day at day `t`.
     pub(crate) fn rate(&self, t: f64) -> f64 {
-        let mut r = self.scale * self.growth(t);
+        self.rate_with_growth(t, self.growth(t))
+    }
+
+    /// [`Driver::rate`] with the growth factor at `t` given.
+    pub(crate) fn rate_with_growth(&self, t: f64, growth: f64) -> f64 {
+        let mut r = self.scale * growth;
         for f in &self.factors {
             r *= f.at(t);
         }
         r.max(0.0)
+    }
+
+    /// The growth factor at day `t` and its ratio from one day to the next.
+    pub(crate) fn growth_stepper(&self, t: f64) -> (f64, f64) {
+        (self.growth(t), self.growth(1.0))
     }
 
     fn growth(&self, t: f64) -> f64 {

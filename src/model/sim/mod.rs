@@ -55,10 +55,16 @@ pub fn simulate_with(
     workspace: &mut Workspace,
 ) -> Outcome {
     match crate::scenario::uncertain::realise(&p.scenario, replica_seed) {
-        None => Sim::new(p, replica_seed, workspace).run_into(rec, p.scenario.horizon_days, workspace),
+        None => {
+            Sim::new(p, replica_seed, workspace).run_into(rec, p.scenario.horizon_days, workspace)
+        }
         Some(s) => {
             let own = Prepared::new(s);
-            Sim::new(&own, replica_seed, workspace).run_into(rec, own.scenario.horizon_days, workspace)
+            Sim::new(&own, replica_seed, workspace).run_into(
+                rec,
+                own.scenario.horizon_days,
+                workspace,
+            )
         }
     }
 }
