@@ -85,7 +85,7 @@ fn validate_command(paths: &[PathBuf]) -> Result<(), AppError> {
     for p in paths {
         match scenario::load_file(p) {
             Ok(s) => {
-                println!("{}: ok ({})", p.display(), s.name);
+                say!("{}: ok ({})", p.display(), s.name);
                 print_warnings(p);
             }
             Err(e) => {
@@ -291,7 +291,7 @@ fn run_command(a: &RunArgs) -> Result<(), AppError> {
     }
     write_and_tell(a, &s, &r, &outputs)?;
     if let (Some(c), false) = (&central, a.sim.quiet) {
-        println!("{}", central::sentence(&s, &r, c));
+        say!("{}", central::sentence(&s, &r, c));
     }
     Ok(())
 }
@@ -318,10 +318,10 @@ fn write_and_tell(
             anyhow::Error::new(e).context(format!("cannot write outputs to {}", out.display())),
         )
     })?;
-    println!("{}", report::verdict(s, r));
+    say!("{}", report::verdict(s, r));
     if !a.sim.quiet {
         let q = caseload::summary::Summary::of(s, r).backlog_at_deadline.q;
-        println!(
+        say!(
             "Backlog at the deadline: median {}, 90% of replicas between {} and {} (it was {} at the start).",
             q.p50.round(),
             q.p05.round(),
@@ -330,13 +330,13 @@ fn write_and_tell(
         );
         let bal = caseload::model::balance::balance(s);
         let a = caseload::model::balance::assess(s, &bal);
-        println!("Consistency check: {}.", check::one_line(&a));
+        say!("Consistency check: {}.", check::one_line(&a));
         for w in &a.warnings {
-            println!("  warning: {w}");
+            say!("  warning: {w}");
         }
-        println!("{} replicas, seed {}. Wrote:", r.replicas, r.seed);
+        say!("{} replicas, seed {}. Wrote:", r.replicas, r.seed);
         for p in written {
-            println!("  {}", p.display());
+            say!("  {}", p.display());
         }
     }
     Ok(())
@@ -385,10 +385,12 @@ fn report_command(a: &ReportArgs) -> Result<(), AppError> {
             let c = experiment::compare(&s, replicas, seed, tick);
             (c.results[0].clone(), Some(c))
         };
-        let sens = a
-            .sensitivity
-            .then(|| experiment::sensitivity(&s, 0.2, replicas, seed, tick));
-        let staffing = staff_req.map(|q| experiment::min_staff(&s, q, replicas, seed, tick));
+        let sens = a.sensitivity.then(|| {
+            experiment::sensitivity(&s, 0.2, experiment::Replicas::Fixed(replicas), seed, tick)
+        });
+        let staffing = staff_req.map(|q| {
+            experiment::min_staff(&s, q, experiment::Replicas::Fixed(replicas), seed, tick)
+        });
         let central = (!s.uncertain.is_empty()).then(|| {
             tick(Tick::Planned(u64::from(replicas)));
             experiment::verdicts(&s.central(), replicas, seed, tick).outcomes

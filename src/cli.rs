@@ -282,6 +282,10 @@ pub(crate) struct SweepArgs {
     /// Step between values (> 0; at most 200 values).
     #[arg(long, value_name = "S")]
     pub step: f64,
+    /// Choose the replicas by precision, as `run --precision H` does, for every run at once
+    /// (same replicas for all; up to -n [default cap: 100000]).
+    #[arg(long, value_name = "H")]
+    pub precision: Option<f64>,
     #[command(flatten)]
     pub sim: SimArgs,
 }
@@ -302,6 +306,11 @@ pub(crate) struct MinStaffArgs {
     /// The most extra FTE tried [default: twice the establishment on --from, at least 10].
     #[arg(long, value_name = "FTE")]
     pub max_extra: Option<f64>,
+    /// Choose each staffing value's replicas by a sequential test: batches of 256 until the
+    /// 95% interval of P(success) lies wholly above or below --confidence, or its half-width
+    /// is at most H, or -n replicas [default cap: 100000].
+    #[arg(long, value_name = "H")]
+    pub precision: Option<f64>,
     #[command(flatten)]
     pub sim: SimArgs,
 }
@@ -313,6 +322,10 @@ pub(crate) struct SensitivityArgs {
     /// Relative change down and up, e.g. 0.2 for ±20% (between 0 and 1).
     #[arg(long, default_value_t = 0.2)]
     pub delta: f64,
+    /// Choose the replicas by precision, as `run --precision H` does, for every run at once
+    /// (same replicas for all; up to -n [default cap: 100000]).
+    #[arg(long, value_name = "H")]
+    pub precision: Option<f64>,
     #[command(flatten)]
     pub sim: SimArgs,
 }

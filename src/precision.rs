@@ -11,7 +11,7 @@
 //! does the stopping point, and a run that stops at `n` replicas is byte-identical to `run -n n`
 //! (apart from the `precision` record in `summary.json`).
 
-use crate::observe::Outcome;
+use crate::observe::AtDeadline;
 use crate::stats::{self, Z95};
 
 /// Replicas per batch between checks.
@@ -70,14 +70,14 @@ pub(crate) fn median_ranks(n: usize) -> (usize, usize) {
 
 impl Stopping {
     /// The state of the rule after `outcomes` (replicas `0..outcomes.len()`).
-    pub(crate) fn of(outcomes: &[Outcome], target: f64, cap: u32) -> Stopping {
-        let k = outcomes.iter().filter(|o| o.success).count() as u64;
+    pub(crate) fn of<T: AtDeadline>(outcomes: &[T], target: f64, cap: u32) -> Stopping {
+        let k = outcomes.iter().filter(|o| o.verdict().success).count() as u64;
         let n = outcomes.len();
         let p = stats::wilson(k, n as u64, Z95);
         let p_half_width = (p.upper - p.lower) / 2.0;
         let mut b: Vec<f64> = outcomes
             .iter()
-            .map(|o| f64::from(o.backlog_at_deadline))
+            .map(|o| f64::from(o.verdict().backlog_at_deadline))
             .collect();
         b.sort_by(f64::total_cmp);
         let median = stats::quantile_sorted(&b, 0.5);
@@ -137,6 +137,7 @@ impl Stopping {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::observe::Outcome;
 
     fn outcome(success: bool, backlog: u32) -> Outcome {
         Outcome {

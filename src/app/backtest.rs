@@ -134,7 +134,7 @@ pub(super) fn backtest_command(a: &BacktestArgs) -> Result<(), AppError> {
     writer::write_all(&out, &outputs).map_err(|e| {
         AppError::Run(anyhow::Error::new(e).context(format!("cannot write to {}", out.display())))
     })?;
-    println!(
+    say!(
         "Backtest of {}: calibrated on {} observation{} up to {until}, forecast {} held back; {}.",
         s.name,
         train.len(),
@@ -143,10 +143,10 @@ pub(super) fn backtest_command(a: &BacktestArgs) -> Result<(), AppError> {
         summary_line(&card)
     );
     if !post.diagnosis.fits {
-        println!("Note: the calibration did not reproduce the history up to {until} (see `caseload calibrate`).");
+        say!("Note: the calibration did not reproduce the history up to {until} (see `caseload calibrate`).");
     }
     if !a.quiet {
-        println!(
+        say!(
             "Wrote backtest.json and backtest.svg/png to {}.",
             out.display()
         );
@@ -361,7 +361,7 @@ pub(super) fn score_command(a: &ScoreArgs) -> Result<(), AppError> {
         .iter()
         .filter(|(_, y, q)| q[0] <= *y && *y <= q[6])
         .count();
-    println!(
+    say!(
         "Scored {} observation{} against the forecast in {}: {} inside its 5–95% band, mean CRPS {:.1}{}. Wrote {}.",
         scored.len(),
         if scored.len() == 1 { "" } else { "s" },

@@ -216,7 +216,7 @@ pub(super) fn calibrate_command(a: &CalibrateArgs) -> Result<(), AppError> {
         ));
         return Err(AppError::Run(anyhow!(msg)));
     }
-    println!(
+    say!(
         "Calibrated {} to {} observation{} ({} simulations in {:.0} s; {} accepted, effective \
          sample size {:.0}).",
         setup.scenario.name,
@@ -228,7 +228,7 @@ pub(super) fn calibrate_command(a: &CalibrateArgs) -> Result<(), AppError> {
         post.ess
     );
     for p in &post.summaries {
-        println!(
+        say!(
             "  {}: prior {} to {}, posterior {} to {} (median {}; {:.0}% of the prior's width)",
             p.name,
             caseload::report::num(p.prior[0]),
@@ -240,7 +240,7 @@ pub(super) fn calibrate_command(a: &CalibrateArgs) -> Result<(), AppError> {
         );
     }
     if !a.quiet {
-        println!(
+        say!(
             "Wrote posterior.csv, calibration.json, fit.svg/png and {} to {}.",
             calibrated_name(&a.scenario),
             out.display()

@@ -78,7 +78,7 @@ pub(super) fn check_command(paths: &[PathBuf]) -> Result<(), AppError> {
                 if !a.warnings.is_empty() {
                     warned += 1;
                 }
-                print!("{}: {}", p.display(), render(&s, &b, &a));
+                say_part!("{}: {}", p.display(), render(&s, &b, &a));
             }
             Err(e) => {
                 invalid += 1;

@@ -8,7 +8,7 @@ use crate::cli::{SummariseArgs, TemplateKind};
 use caseload::time::Date;
 
 pub(super) fn template(kind: TemplateKind) -> Result<(), AppError> {
-    print!(
+    say_part!(
         "{}",
         match kind {
             TemplateKind::Extract => caseload::scenario::extract::template_extract(),
@@ -30,7 +30,7 @@ pub(super) fn summarise_extract(a: &SummariseArgs) -> Result<(), AppError> {
         .map_err(|e| input(anyhow!("cannot read {}: {e}", a.file.display())))?;
     let extract = caseload::scenario::extract::parse_extract(&bytes, &a.file.display().to_string())
         .map_err(|e| input(e.into()))?;
-    print!(
+    say_part!(
         "{}",
         caseload::scenario::extract::summarise(&extract, start)
     );

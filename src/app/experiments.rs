@@ -83,9 +83,9 @@ impl Setup {
             )
         })?;
         if !self.quiet {
-            println!("Wrote:");
+            say!("Wrote:");
             for p in written {
-                println!("  {}", p.display());
+                say!("  {}", p.display());
             }
         }
         Ok(())
@@ -245,7 +245,7 @@ pub(super) fn compare_command(a: &CompareArgs) -> Result<(), AppError> {
         }
     };
     if let Some(st) = run.results.first().and_then(|r| r.stopping.as_ref()) {
-        println!("{}", super::scale::stopping_line(st, run.results.len()));
+        say!("{}", super::scale::stopping_line(st, run.results.len()));
     }
     let c = &run.comparison;
     let mut outputs = compare_outputs(
@@ -258,7 +258,7 @@ pub(super) fn compare_command(a: &CompareArgs) -> Result<(), AppError> {
         "compare_weekly.csv",
         report::tables::compare_weekly_csv(&s, &run),
     ));
-    println!(
+    say!(
         "Chance that {} ({} replicas per option, common random numbers):",
         report::target_words(&s),
         c.replicas
@@ -282,7 +282,7 @@ pub(super) fn compare_command(a: &CompareArgs) -> Result<(), AppError> {
                 signed_num((v.backlog_diff.upper * 10.0).round() / 10.0),
             ));
         }
-        println!("{line}");
+        say!("{line}");
     }
     setup.write(&outputs)
 }
@@ -349,20 +349,30 @@ pub(super) fn sweep_command(a: &SweepArgs) -> Result<(), AppError> {
         points.push((v, sc));
     }
     let setup = Setup::new(&a.scenario, &s, &a.sim)?;
-    let plan = points.iter().fold(Plan::new(), |p, (v, _)| {
+    let replicas = super::scale::experiment_replicas(a.precision, &a.sim, &s)?;
+    let mut plan = points.iter().fold(Plan::new(), |p, (v, _)| {
         p.stage(
             format!("{} = {}", a.param, num(*v)),
-            u64::from(setup.replicas),
+            u64::from(replicas.most()),
         )
     });
+    if matches!(replicas, experiment::Replicas::Precision { .. }) {
+        plan = plan.capped();
+    }
     let w = setup.run(&s, &plan, |tick| {
-        experiment::sweep(&a.param, &points, setup.replicas, setup.seed, tick)
+        experiment::sweep(&a.param, &points, replicas, setup.seed, tick)
     })?;
+    if let Some(note) = &w.precision {
+        say!(
+            "{}",
+            super::scale::experiment_stopping_line(note, w.replicas(), w.points.len())
+        );
+    }
     let mut outputs = vec![writer::Output::new("sweep.csv", render::sweep_csv(&w))];
     outputs.extend(chart_outputs("sweep", &render::sweep_chart(&s, &w), None)?);
-    println!("Chance that {}, by {}:", report::target_words(&s), a.param);
+    say!("Chance that {}, by {}:", report::target_words(&s), a.param);
     for p in &w.points {
-        println!(
+        say!(
             "  {} = {}: {} ({})",
             a.param,
             num(p.value),
@@ -416,9 +426,13 @@ pub(super) fn min_staff_command(a: &MinStaffArgs) -> Result<(), AppError> {
         step: a.step,
         max_extra,
     };
-    let plan = Plan::new().min_staff(a.step, max_extra, setup.replicas);
+    let replicas = super::scale::experiment_replicas(a.precision, &a.sim, &s)?;
+    let mut plan = Plan::new().min_staff(a.step, max_extra, replicas.most());
+    if matches!(replicas, experiment::Replicas::Precision { .. }) {
+        plan = plan.capped();
+    }
     let m = setup.run(&s, &plan, |tick| {
-        experiment::min_staff(&s, req, setup.replicas, setup.seed, tick)
+        experiment::min_staff(&s, req, replicas, setup.seed, tick)
     })?;
     let mut outputs = vec![
         writer::Output::new("min_staff.json", render::min_staff_json(&m)),
@@ -434,14 +448,25 @@ pub(super) fn min_staff_command(a: &MinStaffArgs) -> Result<(), AppError> {
         setup.write(&outputs)?;
         return Err(AppError::Run(anyhow::anyhow!(words)));
     }
-    println!("{words}");
+    say!("{words}");
     if !setup.quiet {
-        println!(
-            "{} values simulated, {} replicas each, seed {}.",
-            m.evaluations.len(),
-            m.replicas,
-            m.seed
-        );
+        let used: Vec<u32> = m.evaluations.iter().filter_map(|e| e.replicas).collect();
+        match (used.iter().min(), used.iter().max()) {
+            (Some(lo), Some(hi)) => say!(
+                "{} values simulated by a sequential test ({}–{} replicas each, cap {}), seed {}.",
+                m.evaluations.len(),
+                num(f64::from(*lo)),
+                num(f64::from(*hi)),
+                num(f64::from(m.replicas)),
+                m.seed
+            ),
+            _ => say!(
+                "{} values simulated, {} replicas each, seed {}.",
+                m.evaluations.len(),
+                m.replicas,
+                m.seed
+            ),
+        }
     }
     setup.write(&outputs)
 }
@@ -455,18 +480,29 @@ pub(super) fn sensitivity_command(a: &SensitivityArgs) -> Result<(), AppError> {
         )));
     }
     let setup = Setup::new(&a.scenario, &s, &a.sim)?;
-    let plan = Plan::new().sensitivity(&s, setup.replicas);
+    let replicas = super::scale::experiment_replicas(a.precision, &a.sim, &s)?;
+    let mut plan = Plan::new().sensitivity(&s, replicas.most());
+    if matches!(replicas, experiment::Replicas::Precision { .. }) {
+        plan = plan.capped();
+    }
     let x = setup.run(&s, &plan, |tick| {
-        experiment::sensitivity(&s, a.delta, setup.replicas, setup.seed, tick)
+        experiment::sensitivity(&s, a.delta, replicas, setup.seed, tick)
     })?;
+    if let Some(note) = &x.precision {
+        let runs = 1 + 2 * x.rows.len();
+        say!(
+            "{}",
+            super::scale::experiment_stopping_line(note, x.replicas, runs)
+        );
+    }
     let outputs = sensitivity_outputs(&s, &x, None)?;
-    println!(
+    say!(
         "Median backlog at the deadline {} in the base run; each input −{pct} / +{pct}, largest effect first:",
         num(x.base_backlog_p50),
         pct = format!("{}%", num(100.0 * a.delta))
     );
     for r in x.rows.iter().take(if setup.quiet { 5 } else { usize::MAX }) {
-        println!(
+        say!(
             "  {}: {} / {}",
             r.parameter,
             signed_num(r.change_low),

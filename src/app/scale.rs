@@ -82,7 +82,7 @@ pub(super) fn run_command(a: &RunArgs, s: Scenario) -> Result<(), AppError> {
     let declared = super::declared_keys(&a.scenario);
     let outputs = render_run(&s, &r, &facts, Some(&declared)).map_err(AppError::Run)?;
     if let Some(st) = &r.stopping {
-        println!("{}", capitalise(&stopping_sentence(st)));
+        say!("{}", capitalise(&stopping_sentence(st)));
     }
     write_and_tell(a, &s, &r, &outputs)
 }
@@ -92,17 +92,41 @@ pub(super) fn compare_target(
     a: &crate::cli::CompareArgs,
     s: &Scenario,
 ) -> Result<Option<(f64, u32)>, AppError> {
-    let h = match a.precision {
+    precision_target(a.precision, &a.sim, s)
+}
+
+/// An experiment's replicas: by precision with `--precision H` (or the scenario's
+/// `precision` without `-n`), up to `-n` or the default cap; else `-n` or the scenario's
+/// `replicas`.
+pub(super) fn experiment_replicas(
+    precision: Option<f64>,
+    sim: &crate::cli::SimArgs,
+    s: &Scenario,
+) -> Result<caseload::experiment::Replicas, AppError> {
+    use caseload::experiment::Replicas;
+    Ok(match precision_target(precision, sim, s)? {
+        Some((target, cap)) => Replicas::Precision { target, cap },
+        None => Replicas::Fixed(sim.replicas.unwrap_or(s.replicas)),
+    })
+}
+
+/// The precision target and cap asked for, if any (see [`experiment_replicas`]).
+fn precision_target(
+    precision: Option<f64>,
+    sim: &crate::cli::SimArgs,
+    s: &Scenario,
+) -> Result<Option<(f64, u32)>, AppError> {
+    let h = match precision {
         Some(h) if !(h > 0.0 && h <= 0.5) => {
             return Err(input(format!(
                 "`--precision` must be a half-width above 0 and at most 0.5, e.g. 0.01 for ±1 point (got `{h}`)"
             )))
         }
         Some(h) => Some(h),
-        None if a.sim.replicas.is_none() => s.precision,
+        None if sim.replicas.is_none() => s.precision,
         None => None,
     };
-    Ok(h.map(|h| (h, a.sim.replicas.unwrap_or(precision::DEFAULT_CAP))))
+    Ok(h.map(|h| (h, sim.replicas.unwrap_or(precision::DEFAULT_CAP))))
 }
 
 /// One console line, e.g. "stopped at 3,584 replicas: P(success) ±1.0 points, …".
@@ -146,6 +170,23 @@ pub(super) fn stopping_line(st: &precision::Stopping, variants: usize) -> String
         format!("Stopped at {n} replicas per option: every option's P(success) within ±{h:.1} points and its median backlog known to ±5% ({variants} options).")
     } else {
         format!("Stopped at the cap of {n} replicas per option before every option reached ±{h:.1} points; raise -n to go further.")
+    }
+}
+
+/// One console line for an experiment whose replicas were chosen by precision.
+pub(super) fn experiment_stopping_line(
+    note: &caseload::experiment::PrecisionNote,
+    replicas: u32,
+    runs: usize,
+) -> String {
+    let (n, h) = (
+        report::format::thousands(u64::from(replicas)),
+        note.target_half_width * 100.0,
+    );
+    if note.stopped == "precision reached" {
+        format!("Stopped at {n} replicas per run: every run's P(success) within ±{h:.1} points and its median backlog known to ±5% ({runs} runs).")
+    } else {
+        format!("Stopped at the cap of {n} replicas per run before every run reached ±{h:.1} points; raise -n to go further.")
     }
 }
 
@@ -226,12 +267,12 @@ fn shard_command(a: &RunArgs, spec: &str) -> Result<(), AppError> {
     } else {
         "no replicas".to_string()
     };
-    println!(
+    say!(
         "Shard {shard}: {range} of {replicas} (seed {seed}). Merge every shard with `caseload merge`."
     );
     if !a.sim.quiet {
         for p in written {
-            println!("  {}", p.display());
+            say!("  {}", p.display());
         }
     }
     Ok(())

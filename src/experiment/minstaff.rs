@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{verdicts, Interval, Tick};
+use super::{verdicts, Interval, PrecisionNote, Replicas, Tick};
+use crate::model::Prepared;
+use crate::montecarlo;
 use crate::scenario::Scenario;
 use crate::stats;
 use crate::VERSION;
@@ -41,6 +43,9 @@ pub struct Evaluation {
     /// Whether the lower end of `p_success` reaches the requested confidence.
     pub meets: bool,
     pub(crate) backlog_at_deadline_p50: f64,
+    /// Replicas this value took, when a sequential test chose them (`--precision`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
 }
 
 /// The search result (what `min_staff.json` holds).
@@ -50,8 +55,12 @@ pub struct MinStaff {
     pub(crate) version: &'static str,
     /// Master seed of every evaluation (common random numbers).
     pub seed: u64,
-    /// Replicas per evaluated value.
+    /// Replicas per evaluated value (the cap, when a sequential test chose them: see each
+    /// evaluation's `replicas`).
     pub replicas: u32,
+    /// How the replicas were chosen, when by a sequential test (`--precision`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PrecisionNote>,
     pub(crate) confidence: f64,
     /// The date extra FTE start (ISO).
     pub(crate) from: String,
@@ -91,16 +100,61 @@ impl MinStaff {
     }
 }
 
+/// The sequential test of [`PrecisionNote::rule`] for `min-staff`.
+const SEQUENTIAL_RULE: &str = "each value in batches of 256 replicas until the 95% Wilson interval of P(success) lies wholly at or above the confidence, or wholly below it, or has half-width <= target, or the cap";
+
+/// One value's verdicts by the sequential test: batches of [`crate::precision::BATCH`] until
+/// the 95% interval of P(success) decides "is P ≥ confidence?" (its lower end at or above,
+/// or its upper end below), or its half-width is at most `target`, or `cap` replicas; also
+/// whether it stopped before the cap. The rule reads only results, so the stopping point
+/// does not depend on the thread count. Looking after every batch makes a wrong decision a
+/// little likelier than 2.5% per side (about twice that over tens of looks); values near the
+/// confidence run to the half-width or the cap.
+fn sequential(
+    v: Scenario,
+    confidence: f64,
+    target: f64,
+    cap: u32,
+    seed: u64,
+    progress: &mut dyn FnMut(Tick),
+) -> (montecarlo::Verdicts, bool) {
+    use crate::precision::BATCH;
+    let mut v = v;
+    v.options.clear();
+    let p = Prepared::new(v);
+    let mut all = montecarlo::Verdicts {
+        seed,
+        outcomes: Vec::new(),
+    };
+    let mut start = 0u32;
+    loop {
+        let end = start.saturating_add(BATCH).min(cap);
+        progress(Tick::Planned(u64::from(end - start)));
+        let next = montecarlo::verdicts_range(&p, start, end, seed, &mut |n| {
+            progress(Tick::Done(n));
+        });
+        all.outcomes.extend(next.outcomes);
+        start = end;
+        let q = all.p_success();
+        let decided =
+            q.lower >= confidence || q.upper < confidence || (q.upper - q.lower) / 2.0 <= target;
+        if decided || start >= cap {
+            return (all, decided);
+        }
+    }
+}
+
 /// Searches the least extra FTE meeting `req.confidence` (see the module documentation).
 pub fn min_staff(
     s: &Scenario,
     req: MinStaffRequest,
-    replicas: u32,
+    replicas: Replicas,
     seed: u64,
     progress: &mut dyn FnMut(Tick),
 ) -> MinStaff {
     let top = (req.max_extra / req.step + 1e-9).floor().max(0.0) as u64;
     let mut cache: BTreeMap<u64, Evaluation> = BTreeMap::new();
+    let mut capped = false;
     let mut eval = |k: u64, progress: &mut dyn FnMut(Tick)| -> bool {
         if let Some(e) = cache.get(&k) {
             return e.meets;
@@ -109,14 +163,25 @@ pub fn min_staff(
         let mut v = s.clone();
         let from_day = req.from_day;
         v.edit(move |x| x.staff.establishment = x.staff.establishment.plus_from(from_day, extra));
-        progress(Tick::Planned(u64::from(replicas)));
-        let r = verdicts(&v, replicas, seed, progress);
+        let (r, used) = match replicas {
+            Replicas::Fixed(n) => {
+                progress(Tick::Planned(u64::from(n)));
+                (verdicts(&v, n, seed, progress), None)
+            }
+            Replicas::Precision { target, cap } => {
+                let (r, decided) = sequential(v, req.confidence, target, cap, seed, progress);
+                capped |= !decided;
+                let n = r.outcomes.len() as u32;
+                (r, Some(n))
+            }
+        };
         let p = r.p_success();
         let e = Evaluation {
             extra_fte: extra,
             p_success: p.into(),
             meets: p.lower >= req.confidence,
             backlog_at_deadline_p50: stats::Quantiles::of(&r.backlog_at_deadline()).p50,
+            replicas: used,
         };
         cache.insert(k, e);
         e.meets
@@ -149,11 +214,25 @@ pub fn min_staff(
             hi
         })
     };
+    let precision = match replicas {
+        Replicas::Fixed(_) => None,
+        Replicas::Precision { target, cap } => Some(PrecisionNote {
+            target_half_width: target,
+            cap,
+            stopped: if capped {
+                "cap reached"
+            } else {
+                "precision reached"
+            },
+            rule: SEQUENTIAL_RULE,
+        }),
+    };
     MinStaff {
         scenario: s.name.clone(),
         version: VERSION,
         seed,
-        replicas,
+        replicas: replicas.most(),
+        precision,
         confidence: req.confidence,
         from: s.date_of(req.from_day).to_string(),
         establishment_at_from: s.staff.establishment.at(req.from_day),

@@ -63,6 +63,116 @@ pub fn verdicts(
     montecarlo::verdicts(&p, replicas, seed, &mut |n| progress(Tick::Done(n)))
 }
 
+/// How many replicas each run of an experiment gets.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Replicas {
+    /// This many for every run.
+    Fixed(u32),
+    /// Batches of [`crate::precision::BATCH`] replicas for every run at once until the
+    /// precision rule (`run --precision`) holds for each of them, or `cap` replicas.
+    Precision {
+        /// Target half-width of P(success) (a share, 0.01 = one point).
+        target: f64,
+        /// Most replicas per run.
+        cap: u32,
+    },
+}
+
+impl Replicas {
+    /// The count, or the cap: the most replicas a run may get.
+    pub fn most(self) -> u32 {
+        match self {
+            Replicas::Fixed(n) => n,
+            Replicas::Precision { cap, .. } => cap,
+        }
+    }
+}
+
+/// How a precision-chosen experiment stopped (what its outputs record).
+#[derive(Debug, Clone, Serialize)]
+pub struct PrecisionNote {
+    /// Target half-width of P(success) (a share).
+    pub target_half_width: f64,
+    /// Most replicas per run.
+    pub cap: u32,
+    /// `precision reached` (every run met the rule) or `cap reached`.
+    pub stopped: &'static str,
+    /// The rule, in words.
+    pub rule: &'static str,
+}
+
+/// The rule of [`PrecisionNote::rule`] for runs judged together.
+const JOINT_RULE: &str = "every run on the same replicas, in batches of 256, until each run's 95% Wilson interval of P(success) has half-width <= target and the 95% order-statistic interval of its median backlog at the deadline has half-width <= max(1, 5% of the median), or the cap";
+
+/// The verdicts of every one of `variants` on the same replicas (common random numbers),
+/// and, when the count was chosen by precision, how it stopped. With `Fixed(n)` each variant
+/// runs its `n` replicas in turn (the caller announces the `Planned` work); with
+/// `Precision`, every variant runs each batch before the rule is read, and each batch is
+/// announced as `Planned`.
+pub fn verdicts_of_all(
+    variants: &[Scenario],
+    seed: u64,
+    replicas: Replicas,
+    progress: &mut dyn FnMut(Tick),
+) -> (Vec<montecarlo::Verdicts>, Option<PrecisionNote>) {
+    use crate::precision::{Stopping, BATCH};
+    let (target, cap) = match replicas {
+        Replicas::Fixed(n) => {
+            let runs = variants
+                .iter()
+                .map(|v| verdicts(v, n, seed, progress))
+                .collect();
+            return (runs, None);
+        }
+        Replicas::Precision { target, cap } => (target, cap),
+    };
+    let prepared: Vec<Prepared> = variants
+        .iter()
+        .map(|v| {
+            let mut v = v.clone();
+            v.options.clear();
+            Prepared::new(v)
+        })
+        .collect();
+    let mut runs: Vec<montecarlo::Verdicts> = prepared
+        .iter()
+        .map(|_| montecarlo::Verdicts {
+            seed,
+            outcomes: Vec::new(),
+        })
+        .collect();
+    let mut start = 0u32;
+    let met = loop {
+        let end = start.saturating_add(BATCH).min(cap);
+        progress(Tick::Planned(
+            u64::from(end - start) * prepared.len() as u64,
+        ));
+        for (p, run) in prepared.iter().zip(runs.iter_mut()) {
+            let next =
+                montecarlo::verdicts_range(p, start, end, seed, &mut |n| progress(Tick::Done(n)));
+            run.outcomes.extend(next.outcomes);
+        }
+        start = end;
+        let met = runs
+            .iter()
+            .all(|r| Stopping::of(&r.outcomes, target, cap).met);
+        if met || start >= cap {
+            break met;
+        }
+    };
+    let note = PrecisionNote {
+        target_half_width: target,
+        cap,
+        stopped: if met {
+            "precision reached"
+        } else {
+            "cap reached"
+        },
+        rule: JOINT_RULE,
+    };
+    (runs, Some(note))
+}
+
 /// Runs one prepared scenario in batches of [`crate::precision::BATCH`] replicas on the
 /// current rayon pool until [`crate::precision::Stopping`] says stop (at most `cap`
 /// replicas). `progress(n)` as in [`montecarlo::run`].

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use std::sync::Arc;
 
-use super::{verdicts, Interval, Tick};
+use super::{verdicts_of_all, Interval, PrecisionNote, Replicas, Tick};
 use crate::scenario::catalogue::{self, Combine, Vary};
 use crate::scenario::locate::KeyPath;
 use crate::scenario::{options, starting, Scenario};
@@ -35,6 +35,9 @@ pub struct Sensitivity {
     pub seed: u64,
     /// Replicas per run (base, and each low and high run).
     pub replicas: u32,
+    /// How the replicas were chosen, when by precision (`--precision`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PrecisionNote>,
     /// The relative change applied down and up, e.g. 0.2.
     pub delta: f64,
     /// Median backlog at the deadline of the unvaried scenario, in cases.
@@ -261,87 +264,90 @@ fn variant(s: &Scenario, p: &Param, k: f64) -> Option<Scenario> {
     Some(v)
 }
 
-/// Varies every parameter of [`params`] by `±delta` (one at a time) against the base.
+/// A row before its runs: parameter, base value, whether its ends are a declared range, and
+/// (value, index of its run) at the low and high ends.
+type Planned = (String, f64, bool, [(f64, Option<usize>); 2]);
+
+/// Varies every parameter of [`params`] by `±delta` (one at a time) against the base, every
+/// run on the same replicas (`replicas`: a count, or chosen by precision for all runs at once).
 pub fn sensitivity(
     s: &Scenario,
     delta: f64,
-    replicas: u32,
+    replicas: Replicas,
     seed: u64,
     progress: &mut dyn FnMut(Tick),
 ) -> Sensitivity {
     let ps = params(s);
-    let extra = s
+    let extra: Vec<&crate::scenario::uncertain::Uncertain> = s
         .uncertain
         .iter()
         .filter(|u| !ps.iter().any(|p| p.path == u.key()))
-        .count();
-    progress(Tick::Planned(
-        u64::from(replicas) * (1 + 2 * (ps.len() + extra) as u64),
-    ));
-    let median = |s: &Scenario, progress: &mut dyn FnMut(Tick)| {
-        let r = verdicts(s, replicas, seed, progress);
-        (
-            stats::Quantiles::of(&r.backlog_at_deadline()).p50,
-            r.p_success(),
-        )
+        .collect();
+    // Every run: the base first, then each row's low and high ends; an end that cannot be
+    // run (no valid variant, an input that cannot be fixed) is `None`.
+    let mut runs: Vec<Scenario> = vec![s.clone()];
+    let mut add = |v: Scenario| {
+        runs.push(v);
+        runs.len() - 1
     };
-    let (base_p50, base_p) = median(s, progress);
-    let mut rows: Vec<SensitivityRow> = ps
+    let mut planned: Vec<Planned> = Vec::new();
+    for p in &ps {
+        let mut ends = [(0.0, None); 2];
+        let declared = s.uncertain.iter().find(|u| u.key() == p.path);
+        for (j, k) in [1.0 - delta, 1.0 + delta].into_iter().enumerate() {
+            // A declared range is used instead of ±delta: the input fixed at each end.
+            let fixed = declared.and_then(|u| {
+                let x = if j == 0 { u.low } else { u.high };
+                s.fixing(&u.key(), x).map(|v| (v, x))
+            });
+            let (v, value) = match fixed {
+                Some(f) => f,
+                // A variant that cannot be made valid stays at the base.
+                None => match variant(s, p, k) {
+                    Some(v) => {
+                        let value = p.value(&v);
+                        (v, value)
+                    }
+                    None => (s.clone(), p.value(s)),
+                },
+            };
+            ends[j] = (value, Some(add(v)));
+        }
+        planned.push((p.path.clone(), p.value(s), declared.is_some(), ends));
+    }
+    for u in &extra {
+        let mut ends = [(0.0, None); 2];
+        for (j, x) in [u.low, u.high].into_iter().enumerate() {
+            ends[j] = (x, s.fixing(&u.key(), x).map(&mut add));
+        }
+        planned.push((u.key(), u.central(), true, ends));
+    }
+    if let Replicas::Fixed(n) = replicas {
+        progress(Tick::Planned(
+            u64::from(n) * (1 + 2 * (ps.len() + extra.len()) as u64),
+        ));
+    }
+    let (results, precision) = verdicts_of_all(&runs, seed, replicas, progress);
+    let summary: Vec<(f64, stats::Proportion)> = results
         .iter()
-        .map(|p| {
-            let mut ends = [(0.0, 0.0, 0.0); 2];
-            let declared = s.uncertain.iter().find(|u| u.key() == p.path);
-            for (j, k) in [1.0 - delta, 1.0 + delta].into_iter().enumerate() {
-                // A declared range is used instead of ±delta: the input fixed at each end.
-                let fixed = declared.and_then(|u| {
-                    let x = if j == 0 { u.low } else { u.high };
-                    s.fixing(&u.key(), x).map(|v| (v, x))
-                });
-                let (v, value) = match fixed {
-                    Some(f) => f,
-                    // A variant that cannot be made valid stays at the base.
-                    None => match variant(s, p, k) {
-                        Some(v) => {
-                            let value = p.value(&v);
-                            (v, value)
-                        }
-                        None => (s.clone(), p.value(s)),
-                    },
-                };
-                let (m, ps) = median(&v, progress);
-                ends[j] = (value, m, ps.estimate);
-            }
-            SensitivityRow::new(
-                p.path.clone(),
-                p.value(s),
-                ends,
-                base_p50,
-                declared.is_some(),
+        .map(|r| {
+            (
+                stats::Quantiles::of(&r.backlog_at_deadline()).p50,
+                r.p_success(),
             )
         })
         .collect();
-    for u in s
-        .uncertain
-        .iter()
-        .filter(|u| !ps.iter().any(|p| p.path == u.key()))
-    {
-        let mut ends = [(0.0, 0.0, 0.0); 2];
-        for (j, x) in [u.low, u.high].into_iter().enumerate() {
-            if let Some(v) = s.fixing(&u.key(), x) {
-                let (m, ps) = median(&v, progress);
-                ends[j] = (x, m, ps.estimate);
-            } else {
-                ends[j] = (x, base_p50, base_p.estimate);
-            }
-        }
-        rows.push(SensitivityRow::new(
-            u.key(),
-            u.central(),
-            ends,
-            base_p50,
-            true,
-        ));
-    }
+    let (base_p50, base_p) = summary[0];
+    let mut rows: Vec<SensitivityRow> = planned
+        .into_iter()
+        .map(|(parameter, base_value, declared, ends)| {
+            let ends = ends.map(|(value, run)| match run {
+                Some(i) => (value, summary[i].0, summary[i].1.estimate),
+                None => (value, base_p50, base_p.estimate),
+            });
+            SensitivityRow::new(parameter, base_value, ends, base_p50, declared)
+        })
+        .collect();
     let size = |r: &SensitivityRow| r.change_low.abs().max(r.change_high.abs());
     rows.sort_by(|a, b| {
         size(b)
@@ -352,7 +358,8 @@ pub fn sensitivity(
         scenario: s.name.clone(),
         version: VERSION,
         seed,
-        replicas,
+        replicas: results[0].outcomes.len() as u32,
+        precision,
         delta,
         base_backlog_p50: base_p50,
         base_p_success: base_p.into(),

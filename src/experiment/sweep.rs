@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{verdicts, Dist, Interval, Tick};
+use super::{verdicts_of_all, Dist, Interval, PrecisionNote, Replicas, Tick};
 use crate::scenario::Scenario;
 use crate::VERSION;
 
@@ -15,8 +15,18 @@ pub struct Sweep {
     pub(crate) param: String,
     pub(crate) seed: u64,
     pub(crate) replicas: u32,
+    /// How the replicas were chosen, when by precision (`--precision`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PrecisionNote>,
     /// One result per swept value, in increasing order of value.
     pub points: Vec<SweepPoint>,
+}
+
+impl Sweep {
+    /// Replicas per point.
+    pub fn replicas(&self) -> u32 {
+        self.replicas
+    }
 }
 
 /// The results at one value of the swept key.
@@ -53,25 +63,31 @@ pub fn values(from: f64, to: f64, step: f64, max_points: usize) -> Option<Vec<f6
     )
 }
 
-/// Runs each `(value, scenario)` point with the same `replicas` and master `seed`.
+/// Runs each `(value, scenario)` point on the same replicas (`replicas`: a count, or chosen
+/// by precision for every point at once) from master `seed`.
 pub fn sweep(
     param: &str,
     points: &[(f64, Scenario)],
-    replicas: u32,
+    replicas: Replicas,
     seed: u64,
     progress: &mut dyn FnMut(Tick),
 ) -> Sweep {
-    progress(Tick::Planned(u64::from(replicas) * points.len() as u64));
+    if let Replicas::Fixed(n) = replicas {
+        progress(Tick::Planned(u64::from(n) * points.len() as u64));
+    }
     let name = points.first().map_or(String::new(), |p| p.1.name.clone());
+    let scenarios: Vec<Scenario> = points.iter().map(|(_, s)| s.clone()).collect();
+    let (runs, precision) = verdicts_of_all(&scenarios, seed, replicas, progress);
+    let used = runs
+        .first()
+        .map_or(replicas.most(), |r| r.outcomes.len() as u32);
     let points = points
         .iter()
-        .map(|(value, s)| {
-            let r = verdicts(s, replicas, seed, progress);
-            SweepPoint {
-                value: *value,
-                p_success: r.p_success().into(),
-                backlog_at_deadline: Dist::of(&r.backlog_at_deadline()),
-            }
+        .zip(&runs)
+        .map(|((value, _), r)| SweepPoint {
+            value: *value,
+            p_success: r.p_success().into(),
+            backlog_at_deadline: Dist::of(&r.backlog_at_deadline()),
         })
         .collect();
     Sweep {
@@ -79,7 +95,8 @@ pub fn sweep(
         version: VERSION,
         param: param.to_string(),
         seed,
-        replicas,
+        replicas: used,
+        precision,
         points,
     }
 }

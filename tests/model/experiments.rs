@@ -1,7 +1,7 @@
 //! Experiments on common random numbers: paired comparisons, sweeps and the min-staff search
 //! through the public `experiment` API.
 
-use caseload::experiment::{self, MinStaffRequest, Tick};
+use caseload::experiment::{self, MinStaffRequest, Replicas, Tick};
 use caseload::model::Prepared;
 use caseload::montecarlo;
 use caseload::scenario::load_str;
@@ -55,22 +55,43 @@ pub(crate) fn queue() -> String {
 
 fn quiet(_: Tick) {}
 
-#[test]
-fn success_rises_monotonically_with_fte_in_a_sweep() {
-    let text = queue();
-    let values = experiment::sweep::values(0.0, 1.0, 0.125, 100).unwrap();
-    let points: Vec<_> = values
+/// The scenario `text` with `staff.establishment` set to each of `values`: a sweep's points.
+fn establishment_points(text: &str, values: &[f64]) -> Vec<(f64, caseload::scenario::Scenario)> {
+    values
         .iter()
         .map(|&v| {
             let s = caseload::scenario::options::derive(
-                &text,
+                text,
                 &[("staff.establishment".into(), toml::Value::Float(v))],
             )
             .unwrap();
             (v, s)
         })
-        .collect();
-    let w = experiment::sweep("staff.establishment", &points, 200, 3, &mut quiet);
+        .collect()
+}
+
+/// A min-staff search from the start date.
+fn request(confidence: f64, step: f64, max_extra: f64) -> MinStaffRequest {
+    MinStaffRequest {
+        confidence,
+        from_day: 0,
+        step,
+        max_extra,
+    }
+}
+
+#[test]
+fn success_rises_monotonically_with_fte_in_a_sweep() {
+    let text = queue();
+    let values = experiment::sweep::values(0.0, 1.0, 0.125, 100).unwrap();
+    let points = establishment_points(&text, &values);
+    let w = experiment::sweep(
+        "staff.establishment",
+        &points,
+        Replicas::Fixed(200),
+        3,
+        &mut quiet,
+    );
     let p: Vec<f64> = w.points.iter().map(|x| x.p_success.estimate).collect();
     assert_eq!(p[0], 0.0, "no staff: the 60 overdue visits stay overdue");
     assert_eq!(
@@ -152,14 +173,9 @@ fn paired_intervals_are_narrower_than_unpaired_ones_on_the_same_runs() {
 #[test]
 fn min_staff_answer_meets_the_confidence_and_one_step_less_does_not() {
     let s = scenario(&queue());
-    let req = MinStaffRequest {
-        confidence: 0.9,
-        from_day: 0,
-        step: 0.125,
-        max_extra: 2.0,
-    };
+    let req = request(0.9, 0.125, 2.0);
     let (replicas, seed) = (200, 21);
-    let m = experiment::min_staff(&s, req, replicas, seed, &mut quiet);
+    let m = experiment::min_staff(&s, req, Replicas::Fixed(replicas), seed, &mut quiet);
     let v = m.answer.expect("2 FTE is far more than enough");
     let at = m.answer_evaluation().unwrap();
     let below = m.next_lower().unwrap();
@@ -176,4 +192,74 @@ fn min_staff_answer_meets_the_confidence_and_one_step_less_does_not() {
     assert!(v > 0.0 && v <= 1.0, "1 FTE is enough (see QUEUE): {v}");
     // Each value was simulated once (cache): doubling then bisection, ≤ 2·log2(16) + 2.
     assert!(m.evaluations.len() <= 10, "{}", m.evaluations.len());
+}
+
+/// The bundled Avon and Somerset scenario's text (P(success) well inside (0, 1)).
+fn avon_somerset() -> String {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/avon_somerset_2024.toml");
+    std::fs::read_to_string(path).expect("the bundled scenario reads")
+}
+
+/// `sweep --precision`: every point runs the same batches of 256 replicas until each point's
+/// 95% interval of P(success) has half-width within the target; the result is then the sweep
+/// of that many replicas (the rule only chooses the count).
+#[test]
+fn a_sweep_by_precision_stops_on_a_batch_with_every_point_within_the_target() {
+    let text = avon_somerset();
+    let points = establishment_points(&text, &[28.0, 32.0]);
+    let target = 0.04;
+    let by_precision = experiment::sweep(
+        "staff.establishment",
+        &points,
+        Replicas::Precision { target, cap: 4096 },
+        5,
+        &mut quiet,
+    );
+    let note = by_precision
+        .precision
+        .as_ref()
+        .expect("chosen by precision");
+    assert_eq!(note.stopped, "precision reached");
+    let n = by_precision.replicas();
+    assert!(n.is_multiple_of(256) && n < 4096, "{n}");
+    for p in &by_precision.points {
+        assert!(
+            (p.p_success.upper - p.p_success.lower) / 2.0 <= target,
+            "{p:?}"
+        );
+    }
+    let fixed = experiment::sweep(
+        "staff.establishment",
+        &points,
+        Replicas::Fixed(n),
+        5,
+        &mut quiet,
+    );
+    assert_eq!(
+        format!("{:?}", fixed.points),
+        format!("{:?}", by_precision.points)
+    );
+}
+
+/// `min-staff --precision`: each value stops once its 95% interval of P(success) lies wholly
+/// above or below the confidence, or is narrow enough, or at the cap; "meets" still reads the
+/// interval's lower end.
+#[test]
+fn min_staff_by_a_sequential_test_stops_each_value_once_decided() {
+    let s = scenario(&avon_somerset());
+    let req = request(0.8, 1.0, 8.0);
+    let (target, cap) = (0.03, 2048);
+    let m = experiment::min_staff(&s, req, Replicas::Precision { target, cap }, 9, &mut quiet);
+    assert!(m.answer.is_some());
+    for e in &m.evaluations {
+        let n = e.replicas.expect("a sequential test records its replicas");
+        assert!(n.is_multiple_of(256) || n == cap, "{e:?}");
+        let p = &e.p_success;
+        let decided = p.lower >= req.confidence
+            || p.upper < req.confidence
+            || (p.upper - p.lower) / 2.0 <= target;
+        assert!(decided || n == cap, "{e:?}");
+        assert_eq!(e.meets, p.lower >= req.confidence);
+    }
 }
