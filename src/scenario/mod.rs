@@ -295,21 +295,11 @@ pub(crate) struct Driver {
 impl Driver {
     /// Rate per day at day `t`.
     pub(crate) fn rate(&self, t: f64) -> f64 {
-        self.rate_with_growth(t, self.growth(t))
-    }
-
-    /// [`Driver::rate`] with the growth factor at `t` given.
-    pub(crate) fn rate_with_growth(&self, t: f64, growth: f64) -> f64 {
-        let mut r = self.scale * growth;
+        let mut r = self.scale * self.growth(t);
         for f in &self.factors {
             r *= f.at(t);
         }
         r.max(0.0)
-    }
-
-    /// The growth factor at day `t` and its ratio from one day to the next.
-    pub(crate) fn growth_stepper(&self, t: f64) -> (f64, f64) {
-        (self.growth(t), self.growth(1.0))
     }
 
     fn growth(&self, t: f64) -> f64 {
@@ -638,4 +628,24 @@ impl Plan {
             && (!self.no_very_high_overdue || very_high == 0)
             && self.max_arms_overdue.is_none_or(|m| arms <= m)
     }
+}
+
+/// Every bundled scenario (`scenarios/*.toml`), validated, with its path, in name order: for
+/// tests that must hold on all of them.
+#[cfg(test)]
+pub(crate) fn bundled() -> Vec<(std::path::PathBuf, Scenario)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .expect("scenarios/ lists")
+        .map(|e| e.expect("an entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let s = load_file(&p).expect("bundled scenarios are valid");
+            (p, s)
+        })
+        .collect()
 }

@@ -363,14 +363,8 @@ mod tests {
     /// (ranges drawn, custody, approved premises, pools) for several seeds.
     #[test]
     fn a_replica_run_to_the_deadline_gives_the_whole_replicas_verdict() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
         let mut checked = 0;
-        for entry in std::fs::read_dir(dir).expect("scenarios/ lists") {
-            let path = entry.expect("an entry").path();
-            if path.extension().is_none_or(|e| e != "toml") {
-                continue;
-            }
-            let s = crate::scenario::load_file(&path).expect("bundled scenarios are valid");
+        for (path, s) in crate::scenario::bundled() {
             if s.initial.total() > 10_000 {
                 continue; // national: the same code, only slower
             }
