@@ -352,3 +352,60 @@ fn compare_chooses_replicas_by_precision_for_every_option() {
         assert!(hw <= 0.05 + 1e-6, "{o}");
     }
 }
+
+/// The experiments take `--precision` as `run` does: a bad half-width is refused before
+/// anything runs (exit 2), and a good one says where it stopped and writes the count.
+#[test]
+fn experiments_take_precision_and_say_where_they_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = write_scenario(dir.path(), "s.toml", SMALL);
+    let sweep = [
+        "--param",
+        "staff.establishment",
+        "--from",
+        "1",
+        "--to",
+        "2",
+        "--step",
+        "1",
+    ];
+    for (cmd, extra) in [
+        ("sensitivity", &[][..]),
+        ("min-staff", &[]),
+        ("sweep", &sweep),
+    ] {
+        caseload()
+            .args([cmd, sc.to_str().unwrap(), "--precision", "0", "--out"])
+            .arg(dir.path().join("bad"))
+            .args(extra)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "`--precision` must be a half-width",
+            ));
+    }
+    let out = dir.path().join("sweep");
+    caseload()
+        .args([
+            "sweep",
+            sc.to_str().unwrap(),
+            "--param",
+            "staff.establishment",
+        ])
+        .args([
+            "--from",
+            "4",
+            "--to",
+            "6",
+            "--step",
+            "1",
+            "--precision",
+            "0.2",
+        ])
+        .args(["-n", "512", "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("replicas per run"));
+    assert!(out.join("sweep.csv").exists());
+}
