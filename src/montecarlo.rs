@@ -4,6 +4,8 @@
 //! thread runs it. Replicas run in chunks on the caller's rayon pool; each chunk is folded into
 //! the aggregate in index order, so the result is byte-identical whatever the thread count,
 //! and memory holds one compact value per replica, week and metric, never per-event history.
+//! [`verdicts`] runs replicas only to the deadline and keeps only their verdicts, for what
+//! reads nothing else (experiments, the central-value comparison).
 
 use rayon::prelude::*;
 

@@ -1,4 +1,5 @@
-//! What a replica reports: weekly metric snapshots and the plan outcome.
+//! What a replica reports: weekly metric snapshots, the plan outcome, and its verdict at the
+//! deadline alone ([`Verdict`]).
 //!
 //! The engine pushes observations into a [`Recorder`] owned by the caller; it never stores
 //! per-event history. Weekly flow metrics (hours, visits, entries…) cover the seven days

@@ -1,9 +1,11 @@
 //! Experiments: many Monte Carlo runs of variants of one scenario, paired by common random
 //! numbers, and the statistics that compare them.
 //!
-//! Every run goes through [`crate::montecarlo::run`] with the same master seed, so replica `i`
+//! Every run goes through [`crate::montecarlo::run`] (or, where only the verdict at the
+//! deadline is read, [`crate::montecarlo::verdicts`]) with the same master seed, so replica `i`
 //! of every variant draws the same random streams (arrivals, efforts, access, ...): differences
-//! between variants are paired replica by replica and their intervals are narrow. The functions
+//! between variants are paired replica by replica and their intervals are narrow. Replicas are
+//! a fixed count or chosen by precision ([`Replicas`]). The functions
 //! here are pure (no printing, no files, no clocks); they run on the caller's rayon pool and
 //! report progress through a [`Tick`] callback. Results are plain `Serialize` structs that the
 //! renderers in [`crate::report::compare`] turn into files and charts.
