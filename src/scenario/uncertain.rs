@@ -276,8 +276,9 @@ pub fn with_values(s: &Scenario, values: &[f64]) -> Result<Scenario, Vec<String>
         return Ok(s.clone());
     };
     let t = substitute(tree, &s.uncertain, values);
-    // Every range is substituted: nothing is left for `attach` to find (or keep).
-    let (mut v, problems) = super::validate::validate_tree_plain(t).map_err(|e| vec![e])?;
+    // Every range is substituted: nothing is left for `attach` to find (or keep); the keys
+    // are the validated document's.
+    let (mut v, problems) = super::validate::validate_tree_known_keys(t).map_err(|e| vec![e])?;
     if !problems.is_empty() {
         return Err(problems
             .into_iter()

@@ -104,19 +104,33 @@ pub(crate) fn check(raw: &RawScenario, unknown: Vec<String>) -> (Scenario, Vec<(
     (scenario, v.problems)
 }
 
+/// [`validate_tree_plain`] of a tree whose keys were already checked: a validated document
+/// with values written at its existing keys (each replica's drawn inputs), so no key can be
+/// unknown and nothing tracks them. The same scenario and problems otherwise.
+pub(crate) fn validate_tree_known_keys(
+    tree: toml::Value,
+) -> Result<(Scenario, Vec<(KeyPath, String)>), String> {
+    use serde::Deserialize as _;
+    let raw = RawScenario::deserialize(tree).map_err(|e| wrong_shape(&e))?;
+    Ok(check(&raw, Vec::new()))
+}
+
 /// Deserializes and validates a merged document tree (an option's or a variant's), without looking for ranges (they read as their central values).
 pub(crate) fn validate_tree_plain(
     tree: toml::Value,
 ) -> Result<(Scenario, Vec<(KeyPath, String)>), String> {
     let mut unknown = Vec::new();
     let raw: RawScenario = serde_ignored::deserialize(tree, |p| unknown.push(p.to_string()))
-        .map_err(|e: toml::de::Error| {
-            format!(
-                "wrong shape: {}",
-                plain_shape(&e.message().trim().replace('\n', " "))
-            )
-        })?;
+        .map_err(|e: toml::de::Error| wrong_shape(&e))?;
     Ok(check(&raw, unknown))
+}
+
+/// A document tree that does not fit the scenario's shape, in plain words.
+fn wrong_shape(e: &toml::de::Error) -> String {
+    format!(
+        "wrong shape: {}",
+        plain_shape(&e.message().trim().replace('\n', " "))
+    )
 }
 
 /// Replaces serde's internal type names (`expected struct RawLag`) by what to write, and
