@@ -132,9 +132,7 @@ pub fn verdicts_range(
     progress: &mut dyn FnMut(u64),
 ) -> Verdicts {
     let mut outcomes = Vec::with_capacity(end.saturating_sub(first) as usize);
-    let mut start = first;
-    while start < end {
-        let stop = (start + CHUNK).min(end);
+    in_chunks(first, end, progress, |start, stop| {
         let chunk: Vec<Verdict> = (start..stop)
             .into_par_iter()
             .map_init(Workspace::default, |ws, i| {
@@ -142,9 +140,7 @@ pub fn verdicts_range(
             })
             .collect();
         outcomes.extend(chunk);
-        progress(u64::from(stop - start));
-        start = stop;
-    }
+    });
     Verdicts { seed, outcomes }
 }
 
@@ -348,9 +344,7 @@ pub fn run_range(
     let weeks = p.scenario.weeks();
     let mut part = Partial::empty(seed, first, weeks);
     part.outcomes.reserve(end.saturating_sub(first) as usize);
-    let mut start = first;
-    while start < end {
-        let stop = (start + CHUNK).min(end);
+    in_chunks(first, end, progress, |start, stop| {
         let (outcomes, series): (Vec<Outcome>, Vec<WeeklySeries>) = (start..stop)
             .into_par_iter()
             .map_init(Workspace::default, |ws, i| {
@@ -363,10 +357,20 @@ pub fn run_range(
             .unzip();
         part.outcomes.extend(outcomes);
         part.agg.fold(&series);
+    });
+    part
+}
+
+/// Calls `each(start, stop)` on `first..end` in chunks of [`CHUNK`] replicas, in order, and
+/// reports each chunk's replicas to `progress` (from the calling thread) once it is done.
+fn in_chunks(first: u32, end: u32, progress: &mut dyn FnMut(u64), mut each: impl FnMut(u32, u32)) {
+    let mut start = first;
+    while start < end {
+        let stop = (start + CHUNK).min(end);
+        each(start, stop);
         progress(u64::from(stop - start));
         start = stop;
     }
-    part
 }
 
 /// Runs `replicas` replicas on the current rayon pool. `progress(n)` is called after each

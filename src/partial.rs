@@ -203,16 +203,17 @@ struct AccJson(u8, u8, u64, u64, u64, u64, String, String, Vec<u32>);
 /// One replica's outcome as stored: backlog, very high, success (0/1), days to target (−1:
 /// never), population start, end, entries, exits, ARMS overdue.
 fn encode_outcome(o: &Outcome) -> [i64; 9] {
+    let [backlog, very_high, success, arms] = encode_verdict(&o.verdict());
     [
-        i64::from(o.backlog_at_deadline),
-        i64::from(o.very_high_at_deadline),
-        i64::from(o.success),
+        backlog,
+        very_high,
+        success,
         o.days_to_target.map_or(-1, i64::from),
         i64::from(o.population_start),
         i64::from(o.population_end),
         o.entries as i64,
         o.exits as i64,
-        i64::from(o.arms_overdue_at_deadline),
+        arms,
     ]
 }
 
@@ -242,20 +243,17 @@ fn decode_verdict(v: &[i64; 4]) -> Option<Verdict> {
 
 fn decode_outcome(o: &[i64; 9]) -> Option<Outcome> {
     let u = |x: i64| u32::try_from(x).ok();
+    let v = decode_verdict(&[o[0], o[1], o[2], o[8]])?;
     Some(Outcome {
-        backlog_at_deadline: u(o[0])?,
-        very_high_at_deadline: u(o[1])?,
-        success: match o[2] {
-            0 => false,
-            1 => true,
-            _ => return None,
-        },
+        backlog_at_deadline: v.backlog_at_deadline,
+        very_high_at_deadline: v.very_high_at_deadline,
+        success: v.success,
         days_to_target: if o[3] == -1 { None } else { Some(u(o[3])?) },
         population_start: u(o[4])?,
         population_end: u(o[5])?,
         entries: u64::try_from(o[6]).ok()?,
         exits: u64::try_from(o[7]).ok()?,
-        arms_overdue_at_deadline: u(o[8])?,
+        arms_overdue_at_deadline: v.arms_overdue_at_deadline,
     })
 }
 

@@ -113,6 +113,14 @@ impl Plan {
         self
     }
 
+    /// [`Plan::capped`] when `replicas` are chosen by precision (the counts are caps).
+    pub(super) fn capped_if_precision(self, replicas: experiment::Replicas) -> Plan {
+        match replicas {
+            experiment::Replicas::Precision { .. } => self.capped(),
+            experiment::Replicas::Fixed(_) => self,
+        }
+    }
+
     /// Adds a stage of `runs` runs.
     pub(super) fn stage(mut self, label: impl Into<String>, runs: u64) -> Plan {
         self.stages.push((label.into(), runs));
@@ -350,15 +358,15 @@ pub(super) fn sweep_command(a: &SweepArgs) -> Result<(), AppError> {
     }
     let setup = Setup::new(&a.scenario, &s, &a.sim)?;
     let replicas = super::scale::experiment_replicas(a.precision, &a.sim, &s)?;
-    let mut plan = points.iter().fold(Plan::new(), |p, (v, _)| {
-        p.stage(
-            format!("{} = {}", a.param, num(*v)),
-            u64::from(replicas.most()),
-        )
-    });
-    if matches!(replicas, experiment::Replicas::Precision { .. }) {
-        plan = plan.capped();
-    }
+    let plan = points
+        .iter()
+        .fold(Plan::new(), |p, (v, _)| {
+            p.stage(
+                format!("{} = {}", a.param, num(*v)),
+                u64::from(replicas.most()),
+            )
+        })
+        .capped_if_precision(replicas);
     let w = setup.run(&s, &plan, |tick| {
         experiment::sweep(&a.param, &points, replicas, setup.seed, tick)
     })?;
@@ -427,10 +435,9 @@ pub(super) fn min_staff_command(a: &MinStaffArgs) -> Result<(), AppError> {
         max_extra,
     };
     let replicas = super::scale::experiment_replicas(a.precision, &a.sim, &s)?;
-    let mut plan = Plan::new().min_staff(a.step, max_extra, replicas.most());
-    if matches!(replicas, experiment::Replicas::Precision { .. }) {
-        plan = plan.capped();
-    }
+    let plan = Plan::new()
+        .min_staff(a.step, max_extra, replicas.most())
+        .capped_if_precision(replicas);
     let m = setup.run(&s, &plan, |tick| {
         experiment::min_staff(&s, req, replicas, setup.seed, tick)
     })?;
@@ -481,10 +488,9 @@ pub(super) fn sensitivity_command(a: &SensitivityArgs) -> Result<(), AppError> {
     }
     let setup = Setup::new(&a.scenario, &s, &a.sim)?;
     let replicas = super::scale::experiment_replicas(a.precision, &a.sim, &s)?;
-    let mut plan = Plan::new().sensitivity(&s, replicas.most());
-    if matches!(replicas, experiment::Replicas::Precision { .. }) {
-        plan = plan.capped();
-    }
+    let plan = Plan::new()
+        .sensitivity(&s, replicas.most())
+        .capped_if_precision(replicas);
     let x = setup.run(&s, &plan, |tick| {
         experiment::sensitivity(&s, a.delta, replicas, setup.seed, tick)
     })?;

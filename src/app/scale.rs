@@ -162,15 +162,7 @@ fn precision_words(st: &precision::Stopping) -> String {
 
 /// The console line of an experiment whose replicas a precision target chose.
 pub(super) fn stopping_line(st: &precision::Stopping, variants: usize) -> String {
-    let (n, h) = (
-        report::format::thousands(u64::from(st.replicas)),
-        st.target * 100.0,
-    );
-    if st.met {
-        format!("Stopped at {n} replicas per option: every option's P(success) within ±{h:.1} points and its median backlog known to ±5% ({variants} options).")
-    } else {
-        format!("Stopped at the cap of {n} replicas per option before every option reached ±{h:.1} points; raise -n to go further.")
-    }
+    batch_stopping_line(st.met, st.replicas, st.target, variants, "option")
 }
 
 /// One console line for an experiment whose replicas were chosen by precision.
@@ -179,14 +171,20 @@ pub(super) fn experiment_stopping_line(
     replicas: u32,
     runs: usize,
 ) -> String {
+    let met = note.stopped == "precision reached";
+    batch_stopping_line(met, replicas, note.target_half_width, runs, "run")
+}
+
+/// Where runs judged together (`count` of them, each a `noun`) stopped.
+fn batch_stopping_line(met: bool, replicas: u32, target: f64, count: usize, noun: &str) -> String {
     let (n, h) = (
         report::format::thousands(u64::from(replicas)),
-        note.target_half_width * 100.0,
+        target * 100.0,
     );
-    if note.stopped == "precision reached" {
-        format!("Stopped at {n} replicas per run: every run's P(success) within ±{h:.1} points and its median backlog known to ±5% ({runs} runs).")
+    if met {
+        format!("Stopped at {n} replicas per {noun}: every {noun}'s P(success) within ±{h:.1} points and its median backlog known to ±5% ({count} {noun}s).")
     } else {
-        format!("Stopped at the cap of {n} replicas per run before every run reached ±{h:.1} points; raise -n to go further.")
+        format!("Stopped at the cap of {n} replicas per {noun} before every {noun} reached ±{h:.1} points; raise -n to go further.")
     }
 }
 

@@ -14,7 +14,6 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{verdicts, Interval, PrecisionNote, Replicas, Tick};
-use crate::model::Prepared;
 use crate::montecarlo;
 use crate::scenario::Scenario;
 use crate::stats;
@@ -111,37 +110,19 @@ const SEQUENTIAL_RULE: &str = "each value in batches of 256 replicas until the 9
 /// little likelier than 2.5% per side (about twice that over tens of looks); values near the
 /// confidence run to the half-width or the cap.
 fn sequential(
-    v: Scenario,
+    v: &Scenario,
     confidence: f64,
     target: f64,
     cap: u32,
     seed: u64,
     progress: &mut dyn FnMut(Tick),
 ) -> (montecarlo::Verdicts, bool) {
-    use crate::precision::BATCH;
-    let mut v = v;
-    v.options.clear();
-    let p = Prepared::new(v);
-    let mut all = montecarlo::Verdicts {
-        seed,
-        outcomes: Vec::new(),
-    };
-    let mut start = 0u32;
-    loop {
-        let end = start.saturating_add(BATCH).min(cap);
-        progress(Tick::Planned(u64::from(end - start)));
-        let next = montecarlo::verdicts_range(&p, start, end, seed, &mut |n| {
-            progress(Tick::Done(n));
-        });
-        all.outcomes.extend(next.outcomes);
-        start = end;
-        let q = all.p_success();
-        let decided =
-            q.lower >= confidence || q.upper < confidence || (q.upper - q.lower) / 2.0 <= target;
-        if decided || start >= cap {
-            return (all, decided);
-        }
-    }
+    let p = [super::prepare(v)];
+    let (mut runs, decided) = super::verdicts_in_batches(&p, seed, cap, progress, |runs| {
+        let q = runs[0].p_success();
+        q.lower >= confidence || q.upper < confidence || (q.upper - q.lower) / 2.0 <= target
+    });
+    (runs.remove(0), decided)
 }
 
 /// Searches the least extra FTE meeting `req.confidence` (see the module documentation).
@@ -169,7 +150,7 @@ pub fn min_staff(
                 (verdicts(&v, n, seed, progress), None)
             }
             Replicas::Precision { target, cap } => {
-                let (r, decided) = sequential(v, req.confidence, target, cap, seed, progress);
+                let (r, decided) = sequential(&v, req.confidence, target, cap, seed, progress);
                 capped |= !decided;
                 let n = r.outcomes.len() as u32;
                 (r, Some(n))

@@ -45,10 +45,15 @@ pub fn simulate(
     seed: u64,
     progress: &mut dyn FnMut(Tick),
 ) -> McResult {
+    let p = prepare(s);
+    montecarlo::run(&p, replicas, seed, &mut |n| progress(Tick::Done(n)))
+}
+
+/// A variant ready to simulate: its options (the other variants) left out.
+pub(crate) fn prepare(s: &Scenario) -> Prepared {
     let mut s = s.clone();
     s.options.clear();
-    let p = Prepared::new(s);
-    montecarlo::run(&p, replicas, seed, &mut |n| progress(Tick::Done(n)))
+    Prepared::new(s)
 }
 
 /// [`simulate`] for what reads only the replicas' verdicts at the deadline (P(success), the
@@ -59,9 +64,7 @@ pub fn verdicts(
     seed: u64,
     progress: &mut dyn FnMut(Tick),
 ) -> montecarlo::Verdicts {
-    let mut s = s.clone();
-    s.options.clear();
-    let p = Prepared::new(s);
+    let p = prepare(s);
     montecarlo::verdicts(&p, replicas, seed, &mut |n| progress(Tick::Done(n)))
 }
 
@@ -117,7 +120,7 @@ pub fn verdicts_of_all(
     replicas: Replicas,
     progress: &mut dyn FnMut(Tick),
 ) -> (Vec<montecarlo::Verdicts>, Option<PrecisionNote>) {
-    use crate::precision::{Stopping, BATCH};
+    use crate::precision::Stopping;
     let (target, cap) = match replicas {
         Replicas::Fixed(n) => {
             let runs = variants
@@ -128,40 +131,11 @@ pub fn verdicts_of_all(
         }
         Replicas::Precision { target, cap } => (target, cap),
     };
-    let prepared: Vec<Prepared> = variants
-        .iter()
-        .map(|v| {
-            let mut v = v.clone();
-            v.options.clear();
-            Prepared::new(v)
-        })
-        .collect();
-    let mut runs: Vec<montecarlo::Verdicts> = prepared
-        .iter()
-        .map(|_| montecarlo::Verdicts {
-            seed,
-            outcomes: Vec::new(),
-        })
-        .collect();
-    let mut start = 0u32;
-    let met = loop {
-        let end = start.saturating_add(BATCH).min(cap);
-        progress(Tick::Planned(
-            u64::from(end - start) * prepared.len() as u64,
-        ));
-        for (p, run) in prepared.iter().zip(runs.iter_mut()) {
-            let next =
-                montecarlo::verdicts_range(p, start, end, seed, &mut |n| progress(Tick::Done(n)));
-            run.outcomes.extend(next.outcomes);
-        }
-        start = end;
-        let met = runs
-            .iter()
-            .all(|r| Stopping::of(&r.outcomes, target, cap).met);
-        if met || start >= cap {
-            break met;
-        }
-    };
+    let prepared: Vec<Prepared> = variants.iter().map(prepare).collect();
+    let (runs, met) = verdicts_in_batches(&prepared, seed, cap, progress, |runs| {
+        runs.iter()
+            .all(|r| Stopping::of(&r.outcomes, target, cap).met)
+    });
     let note = PrecisionNote {
         target_half_width: target,
         cap,
@@ -173,6 +147,43 @@ pub fn verdicts_of_all(
         rule: JOINT_RULE,
     };
     (runs, Some(note))
+}
+
+/// Runs every one of `prepared` on the same batches of [`crate::precision::BATCH`] replicas
+/// (announcing each batch as `Planned`) until `done` says the verdicts so far are enough, or
+/// `cap` replicas; also whether `done` stopped it. `done` reads only results, so the stopping
+/// point does not depend on the thread count.
+pub(crate) fn verdicts_in_batches(
+    prepared: &[Prepared],
+    seed: u64,
+    cap: u32,
+    progress: &mut dyn FnMut(Tick),
+    done: impl Fn(&[montecarlo::Verdicts]) -> bool,
+) -> (Vec<montecarlo::Verdicts>, bool) {
+    let mut runs: Vec<montecarlo::Verdicts> = prepared
+        .iter()
+        .map(|_| montecarlo::Verdicts {
+            seed,
+            outcomes: Vec::new(),
+        })
+        .collect();
+    let mut start = 0u32;
+    loop {
+        let end = start.saturating_add(crate::precision::BATCH).min(cap);
+        progress(Tick::Planned(
+            u64::from(end - start) * prepared.len() as u64,
+        ));
+        for (p, run) in prepared.iter().zip(runs.iter_mut()) {
+            let next =
+                montecarlo::verdicts_range(p, start, end, seed, &mut |n| progress(Tick::Done(n)));
+            run.outcomes.extend(next.outcomes);
+        }
+        start = end;
+        let met = done(&runs);
+        if met || start >= cap {
+            return (runs, met);
+        }
+    }
 }
 
 /// Runs one prepared scenario in batches of [`crate::precision::BATCH`] replicas on the
@@ -216,14 +227,7 @@ pub(crate) fn simulate_to_precision(
     progress: &mut dyn FnMut(Tick),
 ) -> Vec<McResult> {
     use crate::precision::{Stopping, BATCH};
-    let prepared: Vec<Prepared> = variants
-        .iter()
-        .map(|v| {
-            let mut v = (*v).clone();
-            v.options.clear();
-            Prepared::new(v)
-        })
-        .collect();
+    let prepared: Vec<Prepared> = variants.iter().map(|v| prepare(v)).collect();
     let mut parts: Vec<montecarlo::Partial> = prepared
         .iter()
         .map(|p| montecarlo::Partial::empty(seed, 0, p.scenario.weeks()))

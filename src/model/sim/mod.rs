@@ -54,19 +54,7 @@ pub fn simulate_with(
     rec: &mut impl Recorder,
     workspace: &mut Workspace,
 ) -> Outcome {
-    match crate::scenario::uncertain::realise(&p.scenario, replica_seed) {
-        None => {
-            Sim::new(p, replica_seed, workspace).run_into(rec, p.scenario.horizon_days, workspace)
-        }
-        Some(s) => {
-            let own = Prepared::new(s);
-            Sim::new(&own, replica_seed, workspace).run_into(
-                rec,
-                own.scenario.horizon_days,
-                workspace,
-            )
-        }
-    }
+    replica(p, replica_seed, rec, i32::MAX, workspace)
 }
 
 /// Runs one replica only to the end of the plan's deadline day, recording nothing, and
@@ -75,14 +63,24 @@ pub fn simulate_with(
 pub fn verdict_with(p: &Prepared, replica_seed: u64, workspace: &mut Workspace) -> Verdict {
     let until = p.scenario.plan.deadline_day + 1;
     let rec = &mut crate::observe::NullRecorder;
-    let o = match crate::scenario::uncertain::realise(&p.scenario, replica_seed) {
+    replica(p, replica_seed, rec, until, workspace).verdict()
+}
+
+/// Days `0..until` (at most the horizon) of one replica, its uncertain inputs drawn first.
+fn replica<R: Recorder>(
+    p: &Prepared,
+    replica_seed: u64,
+    rec: &mut R,
+    until: i32,
+    workspace: &mut Workspace,
+) -> Outcome {
+    match crate::scenario::uncertain::realise(&p.scenario, replica_seed) {
         None => Sim::new(p, replica_seed, workspace).run_into(rec, until, workspace),
         Some(s) => {
             let own = Prepared::new(s);
             Sim::new(&own, replica_seed, workspace).run_into(rec, until, workspace)
         }
-    };
-    o.verdict()
+    }
 }
 
 /// Storage one replica hands on to the next on the same thread; no values carry over (each
@@ -217,7 +215,7 @@ impl<'p> Sim<'p> {
         }
     }
 
-    /// Runs days `0..until` of the replica (`until` ≤ the horizon), then hands its storage
+    /// Runs days `0..until` of the replica (at most the horizon), then hands its storage
     /// back to `workspace`.
     fn run_into<R: Recorder>(
         mut self,
