@@ -10,7 +10,11 @@
 //!   exact, so for count metrics (backlog, population, visits, entries…) the histogram *is* the
 //!   sample and the quantiles equal [`stats::quantile_sorted`] of the sorted values, bit for bit.
 //! - Count metrics keep every distinct value (their range, not the replica count, bounds the
-//!   bins). Continuous metrics (hours, FTE, days overdue, caseload per FTE, occupancy) also keep
+//!   bins). While their values are whole numbers in a compact range they are held as one
+//!   counter per integer from the smallest to the largest (4 bytes a value, half the 8 of a
+//!   sparse bin, with no reallocation per new value); a metric whose range grows much wider than
+//!   its distinct values, or that sees a fraction, keeps sparse bins. The two forms hold the
+//!   same histogram, so every statistic, partial aggregate and merge is the same in either. Continuous metrics (hours, FTE, days overdue, caseload per FTE, occupancy) also keep
 //!   the exact `f32` value while they have at most [`CONTINUOUS_BINS`] distinct values; beyond
 //!   that the accumulator drops the fewest low mantissa bits (level `L`) that bring it back to at
 //!   most [`CONTINUOUS_BINS`] bins, i.e. a relative resolution of `2^-(23-L)`, and a bin then
@@ -61,6 +65,7 @@ pub(crate) fn value_of(k: u32) -> f32 {
 pub(crate) struct Scratch {
     keys: Vec<u32>,
     batch: Vec<(u32, u32)>,
+    narrow: Vec<f32>,
 }
 
 /// How finely a metric is kept.
@@ -72,14 +77,83 @@ pub(crate) enum Kind {
     Continuous,
 }
 
+/// Largest magnitude of a whole number held densely (every integer up to it is exact in `f32`).
+const DENSE_LIMIT: f32 = 16_777_216.0;
+
+/// A count metric's histogram as one counter per integer `base..base + counts.len()`.
+#[derive(Debug, Clone, Default)]
+struct Dense {
+    base: i32,
+    counts: Vec<u32>,
+    /// Counters above zero.
+    distinct: usize,
+}
+
+/// The whole number `x` stands for when a count histogram may hold it densely (not `-0.0`,
+/// whose key differs from `0.0`'s).
+fn dense_value(x: f32) -> Option<i32> {
+    (x.fract() == 0.0 && x.abs() <= DENSE_LIMIT && x.to_bits() != (-0.0f32).to_bits())
+        .then_some(x as i32)
+}
+
+impl Dense {
+    /// Whether a dense histogram over `range` integers with at least `distinct` of them seen
+    /// is no larger than its sparse bins (plus a little), so it stays dense.
+    fn worth(range: i64, distinct: usize) -> bool {
+        range <= 2 * distinct as i64 + 64
+    }
+
+    /// Widens the range to cover `lo..=hi`, allocating exactly what it needs.
+    fn cover(&mut self, lo: i32, hi: i32) {
+        if self.counts.is_empty() {
+            self.base = lo;
+            self.counts = vec![0; (i64::from(hi) - i64::from(lo) + 1) as usize];
+            return;
+        }
+        let top = self.base + self.counts.len() as i32 - 1;
+        let (new_lo, new_hi) = (lo.min(self.base), hi.max(top));
+        let len = (i64::from(new_hi) - i64::from(new_lo) + 1) as usize;
+        if len > self.counts.len() {
+            self.counts.reserve_exact(len - self.counts.len());
+            let below = (self.base - new_lo) as usize;
+            self.counts.resize(len, 0);
+            self.counts.rotate_right(below);
+            self.base = new_lo;
+        }
+    }
+
+    fn add(&mut self, v: i32, c: u32) {
+        let slot = &mut self.counts[(v - self.base) as usize];
+        if *slot == 0 {
+            self.distinct += 1;
+        }
+        *slot += c;
+    }
+
+    /// The sparse bins `(key, count)` of the same histogram.
+    fn sparse(&self) -> Vec<(u32, u32)> {
+        let mut bins = Vec::with_capacity(self.distinct);
+        for (i, &c) in self.counts.iter().enumerate() {
+            if c > 0 {
+                bins.push((key_of((self.base + i as i32) as f32), c));
+            }
+        }
+        bins
+    }
+}
+
 /// The histogram and exact sum of one metric in one week.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Accumulator {
     kind: Kind,
     /// Low key bits dropped (0: exact `f32` values).
     level: u8,
-    /// `(key >> level, count)`, keys strictly increasing.
+    /// `(key >> level, count)`, keys strictly increasing (empty while `dense` holds them).
     bins: Vec<(u32, u32)>,
+    /// A count metric's histogram while it is dense (see the module docs); `None`: `bins`.
+    dense: Option<Dense>,
+    /// A count metric has seen a value the dense form cannot hold: it stays sparse.
+    never_dense: bool,
     n: u64,
     /// Sum of the finite values: `sum + frac · 2^-100`, `0 ≤ frac < 2^100`.
     sum: i128,
@@ -89,6 +163,15 @@ pub struct Accumulator {
     pos_inf: u64,
     neg_inf: u64,
 }
+
+/// Equal when they hold the same histogram and sums, in whichever form.
+impl PartialEq for Accumulator {
+    fn eq(&self, other: &Accumulator) -> bool {
+        self.to_parts() == other.to_parts()
+    }
+}
+
+impl Eq for Accumulator {}
 
 /// The serialisable content of an [`Accumulator`] (partial aggregates of sharded runs).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +193,8 @@ impl Accumulator {
             kind,
             level: 0,
             bins: Vec::new(),
+            dense: (kind == Kind::Count).then(Dense::default),
+            never_dense: false,
             n: 0,
             sum: 0,
             frac: 0,
@@ -128,7 +213,52 @@ impl Accumulator {
     /// Bins held (the memory used, in units of 8 bytes).
     #[cfg(test)]
     pub(crate) fn bins(&self) -> usize {
-        self.bins.len()
+        self.dense.as_ref().map_or(self.bins.len(), |d| d.distinct)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn is_dense(&self) -> bool {
+        self.dense.is_some()
+    }
+
+    /// Moves a dense histogram into sparse bins (for good).
+    fn make_sparse(&mut self) {
+        if let Some(d) = self.dense.take() {
+            self.bins = d.sparse();
+        }
+    }
+
+    /// Folds values into the dense histogram if they all fit it; `false` (nothing added)
+    /// when the histogram must go sparse first.
+    fn extend_dense(&mut self, values: &[f32]) -> bool {
+        let Some(d) = &mut self.dense else {
+            return false;
+        };
+        let (mut lo, mut hi) = (i32::MAX, i32::MIN);
+        for &x in values {
+            let Some(v) = dense_value(x) else {
+                return false;
+            };
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+        if values.is_empty() {
+            return true;
+        }
+        let (lo, hi) = if d.counts.is_empty() {
+            (lo, hi)
+        } else {
+            (lo.min(d.base), hi.max(d.base + d.counts.len() as i32 - 1))
+        };
+        let range = i64::from(hi) - i64::from(lo) + 1;
+        if !Dense::worth(range, d.distinct.max(values.len().min(range as usize))) {
+            return false;
+        }
+        d.cover(lo, hi);
+        for &x in values {
+            d.add(x as i32, 1);
+        }
+        true
     }
 
     fn add_to_sum(&mut self, x: f64) {
@@ -163,16 +293,27 @@ impl Accumulator {
     /// Folds a batch of values using `scratch` for the temporaries (reused across calls, so
     /// folding allocates nothing once the bins have grown).
     pub(crate) fn extend_with(&mut self, values: impl Iterator<Item = f64>, scratch: &mut Scratch) {
-        let Scratch { keys, batch } = scratch;
+        let Scratch {
+            keys,
+            batch,
+            narrow,
+        } = scratch;
         keys.clear();
         batch.clear();
+        narrow.clear();
         for x in values {
             self.add_to_sum(x);
-            keys.push(shr(key_of(x as f32), self.level));
+            narrow.push(x as f32);
         }
-        if keys.is_empty() {
+        if narrow.is_empty() {
             return;
         }
+        if self.extend_dense(narrow) {
+            self.n += narrow.len() as u64;
+            return;
+        }
+        self.make_sparse();
+        keys.extend(narrow.iter().map(|&x| shr(key_of(x), self.level)));
         keys.sort_unstable();
         for &k in keys.iter() {
             match batch.last_mut() {
@@ -183,20 +324,55 @@ impl Accumulator {
         self.n += keys.len() as u64;
         merge_into(&mut self.bins, batch, self.kind);
         self.coarsen_to_fit();
+        self.densify_if_worth();
+    }
+
+    /// Moves a count metric's sparse bins back into dense form once its values fill their
+    /// range (a histogram that went sparse on a wide first batch fills in as replicas come).
+    fn densify_if_worth(&mut self) {
+        if self.kind != Kind::Count || self.dense.is_some() || self.never_dense {
+            return;
+        }
+        let (Some(&(lo, _)), Some(&(hi, _))) = (self.bins.first(), self.bins.last()) else {
+            return;
+        };
+        let (Some(lo), Some(hi)) = (dense_value(value_of(lo)), dense_value(value_of(hi))) else {
+            self.never_dense = true;
+            return;
+        };
+        if !Dense::worth(i64::from(hi) - i64::from(lo) + 1, self.bins.len()) {
+            return;
+        }
+        let mut d = Dense::default();
+        d.cover(lo, hi);
+        for &(k, c) in &self.bins {
+            match dense_value(value_of(k)) {
+                Some(v) => d.add(v, c),
+                None => {
+                    self.never_dense = true;
+                    return;
+                }
+            }
+        }
+        self.bins = Vec::new();
+        self.dense = Some(d);
     }
 
     /// Adds every value `other` has seen.
     pub(crate) fn merge(&mut self, other: &Accumulator) {
-        let level = self.level.max(other.level);
-        self.coarsen_to(level);
-        let theirs: Vec<(u32, u32)>;
-        let other_bins = if other.level < level {
-            theirs = coarsened(&other.bins, level - other.level);
-            &theirs
-        } else {
-            &other.bins
-        };
-        merge_into(&mut self.bins, other_bins, self.kind);
+        if !self.merge_dense(other) {
+            self.make_sparse();
+            let sparse;
+            let other_bins = match &other.dense {
+                Some(d) => {
+                    sparse = d.sparse();
+                    &sparse
+                }
+                None => &other.bins,
+            };
+            self.merge_bins(other.level, other_bins);
+            self.densify_if_worth();
+        }
         self.n += other.n;
         self.sum += other.sum;
         self.frac += other.frac;
@@ -205,6 +381,53 @@ impl Accumulator {
         self.pos_inf += other.pos_inf;
         self.neg_inf += other.neg_inf;
         self.coarsen_to_fit();
+    }
+
+    /// Adds `other`'s histogram to a dense one when both are dense and the union stays
+    /// compact; `false` (nothing added) otherwise.
+    fn merge_dense(&mut self, other: &Accumulator) -> bool {
+        let (Some(d), Some(o)) = (&mut self.dense, &other.dense) else {
+            return false;
+        };
+        if o.counts.is_empty() {
+            return true;
+        }
+        let o_hi = o.base + o.counts.len() as i32 - 1;
+        let (lo, hi) = if d.counts.is_empty() {
+            (o.base, o_hi)
+        } else {
+            (
+                o.base.min(d.base),
+                o_hi.max(d.base + d.counts.len() as i32 - 1),
+            )
+        };
+        if !Dense::worth(
+            i64::from(hi) - i64::from(lo) + 1,
+            d.distinct.max(o.distinct),
+        ) {
+            return false;
+        }
+        d.cover(lo, hi);
+        for (i, &c) in o.counts.iter().enumerate() {
+            if c > 0 {
+                d.add(o.base + i as i32, c);
+            }
+        }
+        true
+    }
+
+    /// Adds sparse bins kept at `level` to this accumulator's sparse bins.
+    fn merge_bins(&mut self, other_level: u8, bins: &[(u32, u32)]) {
+        let level = self.level.max(other_level);
+        self.coarsen_to(level);
+        let theirs: Vec<(u32, u32)>;
+        let other_bins = if other_level < level {
+            theirs = coarsened(bins, level - other_level);
+            &theirs
+        } else {
+            bins
+        };
+        merge_into(&mut self.bins, other_bins, self.kind);
     }
 
     fn coarsen_to(&mut self, level: u8) {
@@ -244,6 +467,15 @@ impl Accumulator {
     /// The `j`-th smallest value (0-based), as a bin value.
     fn order_statistic(&self, j: u64) -> f64 {
         let mut seen = 0u64;
+        if let Some(d) = &self.dense {
+            for (i, &c) in d.counts.iter().enumerate() {
+                seen += u64::from(c);
+                if j < seen {
+                    return f64::from((d.base + i as i32) as f32);
+                }
+            }
+            return f64::NAN;
+        }
         for &(k, c) in &self.bins {
             seen += u64::from(c);
             if j < seen {
@@ -295,7 +527,10 @@ impl Accumulator {
         Parts {
             continuous: self.kind == Kind::Continuous,
             level: self.level,
-            bins: self.bins.clone(),
+            bins: self
+                .dense
+                .as_ref()
+                .map_or_else(|| self.bins.clone(), Dense::sparse),
             n: self.n,
             sum: self.sum,
             frac: self.frac,
@@ -327,6 +562,8 @@ impl Accumulator {
                 kind,
                 level: p.level,
                 bins: p.bins,
+                dense: None,
+                never_dense: false,
                 n: p.n,
                 sum: p.sum,
                 frac: p.frac,
@@ -463,7 +700,75 @@ mod tests {
         assert!((a.mean() - mean).abs() < 1e-9);
     }
 
+    /// A count accumulator held sparse throughout (the form before dense counts).
+    fn sparse_only(values: &[f64], chunk: usize) -> Accumulator {
+        let mut a = Accumulator::new(Kind::Count);
+        a.make_sparse();
+        a.never_dense = true;
+        for c in values.chunks(chunk) {
+            a.extend(c);
+        }
+        a
+    }
+
+    #[test]
+    fn count_histograms_go_dense_when_compact_and_sparse_when_not() {
+        let mut a = Accumulator::new(Kind::Count);
+        a.extend(&[3.0, 4.0, 4.0, 9.0]);
+        assert!(a.is_dense());
+        // A far outlier: the range is then much wider than the values seen.
+        a.extend(&[1e6]);
+        assert!(!a.is_dense());
+        // Filled in again: back to dense, the same histogram.
+        let fill: Vec<f64> = (0..200).map(f64::from).collect();
+        let mut b = Accumulator::new(Kind::Count);
+        b.extend(&[1e6]);
+        b.extend(&fill);
+        assert_eq!(
+            b.quantiles(),
+            sparse_only(&[&[1e6][..], &fill].concat(), 500).quantiles()
+        );
+        let mut c = Accumulator::new(Kind::Count);
+        c.extend(&[1.0, 2.0]);
+        c.extend(&[2.5]);
+        assert!(!c.is_dense(), "a fraction keeps sparse bins");
+        let mut z = Accumulator::new(Kind::Count);
+        z.extend(&[-0.0, 0.0]);
+        assert_eq!(z.bins(), 2, "-0 and 0 keep their own bins, as before");
+    }
+
     proptest! {
+        /// Dense or sparse, by extension or by merging: the same histogram, sums and parts.
+        #[test]
+        fn dense_and_sparse_count_histograms_agree(
+            values in prop::collection::vec(prop_oneof![
+                8 => (0u32..400).prop_map(f64::from),
+                1 => (0u32..100_000).prop_map(f64::from),
+                1 => Just(-0.0),
+                1 => (-50i32..50).prop_map(|x| f64::from(x) / 4.0),
+            ], 1..600),
+            chunk in 1usize..130,
+            split in 0usize..600,
+        ) {
+            let mut a = Accumulator::new(Kind::Count);
+            for c in values.chunks(chunk) {
+                a.extend(c);
+            }
+            let reference = sparse_only(&values, chunk);
+            prop_assert_eq!(a.to_parts(), reference.to_parts());
+            prop_assert_eq!(a.quantiles().map(f64::to_bits), reference.quantiles().map(f64::to_bits));
+            let (l, r) = values.split_at(split.min(values.len()));
+            let mut m = Accumulator::new(Kind::Count);
+            m.extend(l);
+            let mut right = Accumulator::new(Kind::Count);
+            right.extend(r);
+            m.merge(&right);
+            prop_assert_eq!(m.to_parts(), reference.to_parts());
+            let mut s = sparse_only(l, chunk);
+            s.merge(&right);
+            prop_assert_eq!(s.to_parts(), reference.to_parts());
+        }
+
         #[test]
         fn histogram_quantiles_equal_sorted_sample_quantiles(
             values in prop::collection::vec(0u32..300, 1..400),

@@ -344,19 +344,27 @@ pub fn run_range(
     let weeks = p.scenario.weeks();
     let mut part = Partial::empty(seed, first, weeks);
     part.outcomes.reserve(end.saturating_sub(first) as usize);
+    // One chunk's series, allocated once and refilled by every chunk: no per-chunk churn
+    // of the allocator between the series and the growing accumulators.
+    let mut series: Vec<WeeklySeries> = Vec::new();
     in_chunks(first, end, progress, |start, stop| {
-        let (outcomes, series): (Vec<Outcome>, Vec<WeeklySeries>) = (start..stop)
-            .into_par_iter()
-            .map_init(Workspace::default, |ws, i| {
-                let mut rec = WeeklySeries {
-                    rows: Vec::with_capacity(weeks),
-                };
-                let o = simulate_with(p, replica_seed(seed, u64::from(i)), &mut rec, ws);
-                (o, rec)
+        let n = (stop - start) as usize;
+        if series.len() < n {
+            series.resize_with(n, || WeeklySeries {
+                rows: Vec::with_capacity(weeks),
+            });
+        }
+        let outcomes: Vec<Outcome> = series[..n]
+            .par_iter_mut()
+            .enumerate()
+            .map_init(Workspace::default, |ws, (j, rec)| {
+                rec.rows.clear();
+                let i = u64::from(start) + j as u64;
+                simulate_with(p, replica_seed(seed, i), rec, ws)
             })
-            .unzip();
+            .collect();
         part.outcomes.extend(outcomes);
-        part.agg.fold(&series);
+        part.agg.fold(&series[..n]);
     });
     part
 }
