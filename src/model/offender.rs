@@ -273,14 +273,45 @@ pub(crate) fn draw_exit_after(ex: &Exits, cohort: Cohort, rng: &mut Rng) -> (Dis
 }
 
 /// Time already spent of a period of `full` days, for someone on the starting register:
-/// density ∝ e^(−k·a) on [0, full] (uniform when k = 0).
-fn age_in_stock(full: f64, decay_per_year: f64, rng: &mut Rng) -> f64 {
+/// density ∝ e^(−k·a) on [0, full] (uniform when k = 0). `mass` is
+/// [`stock_mass`]`(full, decay_per_year)`, computed once per period by callers that draw many.
+fn age_in_stock(full: f64, decay_per_year: f64, mass: f64, rng: &mut Rng) -> f64 {
     let u = rng.gen::<f64>();
     let k = decay_per_year / YEAR;
     if (k * full).abs() < 1e-9 {
         u * full
     } else {
-        (-(1.0 - u * (1.0 - (-k * full).exp())).ln() / k).clamp(0.0, full)
+        (-(1.0 - u * mass).ln() / k).clamp(0.0, full)
+    }
+}
+
+/// `1 − e^(−k·full)` of [`age_in_stock`]: the probability mass of its truncated exponential.
+fn stock_mass(full: f64, decay_per_year: f64) -> f64 {
+    let k = decay_per_year / YEAR;
+    1.0 - (-k * full).exp()
+}
+
+/// Per disposal: the under-18 share and the stock mass of its (adult, under-18) periods.
+#[derive(Debug, Clone, Copy)]
+struct Given {
+    p_young: f64,
+    mass: [f64; 2],
+}
+
+impl Given {
+    fn new(ex: &Exits, d: Disposal, cohort: Cohort) -> Given {
+        let (adult, young) = periods(ex, d);
+        let mass = match cohort {
+            Cohort::New => [0.0; 2],
+            Cohort::Stock { decay_per_year } => [
+                stock_mass(adult * YEAR, decay_per_year),
+                stock_mass(young * YEAR, decay_per_year),
+            ],
+        };
+        Given {
+            p_young: young_share(ex, cohort, adult, young),
+            mass,
+        }
     }
 }
 
@@ -290,7 +321,7 @@ fn age_in_stock(full: f64, decay_per_year: f64, rng: &mut Rng) -> f64 {
 pub(crate) struct CohortExits {
     cohort: Cohort,
     weights: [f64; 6],
-    p_young: [f64; 6],
+    given: [Given; 6],
 }
 
 impl CohortExits {
@@ -304,40 +335,39 @@ impl CohortExits {
             };
             ex.disposal_mix[i] * 1.0 * stock
         });
-        let p_young = std::array::from_fn(|i| {
-            let (adult, young) = periods(ex, Disposal::ALL[i]);
-            young_share(ex, cohort, adult, young)
-        });
         CohortExits {
             cohort,
             weights,
-            p_young,
+            given: std::array::from_fn(|i| Given::new(ex, Disposal::ALL[i], cohort)),
         }
     }
 
     /// The same draw as `draw_exit_after(ex, cohort, rng)`.
     pub(crate) fn draw(&self, ex: &Exits, rng: &mut Rng) -> (Disposal, f64) {
         let d = Disposal::ALL[super::variates::draw_index(&self.weights, rng)];
-        let p_young = self.p_young[d as usize];
-        (d, exit_after_given(ex, d, self.cohort, p_young, rng))
+        (d, self.draw_given(ex, d, rng))
+    }
+
+    /// The same draw as `exit_after_for(ex, d, cohort, rng)`.
+    pub(crate) fn draw_given(&self, ex: &Exits, d: Disposal, rng: &mut Rng) -> f64 {
+        exit_after_given(ex, d, self.cohort, self.given[d as usize], rng)
     }
 }
 
 /// [`draw_exit_after`] for a given disposal.
 pub(crate) fn exit_after_for(ex: &Exits, d: Disposal, cohort: Cohort, rng: &mut Rng) -> f64 {
-    let (adult, young) = periods(ex, d);
-    let p_young = young_share(ex, cohort, adult, young);
-    exit_after_given(ex, d, cohort, p_young, rng)
+    exit_after_given(ex, d, cohort, Given::new(ex, d, cohort), rng)
 }
 
-/// [`exit_after_for`] with the cohort's under-18 share for the disposal given.
-fn exit_after_given(ex: &Exits, d: Disposal, cohort: Cohort, p_young: f64, rng: &mut Rng) -> f64 {
+/// [`exit_after_for`] with the disposal's under-18 share and stock masses given.
+fn exit_after_given(ex: &Exits, d: Disposal, cohort: Cohort, g: Given, rng: &mut Rng) -> f64 {
     let (adult, young) = periods(ex, d);
-    let under_18 = rng.gen::<f64>() < p_young;
+    let under_18 = rng.gen::<f64>() < g.p_young;
     let full = if under_18 { young } else { adult } * YEAR;
+    let mass = g.mass[usize::from(under_18)];
     let ahead = |rng: &mut Rng| match cohort {
         Cohort::New => full,
-        Cohort::Stock { decay_per_year } => full - age_in_stock(full, decay_per_year, rng),
+        Cohort::Stock { decay_per_year } => full - age_in_stock(full, decay_per_year, mass, rng),
     };
     let notification = match ex.period_years(d) {
         Some(_) => ahead(rng),

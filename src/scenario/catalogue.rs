@@ -18,6 +18,10 @@
 //! entry's limit is enforced, and that a moved entry's reader follows the value written),
 //! then read it in validation.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::locate::{KeyPath, Seg};
 use super::{Disposal, DriverKind, Scenario, Tier, TierVisit};
 use Combine::{First, Max, Sum};
 
@@ -449,6 +453,47 @@ pub(crate) static ALL: &[Param] = &[
 pub(crate) fn find(key_path: &str) -> Option<&'static Param> {
     let pattern = pattern_of(key_path);
     ALL.iter().find(|p| p.key == pattern)
+}
+
+/// [`find`] of a parsed key path, without formatting it and splitting it again: validation
+/// asks this of every number it reads (every replica's drawn inputs are validated too).
+pub(crate) fn find_at(path: &KeyPath) -> Option<&'static Param> {
+    static BY_KEY: OnceLock<HashMap<&'static str, &'static Param>> = OnceLock::new();
+    let by_key = BY_KEY.get_or_init(|| {
+        let mut m = HashMap::with_capacity(ALL.len());
+        for p in ALL {
+            m.entry(p.key).or_insert(p); // the first entry of a key, as `find`
+        }
+        m
+    });
+    by_key.get(pattern_at(path).as_str()).copied()
+}
+
+/// [`pattern_of`] of a parsed key path (consecutive indices make one `[]`, as there).
+fn pattern_at(path: &KeyPath) -> String {
+    let mut out = String::with_capacity(64);
+    for (i, seg) in path.0.iter().enumerate() {
+        match seg {
+            Seg::Key(k) => {
+                if i > 0 {
+                    out.push('.');
+                }
+                out.push_str(if Tier::ALL.iter().any(|t| t.key() == k) {
+                    "<tier>"
+                } else if Disposal::ALL.iter().any(|d| d.key() == k) {
+                    "<disposal>"
+                } else {
+                    k
+                });
+            }
+            Seg::Index(_) if !out.ends_with("[]") => out.push_str("[]"),
+            Seg::Index(_) => {}
+        }
+    }
+    if out.ends_with("[]") {
+        out.truncate(out.len() - 2);
+    }
+    out
 }
 
 /// How many concrete keys a pattern stands for: one per tier or disposal, one for a plain

@@ -161,14 +161,17 @@ impl Sim<'_> {
         let mix = self.initial_mix();
         let custody_weight: [f64; 6] =
             std::array::from_fn(|i| c.custodial_share[i] * c.sentence[i].mean_days.max(1e-9));
+        let stock = CohortExits::new(
+            &s.exits,
+            Cohort::stock(&s.exits, s.initial.growth_per_year_before_start),
+        );
         for _ in 0..c.at_start {
             let tier = draw_tier(&mix, &mut self.rng.custody);
             let rng = &mut self.rng.custody;
             // In steady state the stock by disposal is inflow × mean time served (Little), so
             // weight the newcomers' mix by custodial share × mean sentence.
             let disp = draw_disposal(&s.exits, Cohort::New, &custody_weight, rng);
-            let stock = Cohort::stock(&s.exits, s.initial.growth_per_year_before_start);
-            let exit_after = exit_after_for(&s.exits, disp, stock, rng);
+            let exit_after = stock.draw_given(&s.exits, disp, rng);
             let sentence = self.p.sentences[disp as usize].sample_in_progress(rng);
             let served = rng.gen::<f64>() * c.effective_release_fraction.at(0) * sentence;
             let pi = self.new_person(tier, exit_after, Day::ZERO);

@@ -204,3 +204,28 @@ fn every_moved_entry_reads_back_the_value_written() {
     }
     assert!(checked >= 30, "only {checked} moved entries checked");
 }
+
+#[test]
+fn a_parsed_key_path_finds_the_entry_its_text_finds() {
+    let mut paths = vec![
+        String::new(),
+        "visits".to_string(),
+        "visits.high".to_string(),
+        "visits.no_such_key".to_string(),
+        "staff.overtime[1]".to_string(),
+        "registrations.drivers[0][1]".to_string(),
+    ];
+    for p in ALL {
+        for i in 0..instance_count(p.key).unwrap_or(3) {
+            let c = super::concrete(p.key, i);
+            paths.push(format!("{c}[2]")); // a schedule point of the key
+            paths.push(c);
+        }
+    }
+    for path in &paths {
+        let by_text = find(path).map(std::ptr::from_ref);
+        let by_path = find_at(&KeyPath::parse(path)).map(std::ptr::from_ref);
+        assert_eq!(by_text, by_path, "{path}");
+    }
+    assert!(paths.len() > ALL.len());
+}

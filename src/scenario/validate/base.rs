@@ -50,7 +50,7 @@ pub(super) const YEARLY_RATE: Range = Range {
 /// The catalogue's refusal of a value outside the key's plausible range, if any.
 /// With it, the nearest value in the range.
 fn plausible(path: &KeyPath, x: f64) -> Option<(String, f64)> {
-    let p = super::super::catalogue::find(&path.to_string())?;
+    let p = super::super::catalogue::find_at(path)?;
     p.refusal(x).map(|m| (m, x.clamp(p.min, p.max)))
 }
 
