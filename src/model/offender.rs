@@ -28,8 +28,8 @@ pub(crate) enum ItemState {
 /// One slot of work: a person's item of one work kind.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Item {
-    /// Bumped whenever the item is finished, dropped or re-attempted: events and queue
-    /// entries carrying an older generation are stale.
+    /// Bumped whenever the item is finished, dropped or re-attempted: events carrying an
+    /// older generation are stale.
     pub(crate) gen: u32,
     pub(crate) state: ItemState,
     /// The first item of its kind after entering the community or AP (an entry visit):
@@ -47,6 +47,16 @@ pub(crate) struct Item {
     /// The tier changed while the item was queued and not yet overdue: its overdue place
     /// comes from an `Overdue` event (see `Sim::change_tier`).
     pub(crate) late_tier: bool,
+    /// Where a `Ready` item's live entry in the team's queue is. An entry elsewhere, or with
+    /// another due date, is stale (see `sim::ready`).
+    pub(crate) queued: QueuePlace,
+}
+
+/// A heap of the team's queue: a tier's, pinned or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct QueuePlace {
+    pub(crate) tier: Tier,
+    pub(crate) pinned: bool,
 }
 
 impl Item {
@@ -60,6 +70,10 @@ impl Item {
         counted_tier: Tier::VeryHigh,
         retry: false,
         late_tier: false,
+        queued: QueuePlace {
+            tier: Tier::VeryHigh,
+            pinned: false,
+        },
     };
 
     pub(crate) fn is_pending(&self) -> bool {

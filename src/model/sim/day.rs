@@ -4,7 +4,6 @@
 
 use super::items::flow_week;
 use super::Sim;
-use crate::model::offender::ItemState;
 use crate::time::Day;
 
 impl Sim<'_> {
@@ -27,7 +26,7 @@ impl Sim<'_> {
             let pi = head.person();
             let kind = head.kind();
             let it = &mut self.people[pi as usize].items[kind.index()];
-            if it.gen != head.gen() || it.state != ItemState::Ready {
+            if !head.is_live(it) {
                 self.ready.pop(head);
                 continue;
             }

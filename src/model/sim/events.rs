@@ -2,7 +2,7 @@
 
 use super::Sim;
 use crate::engine::queue::Ranked;
-use crate::model::offender::{ItemState, Location};
+use crate::model::offender::{ItemState, Location, QueuePlace};
 use crate::model::work::WorkKind;
 use crate::time::Day;
 
@@ -72,7 +72,9 @@ impl Sim<'_> {
                 let it = self.item(person, kind);
                 if it.gen == gen && it.state == ItemState::Ready {
                     let tier = self.people[person as usize].tier;
-                    self.ready.push(tier, it.due.0, kind, person, gen, false);
+                    let pinned = self.ready.push(tier, it.due.0, kind, person, false);
+                    let it = self.item_mut(person, kind);
+                    it.queued = QueuePlace { tier, pinned };
                 }
             }
             Ev::Exit { person, gen } => {

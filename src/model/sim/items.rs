@@ -9,7 +9,7 @@
 use rand::Rng as _;
 
 use super::Sim;
-use crate::model::offender::{draw_tier, Item, ItemState};
+use crate::model::offender::{draw_tier, Item, ItemState, QueuePlace};
 use crate::model::work::WorkKind;
 use crate::scenario::Tier;
 use crate::time::Day;
@@ -207,11 +207,12 @@ impl Sim<'_> {
     /// visit queued before then keeps its not-yet-overdue place (it is never queued again).
     pub(super) fn make_ready(&mut self, pi: u32, kind: WorkKind, today: Day) {
         let tier = self.people[pi as usize].tier;
+        let it = self.item(pi, kind);
+        let pinned = it.retry && it.due >= today;
+        let pinned = self.ready.push(tier, it.due.0, kind, pi, pinned);
         let it = self.item_mut(pi, kind);
         it.state = ItemState::Ready;
-        let pinned = it.retry && it.due >= today;
-        let (due, gen) = (it.due.0, it.gen);
-        self.ready.push(tier, due, kind, pi, gen, pinned);
+        it.queued = QueuePlace { tier, pinned };
     }
 
     /// Ends a pending item: out of the index and stale everywhere else. A `dropped` item (its

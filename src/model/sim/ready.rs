@@ -1,9 +1,9 @@
 //! The team's queue of workable items, one heap per tier.
 //!
-//! The order is that of [`crate::model::work::queue_key`] (then person, then item generation), but an item's
+//! The order is that of [`crate::model::work::queue_key`] (then person), but an item's
 //! overdue class is worked out when the queue is read instead of queueing the item again
-//! when it falls overdue: within a tier, entries are ordered by (due, kind, person,
-//! generation), so the overdue ones (due before today) are a prefix of the tier's heap and
+//! when it falls overdue: within a tier, entries are ordered by (due, kind, person), one
+//! 64-bit key, so the overdue ones (due before today) are a prefix of the tier's heap and
 //! its top is the most urgent of them. Entries whose class must not follow the day (a
 //! retried visit queued before its due date keeps its not-yet-overdue key under the
 //! requeueing policies) are kept apart, as `pinned`.
@@ -11,6 +11,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use crate::model::offender::{Item, ItemState};
 #[cfg(test)]
 use crate::model::work::queue_key;
 use crate::model::work::{requeues_when_overdue, WorkKind};
@@ -18,17 +19,28 @@ use crate::scenario::{Policy, Tier};
 
 const N_TIERS: usize = Tier::ALL.len();
 
-/// `due (biased) << 96 | kind << 64 | person << 32 | generation`: smaller first.
-fn entry(due: i32, kind: WorkKind, person: u32, gen: u32) -> u128 {
-    let due = (due as u32) ^ 0x8000_0000;
-    (u128::from(due) << 96)
-        | ((kind.index() as u128) << 64)
-        | (u128::from(person) << 32)
-        | u128::from(gen)
+/// Bias of a due day in an entry: dues from `-DUE_BIAS` to `DUE_BIAS - 1` keep their order
+/// (validation keeps every due within a few horizons of the start, far inside this).
+const DUE_BIAS: i64 = 1 << 30;
+
+// The kind takes one bit of an entry.
+const _: () = assert!(WorkKind::COUNT <= 2);
+
+/// `due (biased) << 33 | kind << 32 | person`: smaller first. An entry names an item, not an
+/// incarnation of it: it is live while its item is `Ready` with this due date and queued in
+/// the heap holding the entry (`Item::queued`); two live entries
+/// of one item have the same key in the same heap, so either may stand for the other.
+pub(super) fn entry(due: i32, kind: WorkKind, person: u32) -> u64 {
+    let due = (i64::from(due) + DUE_BIAS).clamp(0, 2 * DUE_BIAS - 1) as u64;
+    debug_assert!(
+        due > 0 && due < (2 * DUE_BIAS - 1) as u64,
+        "due {due} out of range"
+    );
+    (due << 33) | ((kind.index() as u64) << 32) | u64::from(person)
 }
 
-fn due_of(e: u128) -> i32 {
-    (((e >> 96) as u32) ^ 0x8000_0000) as i32
+fn due_of(e: u64) -> i32 {
+    ((e >> 33) as i64 - DUE_BIAS) as i32
 }
 
 /// Where the next entry is: its tier, whether it is pinned, and the entry.
@@ -36,20 +48,24 @@ fn due_of(e: u128) -> i32 {
 pub(super) struct Head {
     tier: usize,
     pinned: bool,
-    entry: u128,
+    entry: u64,
 }
 
 impl Head {
     pub(super) fn person(&self) -> u32 {
-        (self.entry >> 32) as u32
-    }
-
-    pub(super) fn gen(&self) -> u32 {
         self.entry as u32
     }
 
     pub(super) fn kind(&self) -> WorkKind {
-        WorkKind::ALL[((self.entry >> 64) & 0xFF) as usize]
+        WorkKind::ALL[((self.entry >> 32) & 1) as usize]
+    }
+
+    /// Whether this is a live entry of `it`, the item it names (see [`entry`]).
+    pub(super) fn is_live(&self, it: &Item) -> bool {
+        it.state == ItemState::Ready
+            && it.queued.pinned == self.pinned
+            && it.queued.tier.index() == self.tier
+            && entry(it.due.0, self.kind(), self.person()) == self.entry
     }
 }
 
@@ -58,9 +74,9 @@ impl Head {
 pub(super) struct ReadyQueue {
     policy: Policy,
     /// Per tier: entries that count as overdue once their due day is past.
-    natural: [BinaryHeap<Reverse<u128>>; N_TIERS],
+    natural: [BinaryHeap<Reverse<u64>>; N_TIERS],
     /// Per tier: entries that stay in the not-yet-overdue class (requeueing policies only).
-    pinned: [BinaryHeap<Reverse<u128>>; N_TIERS],
+    pinned: [BinaryHeap<Reverse<u64>>; N_TIERS],
 }
 
 impl ReadyQueue {
@@ -81,28 +97,30 @@ impl ReadyQueue {
     }
 
     /// Queues an item under `tier`. `pinned`: it stays in the not-yet-overdue class whatever
-    /// the day (ignored unless the policy requeues overdue items).
+    /// the day (ignored unless the policy requeues overdue items). Returns whether it was
+    /// queued as pinned: with `tier`, where the entry is (record it in the item).
     pub(super) fn push(
         &mut self,
         tier: Tier,
         due: i32,
         kind: WorkKind,
         person: u32,
-        gen: u32,
         pinned: bool,
-    ) {
-        let e = Reverse(entry(due, kind, person, gen));
-        if pinned && requeues_when_overdue(self.policy) {
+    ) -> bool {
+        let e = Reverse(entry(due, kind, person));
+        let pinned = pinned && requeues_when_overdue(self.policy);
+        if pinned {
             self.pinned[tier.index()].push(e);
         } else {
             self.natural[tier.index()].push(e);
         }
+        pinned
     }
 
     /// The first entry in policy order on day `today` (possibly stale).
     pub(super) fn peek(&self, today: i32) -> Option<Head> {
-        let top = |h: &BinaryHeap<Reverse<u128>>| h.peek().map(|r| r.0);
-        let natural = |t: usize, pinned: bool, entry: u128| Head {
+        let top = |h: &BinaryHeap<Reverse<u64>>| h.peek().map(|r| r.0);
+        let natural = |t: usize, pinned: bool, entry: u64| Head {
             tier: t,
             pinned,
             entry,
@@ -125,8 +143,8 @@ impl ReadyQueue {
         }
     }
 
-    /// Among the natural tops passing `keep`: the smallest by (due, tier, kind, person, gen).
-    fn earliest_due(&self, keep: impl Fn(u128) -> bool) -> Option<Head> {
+    /// Among the natural tops passing `keep`: the smallest by (due, tier, kind, person).
+    fn earliest_due(&self, keep: impl Fn(u64) -> bool) -> Option<Head> {
         let mut best: Option<Head> = None;
         for (t, h) in self.natural.iter().enumerate() {
             if let Some(&Reverse(e)) = h.peek() {
@@ -134,7 +152,7 @@ impl ReadyQueue {
                 // tier: replace only on a strictly earlier due day.
                 let earlier = match best {
                     None => true,
-                    Some(b) => (e >> 96) < (b.entry >> 96),
+                    Some(b) => (e >> 33) < (b.entry >> 33),
                 };
                 if keep(e) && earlier {
                     best = Some(Head {
@@ -149,7 +167,7 @@ impl ReadyQueue {
     }
 
     /// The not-yet-overdue class (called when nothing is overdue): by tier, then (due,
-    /// kind, person, gen), natural and pinned entries together.
+    /// kind, person), natural and pinned entries together.
     fn not_overdue(&self) -> Option<Head> {
         for t in 0..N_TIERS {
             let n = self.natural[t].peek().map(|r| r.0);
@@ -191,9 +209,10 @@ impl ReadyQueue {
 mod tests {
     use super::*;
 
-    /// The order this queue replaces: one heap of `(queue_key, person, gen)` entries, an item
+    /// The order this queue replaces: one heap of `(queue_key, person)` entries, an item
     /// queued with `overdue = due < today`, and (requeueing policies) queued again under its
-    /// overdue key on the day after its due date, unless pinned.
+    /// overdue key on the day after its due date, unless pinned. Each entry is its own item
+    /// here (staleness is the caller's: `Head::is_live`).
     #[test]
     fn pops_in_the_order_of_a_heap_of_queue_keys_requeued_when_overdue() {
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -210,57 +229,47 @@ mod tests {
             Policy::MostOverdueFirst,
         ] {
             let mut q = ReadyQueue::new(policy, 64);
-            let mut reference: BinaryHeap<Reverse<(u64, u32, u32)>> = BinaryHeap::new();
-            // (day, key, person, gen) of the requeues still to come.
-            let mut requeues: Vec<(i32, u64, u32, u32)> = Vec::new();
+            let mut reference: BinaryHeap<Reverse<(u64, u32)>> = BinaryHeap::new();
+            // (day, key, person) of the requeues still to come.
+            let mut requeues: Vec<(i32, u64, u32)> = Vec::new();
             let mut done = std::collections::HashSet::new();
             let mut person = 0u32;
             let mut popped = 0;
             for d in 0..200i32 {
                 for r in requeues.iter().filter(|r| r.0 == d) {
-                    reference.push(Reverse((r.1, r.2, r.3)));
+                    reference.push(Reverse((r.1, r.2)));
                 }
                 for _ in 0..next(6) {
                     let tier = Tier::ALL[next(5) as usize];
                     let kind = WorkKind::ALL[next(2) as usize];
                     let due = d + next(30) as i32 - 15;
                     let pinned = next(4) == 0 && due >= d;
-                    // Repeated persons and generations: ties broken as in the heap.
-                    person = if next(3) == 0 { person } else { person + 1 };
-                    let gen = next(3) as u32;
-                    if done.contains(&(person, kind.index(), gen)) {
-                        continue;
-                    }
-                    q.push(tier, due, kind, person, gen, pinned);
+                    // Persons in either order: ties on (due, kind) broken by person.
+                    person += 1;
+                    let who = if next(2) == 0 {
+                        person
+                    } else {
+                        u32::MAX - person
+                    };
+                    q.push(tier, due, kind, who, pinned);
                     let key = queue_key(policy, tier, due, kind, due < d);
-                    reference.push(Reverse((key, person, gen)));
+                    reference.push(Reverse((key, who)));
                     if requeues_when_overdue(policy) && !pinned && due >= d {
                         let key = queue_key(policy, tier, due, kind, true);
-                        requeues.push((due + 1, key, person, gen));
+                        requeues.push((due + 1, key, who));
                     }
                 }
                 for _ in 0..next(5) {
-                    let Some(Reverse((key, p, g))) = reference.pop() else {
+                    let Some(Reverse((key, p))) = reference.pop() else {
                         break;
                     };
                     let kind = WorkKind::ALL[(key & 0xFF) as usize];
-                    if !done.insert((p, kind.index(), g)) {
-                        continue;
+                    if !done.insert((p, kind.index())) {
+                        continue; // its requeued copy, already worked
                     }
-                    let head = loop {
-                        let h = q.peek(d).expect("the queue holds what the heap holds");
-                        q.pop(h);
-                        if !done.contains(&(h.person(), h.kind().index(), h.gen()))
-                            || h.gen() == g && h.person() == p && h.kind() == kind
-                        {
-                            break h;
-                        }
-                    };
-                    assert_eq!(
-                        (head.person(), head.kind(), head.gen()),
-                        (p, kind, g),
-                        "{policy:?} day {d}"
-                    );
+                    let h = q.peek(d).expect("the queue holds what the heap holds");
+                    q.pop(h);
+                    assert_eq!((h.person(), h.kind()), (p, kind), "{policy:?} day {d}");
                     popped += 1;
                 }
             }
