@@ -77,6 +77,7 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
 
     /// Schedules `event` on `day` at its rank. Events outside `0..days` never happen and are
     /// dropped; returns whether the event was kept.
+    #[inline]
     pub fn push(&mut self, day: Day, event: E) -> bool {
         if day.0 < 0 || day.0 as usize >= self.days {
             return false;
@@ -110,6 +111,7 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
 
     /// Removes and returns the next event of `day` (lowest rank first, then insertion
     /// order), or `None` when the day has no more events.
+    #[inline]
     pub fn pop_day(&mut self, day: Day) -> Option<E> {
         if day.0 < 0 || day.0 as usize >= self.days {
             return None;
@@ -180,6 +182,7 @@ impl<T: Copy> DayBag<T> {
     }
 
     /// Adds `item` to `day`; items outside `0..days` never come due and are dropped.
+    #[inline]
     pub fn push(&mut self, day: Day, item: T) {
         let Some(head) = usize::try_from(day.0)
             .ok()
@@ -202,6 +205,7 @@ impl<T: Copy> DayBag<T> {
     }
 
     /// Removes and returns one item of `day`, or `None` when the day has no more.
+    #[inline]
     pub fn pop_day(&mut self, day: Day) -> Option<T> {
         let head = self.heads.get_mut(usize::try_from(day.0).ok()?)?;
         if *head == NIL {

@@ -7,7 +7,7 @@
 
 use crate::scenario::Scenario;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CapacityPlan {
     /// Per day: is it a working day?
     pub(crate) working: Vec<bool>,
@@ -27,6 +27,18 @@ pub struct CapacityPlan {
 }
 
 impl CapacityPlan {
+    /// `base`, the plan of `base_s`, when `s` has the same inputs (see [`same_inputs`]), else
+    /// [`CapacityPlan::new`]: a replica whose drawn inputs leave the staffing alone copies
+    /// the plan instead of building it day by day again.
+    pub(crate) fn like(s: &Scenario, base_s: &Scenario, base: &CapacityPlan) -> CapacityPlan {
+        if same_inputs(s, base_s) {
+            base.clone()
+        } else {
+            CapacityPlan::new(s)
+        }
+    }
+
+    /// The plan of `s`. It reads exactly what [`same_inputs`] compares: keep the two together.
     pub(crate) fn new(s: &Scenario) -> CapacityPlan {
         let h = s.horizon_days.max(0) as usize;
         let wd = s
@@ -69,4 +81,21 @@ impl CapacityPlan {
             other_per_rso_day: s.staff.other_casework_hours_per_rso_year / (52.0 * wd),
         }
     }
+}
+
+/// Whether [`CapacityPlan::new`] reads the same values in `a` and `b`.
+fn same_inputs(a: &Scenario, b: &Scenario) -> bool {
+    let (x, y) = (&a.staff, &b.staff);
+    a.horizon_days == b.horizon_days
+        && a.start == b.start
+        && a.calendar.working_days == b.calendar.working_days
+        && a.calendar.holidays == b.calendar.holidays
+        && x.establishment == y.establishment
+        && x.productive_hours_per_week == y.productive_hours_per_week
+        && x.other_casework_hours_per_rso_year == y.other_casework_hours_per_rso_year
+        && x.pool_hours_per_week == y.pool_hours_per_week
+        && x.pool_backlog_threshold == y.pool_backlog_threshold
+        && x.pool_off_below == y.pool_off_below
+        && x.pool_lead_days == y.pool_lead_days
+        && x.overtime == y.overtime
 }

@@ -102,10 +102,19 @@ impl Noise {
 /// Multipliers of a mean-1 log-normal with coefficient of variation `cv`, at the midpoints
 /// of 1024 equal-probability strata, rescaled so their average is exactly 1; empty when
 /// efforts are deterministic. A table lookup costs far less than `exp` per draw.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct EffortTable(Vec<f64>);
 
 impl EffortTable {
+    /// `base`, the table of `base_cv`, when `cv` is the same value, else [`EffortTable::new`].
+    pub(crate) fn like(cv: f64, base_cv: f64, base: &EffortTable) -> EffortTable {
+        if cv.to_bits() == base_cv.to_bits() {
+            base.clone()
+        } else {
+            EffortTable::new(cv)
+        }
+    }
+
     pub(crate) fn new(cv: f64) -> EffortTable {
         if cv <= 0.0 {
             return EffortTable(Vec::new());
@@ -125,6 +134,7 @@ impl EffortTable {
 
     /// An item's effort: `mean` times a drawn multiplier (exactly `mean`, and no draw, when
     /// the cv is 0).
+    #[inline]
     pub(crate) fn draw(&self, mean: f64, rng: &mut Rng) -> f64 {
         if self.0.is_empty() {
             return mean;

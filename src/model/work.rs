@@ -48,6 +48,7 @@ impl BacklogIndex {
         self.low = size;
     }
 
+    #[inline]
     fn row(&self, due: i32) -> usize {
         ((due + self.offset).max(0) as usize).min(self.counts.len() - 1)
     }
@@ -68,6 +69,7 @@ impl BacklogIndex {
         }
     }
 
+    #[inline]
     pub(crate) fn add(&mut self, tier: Tier, due: i32) {
         let r = self.row(due);
         self.counts[r][tier.index()] += 1;
@@ -78,6 +80,7 @@ impl BacklogIndex {
         }
     }
 
+    #[inline]
     pub(crate) fn remove(&mut self, tier: Tier, due: i32) {
         let r = self.row(due);
         self.counts[r][tier.index()] -= 1;

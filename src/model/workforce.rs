@@ -110,6 +110,7 @@ impl Team {
     }
 
     /// Moves the team to day `d` under `establishment` funded posts.
+    #[inline]
     pub(crate) fn step(&mut self, d: i32, establishment: f64, rng: &mut Rng) {
         if establishment == self.funded && d < self.next_change {
             return;

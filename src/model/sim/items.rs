@@ -119,21 +119,25 @@ fn arms_done(sim: &mut Sim<'_>, pi: u32, it: Item, today: Day) {
 }
 
 /// The flow week whose snapshot reports day `d`.
+#[inline]
 pub(super) fn flow_week(d: Day) -> usize {
     (d.0 / 7 + 1) as usize
 }
 
 impl Sim<'_> {
+    #[inline]
     pub(super) fn item(&self, person: u32, kind: WorkKind) -> Item {
         self.people[person as usize].items[kind.index()]
     }
 
+    #[inline]
     pub(super) fn item_mut(&mut self, person: u32, kind: WorkKind) -> &mut Item {
         &mut self.people[person as usize].items[kind.index()]
     }
 
     /// An item's effort: log-normal with the given mean and the scenario's coefficient of
     /// variation (exactly the mean when the cv is 0).
+    #[inline]
     pub(super) fn draw_effort(&mut self, mean: f64) -> f64 {
         self.p.effort.draw(mean, &mut self.rng.effort)
     }
@@ -205,6 +209,7 @@ impl Sim<'_> {
     /// The item becomes workable: into the team's queue under the person's tier now. An
     /// item set by `set_item` counts as overdue from the day after its due date; a retried
     /// visit queued before then keeps its not-yet-overdue place (it is never queued again).
+    #[inline]
     pub(super) fn make_ready(&mut self, pi: u32, kind: WorkKind, today: Day) {
         let tier = self.people[pi as usize].tier;
         let it = self.item(pi, kind);
@@ -217,6 +222,7 @@ impl Sim<'_> {
 
     /// Ends a pending item: out of the index and stale everywhere else. A `dropped` item (its
     /// person left, or its tier changed) also leaves the demand not yet reported.
+    #[inline]
     pub(super) fn clear_item(&mut self, pi: u32, kind: WorkKind, today: Day, dropped: bool) {
         let it = self.item(pi, kind);
         if !it.is_pending() {

@@ -77,7 +77,7 @@ fn replica<R: Recorder>(
     match crate::scenario::uncertain::realise(&p.scenario, replica_seed) {
         None => Sim::new(p, replica_seed, workspace).run_into(rec, until, workspace),
         Some(s) => {
-            let own = Prepared::new(s);
+            let own = Prepared::for_replica(p, s);
             Sim::new(&own, replica_seed, workspace).run_into(rec, until, workspace)
         }
     }

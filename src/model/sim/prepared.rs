@@ -30,13 +30,27 @@ impl Prepared {
     /// Computes the shared inputs of `scenario` once, before any replica runs.
     pub fn new(scenario: Scenario) -> Prepared {
         let capacity = CapacityPlan::new(&scenario);
+        let effort = EffortTable::new(scenario.visits.effort_cv);
+        Prepared::with(scenario, capacity, effort)
+    }
+
+    /// [`Prepared::new`] of a replica's drawn variant `scenario` of `base`'s: the same
+    /// inputs, but the capacity plan and effort table are copied from `base` when the
+    /// values they are built from were not drawn differently.
+    pub(crate) fn for_replica(base: &Prepared, scenario: Scenario) -> Prepared {
+        let capacity = CapacityPlan::like(&scenario, &base.scenario, &base.capacity);
+        let cv = scenario.visits.effort_cv;
+        let effort = EffortTable::like(cv, base.scenario.visits.effort_cv, &base.effort);
+        Prepared::with(scenario, capacity, effort)
+    }
+
+    fn with(scenario: Scenario, capacity: CapacityPlan, effort: EffortTable) -> Prepared {
         let lags = scenario
             .registrations
             .drivers
             .iter()
             .map(|d| d.lag.as_ref().map(LagSampler::new))
             .collect();
-        let effort = EffortTable::new(scenario.visits.effort_cv);
         let sentences = scenario
             .custody
             .iter()
@@ -80,5 +94,25 @@ mod tests {
         assert!(p.capacity.fte.len() >= p.scenario.horizon_days as usize);
         assert!(p.capacity.working.len() >= p.scenario.horizon_days as usize);
         assert!((0.0..=1.0).contains(&p.entry_pending_share));
+    }
+
+    /// A replica's copied capacity plan and effort table are those its own inputs give.
+    #[test]
+    fn a_replicas_prepared_inputs_equal_those_built_afresh() {
+        let mut drawn = 0;
+        for (path, s) in crate::scenario::bundled() {
+            let p = Prepared::new(s);
+            for seed in 1..6 {
+                let Some(s) = crate::scenario::uncertain::realise(&p.scenario, seed) else {
+                    continue;
+                };
+                let reused = Prepared::for_replica(&p, s.clone());
+                let fresh = Prepared::new(s);
+                assert_eq!(reused.capacity, fresh.capacity, "{}", path.display());
+                assert_eq!(reused.effort, fresh.effort, "{}", path.display());
+                drawn += 1;
+            }
+        }
+        assert!(drawn >= 10, "{drawn}");
     }
 }

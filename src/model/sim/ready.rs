@@ -30,6 +30,7 @@ const _: () = assert!(WorkKind::COUNT <= 2);
 /// incarnation of it: it is live while its item is `Ready` with this due date and queued in
 /// the heap holding the entry (`Item::queued`); two live entries
 /// of one item have the same key in the same heap, so either may stand for the other.
+#[inline]
 pub(super) fn entry(due: i32, kind: WorkKind, person: u32) -> u64 {
     let due = (i64::from(due) + DUE_BIAS).clamp(0, 2 * DUE_BIAS - 1) as u64;
     debug_assert!(
@@ -39,6 +40,7 @@ pub(super) fn entry(due: i32, kind: WorkKind, person: u32) -> u64 {
     (due << 33) | ((kind.index() as u64) << 32) | u64::from(person)
 }
 
+#[inline]
 fn due_of(e: u64) -> i32 {
     ((e >> 33) as i64 - DUE_BIAS) as i32
 }
@@ -52,15 +54,18 @@ pub(super) struct Head {
 }
 
 impl Head {
+    #[inline]
     pub(super) fn person(&self) -> u32 {
         self.entry as u32
     }
 
+    #[inline]
     pub(super) fn kind(&self) -> WorkKind {
         WorkKind::ALL[((self.entry >> 32) & 1) as usize]
     }
 
     /// Whether this is a live entry of `it`, the item it names (see [`entry`]).
+    #[inline]
     pub(super) fn is_live(&self, it: &Item) -> bool {
         it.state == ItemState::Ready
             && it.queued.pinned == self.pinned
@@ -99,6 +104,7 @@ impl ReadyQueue {
     /// Queues an item under `tier`. `pinned`: it stays in the not-yet-overdue class whatever
     /// the day (ignored unless the policy requeues overdue items). Returns whether it was
     /// queued as pinned: with `tier`, where the entry is (record it in the item).
+    #[inline]
     pub(super) fn push(
         &mut self,
         tier: Tier,
@@ -118,6 +124,7 @@ impl ReadyQueue {
     }
 
     /// The first entry in policy order on day `today` (possibly stale).
+    #[inline]
     pub(super) fn peek(&self, today: i32) -> Option<Head> {
         let top = |h: &BinaryHeap<Reverse<u64>>| h.peek().map(|r| r.0);
         let natural = |t: usize, pinned: bool, entry: u64| Head {
@@ -194,6 +201,7 @@ impl ReadyQueue {
     }
 
     /// Removes the entry `peek` returned.
+    #[inline]
     pub(super) fn pop(&mut self, head: Head) {
         let h = if head.pinned {
             &mut self.pinned[head.tier]
