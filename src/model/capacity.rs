@@ -27,54 +27,71 @@ pub struct CapacityPlan {
 }
 
 impl CapacityPlan {
-    /// `base`, the plan of `base_s`, when `s` has the same inputs (see [`same_inputs`]), else
-    /// [`CapacityPlan::new`]: a replica whose drawn inputs leave the staffing alone copies
-    /// the plan instead of building it day by day again.
+    /// The plan of `s`, given `base`, the plan of `base_s`: each day-by-day series whose
+    /// inputs `s` shares with `base_s` is copied from `base` instead of built again (a
+    /// replica's drawn inputs rarely touch the calendar or the dated schedules).
     pub(crate) fn like(s: &Scenario, base_s: &Scenario, base: &CapacityPlan) -> CapacityPlan {
-        if same_inputs(s, base_s) {
-            base.clone()
-        } else {
-            CapacityPlan::new(s)
-        }
+        CapacityPlan::build(s, Some((base_s, base)))
     }
 
-    /// The plan of `s`. It reads exactly what [`same_inputs`] compares: keep the two together.
+    /// The plan of `s`.
     pub(crate) fn new(s: &Scenario) -> CapacityPlan {
+        CapacityPlan::build(s, None)
+    }
+
+    fn build(s: &Scenario, base: Option<(&Scenario, &CapacityPlan)>) -> CapacityPlan {
         let h = s.horizon_days.max(0) as usize;
-        let wd = s
-            .calendar
-            .working_days
-            .iter()
-            .filter(|&&w| w)
-            .count()
-            .max(1) as f64;
-        let start_wd = s.start.weekday() as usize;
-        let mut working = vec![false; h];
-        let mut fte = vec![0.0; h];
-        let mut overtime_hours = vec![0.0; h];
-        let mut pool = vec![0.0; h];
-        for d in 0..h {
-            let wday = (start_wd + d) % 7;
-            working[d] = s.calendar.working_days[wday]
-                && s.calendar.holidays.binary_search(&(d as i32)).is_err();
-            let f = s.staff.establishment.at(d as i32);
-            fte[d] = f;
-            let overtime: f64 = s
-                .staff
-                .overtime
-                .iter()
-                .filter(|o| o.from_day <= d as i32 && d as i32 <= o.to_day)
-                .map(|o| o.hours_per_week)
-                .sum();
-            overtime_hours[d] = overtime / wd;
-            pool[d] = s.staff.pool_hours_per_week.at(d as f64) / wd;
-        }
+        let wd = working_days_per_week(s);
+        // A series is copied when everything it is built from (the horizon and the listed
+        // inputs) is the same in both scenarios.
+        let copy = |same: &dyn Fn(&Scenario) -> bool| {
+            base.filter(|(b, _)| b.horizon_days == s.horizon_days && same(b))
+                .map(|(_, plan)| plan)
+        };
+        let working = match copy(&|b| b.start == s.start && b.calendar == s.calendar) {
+            Some(plan) => plan.working.clone(),
+            None => {
+                let start_wd = s.start.weekday() as usize;
+                (0..h)
+                    .map(|d| {
+                        s.calendar.working_days[(start_wd + d) % 7]
+                            && s.calendar.holidays.binary_search(&(d as i32)).is_err()
+                    })
+                    .collect()
+            }
+        };
+        let fte = match copy(&|b| b.staff.establishment == s.staff.establishment) {
+            Some(plan) => plan.fte.clone(),
+            None => (0..h).map(|d| s.staff.establishment.at(d as i32)).collect(),
+        };
+        let same_wd = |b: &Scenario| working_days_per_week(b).to_bits() == wd.to_bits();
+        let overtime_hours = match copy(&|b| same_wd(b) && b.staff.overtime == s.staff.overtime) {
+            Some(plan) => plan.overtime_hours.clone(),
+            None => (0..h)
+                .map(|d| {
+                    let d = d as i32;
+                    let overtime: f64 = s
+                        .staff
+                        .overtime
+                        .iter()
+                        .filter(|o| o.from_day <= d && d <= o.to_day)
+                        .map(|o| o.hours_per_week)
+                        .sum();
+                    overtime / wd
+                })
+                .collect(),
+        };
+        let pool = &s.staff.pool_hours_per_week;
+        let pool_hours = match copy(&|b| same_wd(b) && b.staff.pool_hours_per_week == *pool) {
+            Some(plan) => plan.pool_hours.clone(),
+            None => (0..h).map(|d| pool.at(d as f64) / wd).collect(),
+        };
         CapacityPlan {
             working,
             fte,
             hours_per_fte_day: s.staff.productive_hours_per_week / wd,
             overtime_hours,
-            pool_hours: pool,
+            pool_hours,
             pool_threshold: s.staff.pool_backlog_threshold,
             pool_off_below: s.staff.pool_off_below,
             pool_lead_days: s.staff.pool_lead_days,
@@ -83,19 +100,12 @@ impl CapacityPlan {
     }
 }
 
-/// Whether [`CapacityPlan::new`] reads the same values in `a` and `b`.
-fn same_inputs(a: &Scenario, b: &Scenario) -> bool {
-    let (x, y) = (&a.staff, &b.staff);
-    a.horizon_days == b.horizon_days
-        && a.start == b.start
-        && a.calendar.working_days == b.calendar.working_days
-        && a.calendar.holidays == b.calendar.holidays
-        && x.establishment == y.establishment
-        && x.productive_hours_per_week == y.productive_hours_per_week
-        && x.other_casework_hours_per_rso_year == y.other_casework_hours_per_rso_year
-        && x.pool_hours_per_week == y.pool_hours_per_week
-        && x.pool_backlog_threshold == y.pool_backlog_threshold
-        && x.pool_off_below == y.pool_off_below
-        && x.pool_lead_days == y.pool_lead_days
-        && x.overtime == y.overtime
+/// Working weekdays in a week (at least 1).
+fn working_days_per_week(s: &Scenario) -> f64 {
+    s.calendar
+        .working_days
+        .iter()
+        .filter(|&&w| w)
+        .count()
+        .max(1) as f64
 }

@@ -574,7 +574,7 @@ pub struct Recall {
 }
 
 /// When the team works: weekdays and bank holidays (`[calendar]`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Calendar {
     /// Working weekdays, Monday first.
     pub(crate) working_days: [bool; 7],
