@@ -12,9 +12,11 @@
 //! - Count metrics keep every distinct value (their range, not the replica count, bounds the
 //!   bins). While their values are whole numbers in a compact range they are held as one
 //!   counter per integer from the smallest to the largest (4 bytes a value, half the 8 of a
-//!   sparse bin, with no reallocation per new value); a metric whose range grows much wider than
-//!   its distinct values, or that sees a fraction, keeps sparse bins. The two forms hold the
-//!   same histogram, so every statistic, partial aggregate and merge is the same in either. Continuous metrics (hours, FTE, days overdue, caseload per FTE, occupancy) also keep
+//!   sparse bin, with no reallocation per new value); a metric whose range grows much wider
+//!   than its distinct values, or that sees a fraction, keeps sparse bins. The two forms hold
+//!   the same histogram, so every statistic, partial aggregate and merge is the same in
+//!   either.
+//! - Continuous metrics (hours, FTE, days overdue, caseload per FTE, occupancy) also keep
 //!   the exact `f32` value while they have at most [`CONTINUOUS_BINS`] distinct values; beyond
 //!   that the accumulator drops the fewest low mantissa bits (level `L`) that bring it back to at
 //!   most [`CONTINUOUS_BINS`] bins, i.e. a relative resolution of `2^-(23-L)`, and a bin then
@@ -103,6 +105,16 @@ impl Dense {
         range <= 2 * distinct as i64 + 64
     }
 
+    /// The range covering both this histogram's and `lo..=hi`.
+    fn span_with(&self, lo: i32, hi: i32) -> (i32, i32) {
+        if self.counts.is_empty() {
+            (lo, hi)
+        } else {
+            let top = self.base + self.counts.len() as i32 - 1;
+            (lo.min(self.base), hi.max(top))
+        }
+    }
+
     /// Widens the range to cover `lo..=hi`, allocating exactly what it needs.
     fn cover(&mut self, lo: i32, hi: i32) {
         if self.counts.is_empty() {
@@ -110,8 +122,7 @@ impl Dense {
             self.counts = vec![0; (i64::from(hi) - i64::from(lo) + 1) as usize];
             return;
         }
-        let top = self.base + self.counts.len() as i32 - 1;
-        let (new_lo, new_hi) = (lo.min(self.base), hi.max(top));
+        let (new_lo, new_hi) = self.span_with(lo, hi);
         let len = (i64::from(new_hi) - i64::from(new_lo) + 1) as usize;
         if len > self.counts.len() {
             self.counts.reserve_exact(len - self.counts.len());
@@ -245,11 +256,7 @@ impl Accumulator {
         if values.is_empty() {
             return true;
         }
-        let (lo, hi) = if d.counts.is_empty() {
-            (lo, hi)
-        } else {
-            (lo.min(d.base), hi.max(d.base + d.counts.len() as i32 - 1))
-        };
+        let (lo, hi) = d.span_with(lo, hi);
         let range = i64::from(hi) - i64::from(lo) + 1;
         if !Dense::worth(range, d.distinct.max(values.len().min(range as usize))) {
             return false;
@@ -392,15 +399,7 @@ impl Accumulator {
         if o.counts.is_empty() {
             return true;
         }
-        let o_hi = o.base + o.counts.len() as i32 - 1;
-        let (lo, hi) = if d.counts.is_empty() {
-            (o.base, o_hi)
-        } else {
-            (
-                o.base.min(d.base),
-                o_hi.max(d.base + d.counts.len() as i32 - 1),
-            )
-        };
+        let (lo, hi) = d.span_with(o.base, o.base + o.counts.len() as i32 - 1);
         if !Dense::worth(
             i64::from(hi) - i64::from(lo) + 1,
             d.distinct.max(o.distinct),

@@ -469,6 +469,18 @@ pub(crate) fn find_at(path: &KeyPath) -> Option<&'static Param> {
     by_key.get(pattern_at(path).as_str()).copied()
 }
 
+/// A key path segment as a pattern has it: a tier or disposal key becomes `<tier>` or
+/// `<disposal>`, any other name stays.
+fn placeholder(name: &str) -> &str {
+    if Tier::ALL.iter().any(|t| t.key() == name) {
+        "<tier>"
+    } else if Disposal::ALL.iter().any(|d| d.key() == name) {
+        "<disposal>"
+    } else {
+        name
+    }
+}
+
 /// [`pattern_of`] of a parsed key path (consecutive indices make one `[]`, as there).
 fn pattern_at(path: &KeyPath) -> String {
     let mut out = String::with_capacity(64);
@@ -478,13 +490,7 @@ fn pattern_at(path: &KeyPath) -> String {
                 if i > 0 {
                     out.push('.');
                 }
-                out.push_str(if Tier::ALL.iter().any(|t| t.key() == k) {
-                    "<tier>"
-                } else if Disposal::ALL.iter().any(|d| d.key() == k) {
-                    "<disposal>"
-                } else {
-                    k
-                });
+                out.push_str(placeholder(k));
             }
             Seg::Index(_) if !out.ends_with("[]") => out.push_str("[]"),
             Seg::Index(_) => {}
@@ -532,13 +538,7 @@ pub(crate) fn pattern_of(key_path: &str) -> String {
             Some(i) => (&seg[..i], true),
             None => (seg, false),
         };
-        let name = if Tier::ALL.iter().any(|t| t.key() == name) {
-            "<tier>"
-        } else if Disposal::ALL.iter().any(|d| d.key() == name) {
-            "<disposal>"
-        } else {
-            name
-        };
+        let name = placeholder(name);
         segs.push(if indexed {
             format!("{name}[]")
         } else {

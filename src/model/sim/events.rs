@@ -2,7 +2,7 @@
 
 use super::Sim;
 use crate::engine::queue::Ranked;
-use crate::model::offender::{ItemState, Location, QueuePlace};
+use crate::model::offender::{ItemState, Location};
 use crate::model::work::WorkKind;
 use crate::time::Day;
 
@@ -72,9 +72,8 @@ impl Sim<'_> {
                 let it = self.item(person, kind);
                 if it.gen == gen && it.state == ItemState::Ready {
                     let tier = self.people[person as usize].tier;
-                    let pinned = self.ready.push(tier, it.due.0, kind, person, false);
-                    let it = self.item_mut(person, kind);
-                    it.queued = QueuePlace { tier, pinned };
+                    let queued = self.ready.push(tier, it.due.0, kind, person, false);
+                    self.item_mut(person, kind).queued = queued;
                 }
             }
             Ev::Exit { person, gen } => {

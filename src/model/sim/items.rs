@@ -9,7 +9,7 @@
 use rand::Rng as _;
 
 use super::Sim;
-use crate::model::offender::{draw_tier, Item, ItemState, QueuePlace};
+use crate::model::offender::{draw_tier, Item, ItemState};
 use crate::model::work::WorkKind;
 use crate::scenario::Tier;
 use crate::time::Day;
@@ -214,10 +214,10 @@ impl Sim<'_> {
         let tier = self.people[pi as usize].tier;
         let it = self.item(pi, kind);
         let pinned = it.retry && it.due >= today;
-        let pinned = self.ready.push(tier, it.due.0, kind, pi, pinned);
+        let queued = self.ready.push(tier, it.due.0, kind, pi, pinned);
         let it = self.item_mut(pi, kind);
         it.state = ItemState::Ready;
-        it.queued = QueuePlace { tier, pinned };
+        it.queued = queued;
     }
 
     /// Ends a pending item: out of the index and stale everywhere else. A `dropped` item (its

@@ -8,9 +8,7 @@ use rand_distr::{Distribution, Exp1};
 use super::events::{Ev, Move};
 use super::Sim;
 use crate::model::custody::release_time;
-use crate::model::offender::{
-    draw_exit_after, draw_tier, Cohort, ItemState, Location, Person, QueuePlace,
-};
+use crate::model::offender::{draw_exit_after, draw_tier, Cohort, ItemState, Location, Person};
 use crate::model::work::{requeues_when_overdue, WorkKind};
 use crate::scenario::{DriverKind, Tier, TierVisit};
 use crate::time::Day;
@@ -232,11 +230,11 @@ impl Sim<'_> {
                 // from the day after its due date it takes the place of an overdue item of
                 // the tier it has then: a fresh generation pinned under the old tier, and an
                 // event that queues it again when it falls overdue.
-                let pinned = self.ready.push(old, v.due.0, WorkKind::Visit, pi, true);
+                let queued = self.ready.push(old, v.due.0, WorkKind::Visit, pi, true);
                 let it = &mut self.people[pi as usize].items[k];
                 it.gen = it.gen.wrapping_add(1);
                 it.late_tier = true;
-                it.queued = QueuePlace { tier: old, pinned };
+                it.queued = queued;
                 let gen = it.gen;
                 self.events.push(
                     v.due.plus(1),

@@ -11,7 +11,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use crate::model::offender::{Item, ItemState};
+use crate::model::offender::{Item, ItemState, QueuePlace};
 #[cfg(test)]
 use crate::model::work::queue_key;
 use crate::model::work::{requeues_when_overdue, WorkKind};
@@ -102,8 +102,8 @@ impl ReadyQueue {
     }
 
     /// Queues an item under `tier`. `pinned`: it stays in the not-yet-overdue class whatever
-    /// the day (ignored unless the policy requeues overdue items). Returns whether it was
-    /// queued as pinned: with `tier`, where the entry is (record it in the item).
+    /// the day (ignored unless the policy requeues overdue items). Returns the heap it went
+    /// into, for the item to record (`Item::queued`).
     #[inline]
     pub(super) fn push(
         &mut self,
@@ -112,7 +112,7 @@ impl ReadyQueue {
         kind: WorkKind,
         person: u32,
         pinned: bool,
-    ) -> bool {
+    ) -> QueuePlace {
         let e = Reverse(entry(due, kind, person));
         let pinned = pinned && requeues_when_overdue(self.policy);
         if pinned {
@@ -120,7 +120,7 @@ impl ReadyQueue {
         } else {
             self.natural[tier.index()].push(e);
         }
-        pinned
+        QueuePlace { tier, pinned }
     }
 
     /// The first entry in policy order on day `today` (possibly stale).
@@ -216,6 +216,36 @@ impl ReadyQueue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An entry stands for its item only while the item is `Ready` with the entry's due date
+    /// in the entry's heap: a re-dated, re-queued or no longer ready item makes it stale.
+    #[test]
+    fn an_entry_is_live_only_for_its_item_where_it_was_queued() {
+        let mut q = ReadyQueue::new(Policy::OverdueFirst, 8);
+        let mut it = Item::IDLE;
+        it.state = ItemState::Ready;
+        it.due = crate::time::Day(5);
+        it.queued = q.push(Tier::High, 5, WorkKind::Visit, 7, false);
+        let head = q.peek(0).expect("queued");
+        assert_eq!((head.person(), head.kind()), (7, WorkKind::Visit));
+        assert!(head.is_live(&it));
+        let mut redated = it;
+        redated.due = crate::time::Day(6);
+        assert!(!head.is_live(&redated));
+        let mut waiting = it;
+        waiting.state = ItemState::Waiting;
+        assert!(!head.is_live(&waiting));
+        let mut elsewhere = it;
+        elsewhere.queued.tier = Tier::Medium;
+        assert!(!head.is_live(&elsewhere));
+        let mut pinned = it;
+        pinned.queued = q.push(Tier::High, 5, WorkKind::Visit, 7, true);
+        assert!(
+            pinned.queued.pinned,
+            "overdue-first keeps a pinned entry apart"
+        );
+        assert!(!head.is_live(&pinned));
+    }
 
     /// The order this queue replaces: one heap of `(queue_key, person)` entries, an item
     /// queued with `overdue = due < today`, and (requeueing policies) queued again under its
