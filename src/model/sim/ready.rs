@@ -82,6 +82,22 @@ pub(super) struct ReadyQueue {
     natural: [BinaryHeap<Reverse<u64>>; N_TIERS],
     /// Per tier: entries that stay in the not-yet-overdue class (requeueing policies only).
     pinned: [BinaryHeap<Reverse<u64>>; N_TIERS],
+    /// Where the last `peek` found its head, on day `hint_day`, while nothing was pushed since.
+    hint: Hint,
+    hint_day: i32,
+}
+
+/// What the last `peek` learnt about the tiers, valid while only its heads are popped: pops
+/// from one tier's heaps change no other tier, and never make a top more urgent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Hint {
+    None,
+    /// Overdue-first: no tier before this one has an overdue top; this one had.
+    Overdue(usize),
+    /// Overdue-first: no tier has an overdue top, and the tiers before this one are empty.
+    NotOverdue(usize),
+    /// Risk-first: the tiers before this one are empty.
+    Risk(usize),
 }
 
 impl ReadyQueue {
@@ -90,12 +106,15 @@ impl ReadyQueue {
             policy,
             natural: std::array::from_fn(|_| BinaryHeap::with_capacity(capacity / N_TIERS + 16)),
             pinned: std::array::from_fn(|_| BinaryHeap::new()),
+            hint: Hint::None,
+            hint_day: i32::MIN,
         }
     }
 
     /// Empties the queue for a new replica under `policy`, keeping its storage.
     pub(super) fn reset(&mut self, policy: Policy) {
         self.policy = policy;
+        self.hint = Hint::None;
         for h in self.natural.iter_mut().chain(&mut self.pinned) {
             h.clear();
         }
@@ -115,6 +134,7 @@ impl ReadyQueue {
     ) -> QueuePlace {
         let e = Reverse(entry(due, kind, person));
         let pinned = pinned && requeues_when_overdue(self.policy);
+        self.hint = Hint::None;
         if pinned {
             self.pinned[tier.index()].push(e);
         } else {
@@ -123,9 +143,52 @@ impl ReadyQueue {
         QueuePlace { tier, pinned }
     }
 
-    /// The first entry in policy order on day `today` (possibly stale).
+    /// The first entry in policy order on day `today` (possibly stale). While only the heads
+    /// it returns are popped, the next one is found from where the last one was (`Hint`)
+    /// instead of by a scan of every tier.
     #[inline]
-    pub(super) fn peek(&self, today: i32) -> Option<Head> {
+    pub(super) fn peek(&mut self, today: i32) -> Option<Head> {
+        if today == self.hint_day {
+            if let Some(h) = self.hinted(today) {
+                debug_assert_eq!(Some(h), self.scan(today), "{:?}", self.hint);
+                return Some(h);
+            }
+        }
+        let head = self.scan(today);
+        self.hint_day = today;
+        self.hint = match (self.policy, head) {
+            (Policy::OverdueFirst, Some(h)) if !h.pinned && due_of(h.entry) < today => {
+                Hint::Overdue(h.tier)
+            }
+            (Policy::OverdueFirst, Some(h)) => Hint::NotOverdue(h.tier),
+            (Policy::RiskFirst, Some(h)) => Hint::Risk(h.tier),
+            _ => Hint::None,
+        };
+        head
+    }
+
+    /// The head the hint points to, if its tier still holds one (`None`: scan).
+    #[inline]
+    fn hinted(&self, today: i32) -> Option<Head> {
+        let head = |tier: usize, pinned: bool, entry: u64| Head {
+            tier,
+            pinned,
+            entry,
+        };
+        match self.hint {
+            Hint::None => None,
+            Hint::Overdue(t) => self.natural[t]
+                .peek()
+                .map(|r| r.0)
+                .filter(|&e| due_of(e) < today)
+                .map(|e| head(t, false, e)),
+            Hint::NotOverdue(t) => self.not_overdue_in(t),
+            Hint::Risk(t) => self.natural[t].peek().map(|r| head(t, false, r.0)),
+        }
+    }
+
+    /// The first entry in policy order on day `today`, by a scan of the tiers.
+    fn scan(&self, today: i32) -> Option<Head> {
         let top = |h: &BinaryHeap<Reverse<u64>>| h.peek().map(|r| r.0);
         let natural = |t: usize, pinned: bool, entry: u64| Head {
             tier: t,
@@ -176,28 +239,31 @@ impl ReadyQueue {
     /// The not-yet-overdue class (called when nothing is overdue): by tier, then (due,
     /// kind, person), natural and pinned entries together.
     fn not_overdue(&self) -> Option<Head> {
-        for t in 0..N_TIERS {
-            let n = self.natural[t].peek().map(|r| r.0);
-            let p = self.pinned[t].peek().map(|r| r.0);
-            let head = match (n, p) {
-                (None, None) => continue,
-                (Some(e), None) => (false, e),
-                (None, Some(e)) => (true, e),
-                (Some(a), Some(b)) => {
-                    if b < a {
-                        (true, b)
-                    } else {
-                        (false, a)
-                    }
+        (0..N_TIERS).find_map(|t| self.not_overdue_in(t))
+    }
+
+    /// Tier `t`'s first entry in the not-yet-overdue class: natural and pinned together.
+    #[inline]
+    fn not_overdue_in(&self, t: usize) -> Option<Head> {
+        let n = self.natural[t].peek().map(|r| r.0);
+        let p = self.pinned[t].peek().map(|r| r.0);
+        let (pinned, entry) = match (n, p) {
+            (None, None) => return None,
+            (Some(e), None) => (false, e),
+            (None, Some(e)) => (true, e),
+            (Some(a), Some(b)) => {
+                if b < a {
+                    (true, b)
+                } else {
+                    (false, a)
                 }
-            };
-            return Some(Head {
-                tier: t,
-                pinned: head.0,
-                entry: head.1,
-            });
-        }
-        None
+            }
+        };
+        Some(Head {
+            tier: t,
+            pinned,
+            entry,
+        })
     }
 
     /// Removes the entry `peek` returned.
