@@ -13,6 +13,7 @@ use rand_distr::{Distribution, Exp1};
 use super::variates::LagSampler;
 use crate::engine::rng::Rng;
 use crate::scenario::Workforce;
+use crate::time::floor;
 
 const YEAR: f64 = 365.25;
 /// The start day of staff already fully productive on the start date.
@@ -97,14 +98,14 @@ impl Team {
             return i32::MAX;
         }
         let e: f64 = Exp1.sample(rng);
-        let t = f64::from(today) + (e / self.attrition * YEAR).floor();
+        let t = f64::from(today) + floor(e / self.attrition * YEAR);
         t.min(f64::from(i32::MAX)) as i32
     }
 
     fn recruit(&mut self, fte: f64, today: i32, rng: &mut Rng) {
         for fte in chunks(fte) {
             let lag = self.lag.sample(rng);
-            let day = (f64::from(today) + lag.floor()).min(f64::from(i32::MAX)) as i32;
+            let day = (f64::from(today) + floor(lag)).min(f64::from(i32::MAX)) as i32;
             self.hires.push(Hire { fte, day });
         }
     }

@@ -17,7 +17,7 @@ pub(super) const YEAR: f64 = 365.25;
 
 /// The day containing time `t` (days; saturating far outside the horizon).
 pub(super) fn day_of(t: f64) -> Day {
-    Day(t.floor() as i32)
+    Day(crate::time::floor(t) as i32)
 }
 
 impl Sim<'_> {
@@ -117,7 +117,8 @@ impl Sim<'_> {
     pub(super) fn imprison(&mut self, pi: u32, release: f64, today: Day) {
         self.in_custody += 1;
         self.relocate(pi, Location::Custody);
-        let day = Day(release.floor().min(f64::from(i32::MAX / 2)) as i32).max(today.plus(1));
+        let day = Day(crate::time::floor(release).min(f64::from(i32::MAX / 2)) as i32);
+        let day = day.max(today.plus(1));
         self.push_move(pi, day, Move::Release);
     }
 
@@ -150,7 +151,7 @@ impl Sim<'_> {
     pub(super) fn admit_ap(&mut self, pi: u32, d: Day, stay: f64) {
         self.in_ap += 1;
         self.relocate(pi, Location::ApprovedPremises);
-        let leave = Day(d.0.saturating_add((stay.floor() as i32).max(1)));
+        let leave = Day(d.0.saturating_add((crate::time::floor(stay) as i32).max(1)));
         self.push_move(pi, leave, Move::LeaveAp);
     }
 
