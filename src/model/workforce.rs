@@ -46,6 +46,9 @@ pub(crate) struct Team {
     /// FTE in post and the day from which all of them are fully productive (caches).
     in_post: f64,
     ramped_from: i32,
+    /// Whole days in post from which a member works at full productivity: `ceil(ramp_days)`
+    /// (validation keeps the ramp-up within 120 months).
+    ramp_whole: i32,
 }
 
 impl Team {
@@ -63,6 +66,7 @@ impl Team {
             next_change: i32::MIN,
             in_post: 0.0,
             ramped_from: i32::MIN,
+            ramp_whole: w.ramp_up_days.ceil().min(f64::from(i32::MAX / 4)) as i32,
         };
         let vacant = w.vacancies_at_start.min(establishment);
         for fte in chunks(establishment - vacant) {
@@ -84,7 +88,7 @@ impl Team {
         let hire = self.hires.iter().map(|h| h.day).min();
         self.next_change = leave.into_iter().chain(hire).min().unwrap_or(i32::MAX);
         self.in_post = self.members.iter().map(|m| m.fte).sum();
-        let ramp = self.ramp_days.ceil().min(f64::from(i32::MAX / 4)) as i32;
+        let ramp = self.ramp_whole;
         self.ramped_from = self
             .members
             .iter()
@@ -173,9 +177,17 @@ impl Team {
         if d >= self.ramped_from {
             return self.in_post;
         }
+        // From `ramp_whole` days in post a member works at 1.0, and `fte * 1.0` is `fte`.
         self.members
             .iter()
-            .map(|m| m.fte * self.productivity(d - m.start))
+            .map(|m| {
+                let days = d - m.start;
+                if days >= self.ramp_whole {
+                    m.fte
+                } else {
+                    m.fte * self.productivity(days)
+                }
+            })
             .sum()
     }
 
