@@ -125,6 +125,17 @@ pub(super) fn flow_week(d: Day) -> usize {
 }
 
 impl Sim<'_> {
+    /// The kind's rules for a person now, from [`SPECS`]. Each arm reads the table at a
+    /// constant index, so the compiler calls (and may inline) the kind's function directly
+    /// instead of through a pointer read at run time.
+    #[inline]
+    fn rules(&self, kind: WorkKind, pi: u32) -> Rules {
+        match kind {
+            WorkKind::Visit => (SPECS[WorkKind::Visit.index()].rules)(self, pi),
+            WorkKind::Arms => (SPECS[WorkKind::Arms.index()].rules)(self, pi),
+        }
+    }
+
     #[inline]
     pub(super) fn item(&self, person: u32, kind: WorkKind) -> Item {
         self.people[person as usize].items[kind.index()]
@@ -157,7 +168,7 @@ impl Sim<'_> {
         let window = if entry {
             i32::MAX / 4
         } else {
-            (SPECS[kind.index()].rules)(self, pi).window
+            self.rules(kind, pi).window
         };
         let r = Rules {
             cadence: None,
@@ -239,16 +250,20 @@ impl Sim<'_> {
         it.demand = 0.0;
     }
 
-    /// The team finished the person's item `it` of `kind` today.
+    /// The team finished the person's item `it` of `kind` today (the kind's `on_done` in
+    /// [`SPECS`], called directly as in `rules`).
     pub(super) fn complete_item(&mut self, pi: u32, kind: WorkKind, it: Item, today: Day) {
-        (SPECS[kind.index()].on_done)(self, pi, it, today);
+        match kind {
+            WorkKind::Visit => (SPECS[WorkKind::Visit.index()].on_done)(self, pi, it, today),
+            WorkKind::Arms => (SPECS[WorkKind::Arms.index()].on_done)(self, pi, it, today),
+        }
     }
 
     /// The next item of `kind` after one due on `due` was done today (an entry item starts
     /// the rhythm: pass `due = today`), dated by the scenario's `next_due_from` rule, at the
     /// person's rules now.
     pub(super) fn schedule_next(&mut self, pi: u32, kind: WorkKind, due: Day, today: Day) {
-        let r = (SPECS[kind.index()].rules)(self, pi);
+        let r = self.rules(kind, pi);
         if let Some(cad) = r.cadence {
             let next = self.s.visits.next_due_from.next(due.0, today.0, cad);
             // Never workable again on the day it was done (validation keeps the window
