@@ -64,13 +64,14 @@ impl Head {
         WorkKind::ALL[((self.entry >> 32) & 1) as usize]
     }
 
-    /// Whether this is a live entry of `it`, the item it names (see [`entry`]).
+    /// Whether this is a live entry of `it`, the item it names (see [`entry`]; the entry's
+    /// kind and person name the item, so only its due date is compared).
     #[inline]
     pub(super) fn is_live(&self, it: &Item) -> bool {
         it.state == ItemState::Ready
             && it.queued.pinned == self.pinned
             && it.queued.tier.index() == self.tier
-            && entry(it.due.0, self.kind(), self.person()) == self.entry
+            && it.due.0 == due_of(self.entry)
     }
 }
 
