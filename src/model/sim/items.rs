@@ -121,7 +121,8 @@ fn arms_done(sim: &mut Sim<'_>, pi: u32, it: Item, today: Day) {
 /// The flow week whose snapshot reports day `d`.
 #[inline]
 pub(super) fn flow_week(d: Day) -> usize {
-    (d.0 / 7 + 1) as usize
+    debug_assert!(d.0 >= 0, "flow weeks start on day 0 (got {})", d.0);
+    (d.0 as u32 / 7 + 1) as usize
 }
 
 impl Sim<'_> {
@@ -240,9 +241,11 @@ impl Sim<'_> {
             return;
         }
         self.backlog[kind.index()].remove(it.counted_tier, it.due.0);
-        let w = flow_week(it.due);
-        if dropped && it.demand > 0.0 && it.due.0 >= 0 && w >= flow_week(today) {
-            self.demand[w] -= it.demand;
+        if dropped && it.demand > 0.0 && it.due.0 >= 0 {
+            let w = flow_week(it.due);
+            if w >= flow_week(today) {
+                self.demand[w] -= it.demand;
+            }
         }
         let it = self.item_mut(pi, kind);
         it.gen = it.gen.wrapping_add(1);

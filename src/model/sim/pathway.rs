@@ -10,7 +10,7 @@ use super::Sim;
 use crate::model::custody::release_time;
 use crate::model::offender::{draw_exit_after, draw_tier, Cohort, ItemState, Location, Person};
 use crate::model::work::{requeues_when_overdue, WorkKind};
-use crate::scenario::{DriverKind, Tier, TierVisit};
+use crate::scenario::{DriverKind, Scenario, Tier, TierVisit};
 use crate::time::Day;
 
 pub(super) const YEAR: f64 = 365.25;
@@ -20,7 +20,7 @@ pub(super) fn day_of(t: f64) -> Day {
     Day(crate::time::floor(t) as i32)
 }
 
-impl Sim<'_> {
+impl<'p> Sim<'p> {
     /// A new person on the register from `today`, leaving it after `exit_after` days.
     pub(super) fn new_person(&mut self, tier: Tier, exit_after: f64, today: Day) -> u32 {
         let mut person = Person::EMPTY;
@@ -197,12 +197,15 @@ impl Sim<'_> {
         }
     }
 
-    /// The visit rules for a person where they live now.
-    pub(super) fn visit_spec(&self, pi: u32) -> TierVisit {
+    /// The visit rules for a person where they live now (borrowed from the scenario, not
+    /// copied).
+    #[inline]
+    pub(super) fn visit_spec(&self, pi: u32) -> &'p TierVisit {
+        let s: &'p Scenario = self.s;
         let p = &self.people[pi as usize];
-        match (p.loc, &self.s.approved_premises) {
-            (Location::ApprovedPremises, Some(ap)) => ap.visit,
-            _ => self.s.visits.tiers[p.tier.index()],
+        match (p.loc, &s.approved_premises) {
+            (Location::ApprovedPremises, Some(ap)) => &ap.visit,
+            _ => &s.visits.tiers[p.tier.index()],
         }
     }
 

@@ -79,6 +79,8 @@ impl Head {
 #[derive(Debug, Clone)]
 pub(super) struct ReadyQueue {
     policy: Policy,
+    /// `requeues_when_overdue(policy)`.
+    requeues: bool,
     /// Per tier: entries that count as overdue once their due day is past.
     natural: [BinaryHeap<Reverse<u64>>; N_TIERS],
     /// Per tier: entries that stay in the not-yet-overdue class (requeueing policies only).
@@ -105,6 +107,7 @@ impl ReadyQueue {
     pub(super) fn new(policy: Policy, capacity: usize) -> ReadyQueue {
         ReadyQueue {
             policy,
+            requeues: requeues_when_overdue(policy),
             natural: std::array::from_fn(|_| BinaryHeap::with_capacity(capacity / N_TIERS + 16)),
             pinned: std::array::from_fn(|_| BinaryHeap::new()),
             hint: Hint::None,
@@ -115,6 +118,7 @@ impl ReadyQueue {
     /// Empties the queue for a new replica under `policy`, keeping its storage.
     pub(super) fn reset(&mut self, policy: Policy) {
         self.policy = policy;
+        self.requeues = requeues_when_overdue(policy);
         self.hint = Hint::None;
         for h in self.natural.iter_mut().chain(&mut self.pinned) {
             h.clear();
@@ -134,7 +138,7 @@ impl ReadyQueue {
         pinned: bool,
     ) -> QueuePlace {
         let e = Reverse(entry(due, kind, person));
-        let pinned = pinned && requeues_when_overdue(self.policy);
+        let pinned = pinned && self.requeues;
         self.hint = Hint::None;
         if pinned {
             self.pinned[tier.index()].push(e);
