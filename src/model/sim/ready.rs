@@ -54,6 +54,16 @@ pub(super) struct Head {
 }
 
 impl Head {
+    /// An entry of tier `tier`'s natural heap.
+    #[inline]
+    fn natural(tier: usize, entry: u64) -> Head {
+        Head {
+            tier,
+            pinned: false,
+            entry,
+        }
+    }
+
     #[inline]
     pub(super) fn person(&self) -> u32 {
         self.entry as u32
@@ -175,47 +185,39 @@ impl ReadyQueue {
     /// The head the hint points to, if its tier still holds one (`None`: scan).
     #[inline]
     fn hinted(&self, today: i32) -> Option<Head> {
-        let head = |tier: usize, pinned: bool, entry: u64| Head {
-            tier,
-            pinned,
-            entry,
-        };
         match self.hint {
             Hint::None => None,
-            Hint::Overdue(t) => self.natural[t]
-                .peek()
-                .map(|r| r.0)
-                .filter(|&e| due_of(e) < today)
-                .map(|e| head(t, false, e)),
+            Hint::Overdue(t) => self.overdue_top(t, today),
             Hint::NotOverdue(t) => self.not_overdue_in(t),
-            Hint::Risk(t) => self.natural[t].peek().map(|r| head(t, false, r.0)),
+            Hint::Risk(t) => self.natural_top(t),
         }
     }
 
     /// The first entry in policy order on day `today`, by a scan of the tiers.
     fn scan(&self, today: i32) -> Option<Head> {
-        let top = |h: &BinaryHeap<Reverse<u64>>| h.peek().map(|r| r.0);
-        let natural = |t: usize, pinned: bool, entry: u64| Head {
-            tier: t,
-            pinned,
-            entry,
-        };
         match self.policy {
-            Policy::RiskFirst => {
-                (0..N_TIERS).find_map(|t| top(&self.natural[t]).map(|e| natural(t, false, e)))
-            }
+            Policy::RiskFirst => (0..N_TIERS).find_map(|t| self.natural_top(t)),
             Policy::EarliestDue => self.earliest_due(|_| true),
             Policy::OverdueFirst => (0..N_TIERS)
-                .find_map(|t| {
-                    top(&self.natural[t])
-                        .filter(|&e| due_of(e) < today)
-                        .map(|e| natural(t, false, e))
-                })
+                .find_map(|t| self.overdue_top(t, today))
                 .or_else(|| self.not_overdue()),
             Policy::MostOverdueFirst => self
                 .earliest_due(|e| due_of(e) < today)
                 .or_else(|| self.not_overdue()),
         }
+    }
+
+    /// Tier `t`'s natural top (risk-first's step, and its hint's).
+    #[inline]
+    fn natural_top(&self, t: usize) -> Option<Head> {
+        self.natural[t].peek().map(|r| Head::natural(t, r.0))
+    }
+
+    /// Tier `t`'s natural top if it is overdue on `today` (overdue-first's step, and its
+    /// hint's).
+    #[inline]
+    fn overdue_top(&self, t: usize, today: i32) -> Option<Head> {
+        self.natural_top(t).filter(|h| due_of(h.entry) < today)
     }
 
     /// Among the natural tops passing `keep`: the smallest by (due, tier, kind, person).
@@ -230,11 +232,7 @@ impl ReadyQueue {
                     Some(b) => (e >> 33) < (b.entry >> 33),
                 };
                 if keep(e) && earlier {
-                    best = Some(Head {
-                        tier: t,
-                        pinned: false,
-                        entry: e,
-                    });
+                    best = Some(Head::natural(t, e));
                 }
             }
         }
