@@ -119,11 +119,21 @@ pub(super) fn simulate_history(
     let weeks = v.weeks();
     let start = v.start;
     let p = Prepared::new(v);
-    let mut rec = WeeklySeries { rows: Vec::new() };
-    model::simulate(&p, seed, &mut rec);
+    // Only the weeks the history reads (a snapshot depends only on the days before it), in
+    // storage this thread's earlier draws left (results never depend on it).
+    let read = history.weeks_read(start).min(weeks);
+    let mut rec = WeeklySeries {
+        rows: Vec::with_capacity(read),
+    };
+    WORKSPACE.with(|ws| model::simulate_weeks(&p, seed, read, &mut rec, &mut ws.borrow_mut()));
     history.simulated(start, weeks, |w, m| {
         rec.rows.get(w).map_or(f64::NAN, |r| r[m.index()])
     })
+}
+
+thread_local! {
+    /// The replica storage of this thread's draws (`simulate_history`).
+    static WORKSPACE: std::cell::RefCell<model::Workspace> = std::cell::RefCell::default();
 }
 
 /// Runs the table on `threads` with a progress bar and fits it.

@@ -313,6 +313,28 @@ impl History {
             .collect()
     }
 
+    /// How many weekly snapshots [`History::simulated`] reads from a series starting on
+    /// `start`: one more than the last week any observation needs (0 when none can be read),
+    /// so a replica run for that many weeks gives the same simulated values as a whole one.
+    pub fn weeks_read(&self, start: Date) -> usize {
+        self.observations
+            .iter()
+            .filter_map(|o| {
+                let day = o.date.days_since(start);
+                if day < 0 {
+                    return None;
+                }
+                let w = if is_flow(o.metric) {
+                    (day + 6) / 7
+                } else {
+                    day / 7
+                };
+                Some(w as usize + 1)
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
     /// The simulated counterpart of every observation (in [`History::observations`] order),
     /// read from a replica's weekly series through `series(week, metric)`, where week `w` is
     /// the snapshot at day `7w` after `start` and a flow's weekly value covers the seven days
@@ -417,6 +439,29 @@ mod tests {
         assert_eq!(h.span(), Some((d("2024-01-01"), d("2024-02-01"))));
         assert_eq!(h.metrics(), [Metric::Backlog, Metric::VisitsDone]);
         assert_eq!(h.labels()[0], "backlog on 2024-01-01");
+    }
+
+    /// The weeks read are those `simulated` reads: a stock at the last snapshot at or before
+    /// its date, a flow up to the first snapshot at or after it; rows past them are never read.
+    #[test]
+    fn reads_no_week_past_the_last_one_an_observation_needs() {
+        let start = d("2024-01-01");
+        let stock = "date,metric,value\n2024-01-01,backlog,3\n2024-01-16,backlog,5\n";
+        let h = History::parse(stock.as_bytes(), "h.csv").unwrap();
+        // Day 15: the snapshot of week 2 (day 14).
+        assert_eq!(h.weeks_read(start), 3);
+        let flow = "date,metric,value\n2024-01-16,visits_done,40\n";
+        let h = History::parse(flow.as_bytes(), "h.csv").unwrap();
+        // Days 1..=15 end in week 3's flow (days 15..=21 are reported at day 21).
+        assert_eq!(h.weeks_read(start), 4);
+        let series = |w: usize, _| if w < 4 { w as f64 } else { f64::NAN };
+        assert!(h
+            .simulated(start, 100, series)
+            .iter()
+            .all(|x| x.is_finite()));
+        let before = "date,metric,value\n2023-12-01,backlog,3\n";
+        let h = History::parse(before.as_bytes(), "h.csv").unwrap();
+        assert_eq!(h.weeks_read(start), 0);
     }
 
     #[test]

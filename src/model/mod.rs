@@ -13,4 +13,4 @@ pub(crate) mod variates;
 pub(crate) mod work;
 pub(crate) mod workforce;
 
-pub use sim::{simulate, simulate_with, verdict_with, Prepared, Workspace};
+pub use sim::{simulate, simulate_weeks, simulate_with, verdict_with, Prepared, Workspace};

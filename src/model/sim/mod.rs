@@ -57,6 +57,22 @@ pub fn simulate_with(
     replica(p, replica_seed, rec, i32::MAX, workspace)
 }
 
+/// Runs one replica only as far as its first `weeks` weekly snapshots (weeks `0..weeks`; week 0 always,
+/// days `0..7·(weeks − 1)`, at most the horizon), recording them into `rec`: the same
+/// snapshots as [`simulate_with`] records for those weeks (a snapshot depends only on the
+/// days before it), at the cost of those days. For callers that read only the early weeks
+/// (calibration against a history that ends before the horizon).
+pub fn simulate_weeks(
+    p: &Prepared,
+    replica_seed: u64,
+    weeks: usize,
+    rec: &mut impl Recorder,
+    workspace: &mut Workspace,
+) {
+    let days = i32::try_from(weeks.saturating_sub(1).saturating_mul(7)).unwrap_or(i32::MAX);
+    replica(p, replica_seed, rec, days, workspace);
+}
+
 /// Runs one replica only to the end of the plan's deadline day, recording nothing, and
 /// returns its verdict: the same as `simulate_with(…).verdict()` for the same seed (the days
 /// after the deadline never change the state at it), at the cost of the days up to it.
@@ -376,6 +392,33 @@ mod tests {
             }
         }
         assert!(checked >= 15, "{checked}");
+    }
+
+    /// A snapshot depends only on the days before it: a replica run for its first weeks
+    /// records exactly the whole replica's first weeks, on every bundled scenario.
+    #[test]
+    fn a_replica_run_for_its_first_weeks_records_the_whole_replicas_first_weeks() {
+        for (path, s) in crate::scenario::bundled() {
+            if s.initial.total() > 10_000 {
+                continue; // national: the same code, only slower
+            }
+            let p = Prepared::new(s);
+            let mut ws = Workspace::default();
+            for (seed, weeks) in [(1, 1), (2, 2), (3, 60), (4, p.scenario.weeks() + 5)] {
+                let mut whole = crate::observe::WeeklySeries::default();
+                simulate_with(&p, seed, &mut whole, &mut ws);
+                let mut first = crate::observe::WeeklySeries::default();
+                simulate_weeks(&p, seed, weeks, &mut first, &mut ws);
+                let n = weeks.min(whole.rows.len());
+                assert_eq!(first.rows.len(), n, "{}", path.display());
+                assert_eq!(
+                    first.rows,
+                    whole.rows[..n],
+                    "{} seed {seed}",
+                    path.display()
+                );
+            }
+        }
     }
 
     #[test]
