@@ -84,6 +84,8 @@ impl CapacityPlan {
         let pool = &s.staff.pool_hours_per_week;
         let pool_hours = match copy(&|b| same_wd(b) && b.staff.pool_hours_per_week == *pool) {
             Some(plan) => plan.pool_hours.clone(),
+            // A constant schedule (one point) has the same value every day.
+            None if pool.points().nth(1).is_none() => vec![pool.at(0.0) / wd; h],
             None => (0..h).map(|d| pool.at(d as f64) / wd).collect(),
         };
         CapacityPlan {
@@ -108,4 +110,24 @@ fn working_days_per_week(s: &Scenario) -> f64 {
         .filter(|&&w| w)
         .count()
         .max(1) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each day's pool hours are the schedule's value that day over the working days of the
+    /// week, whether the schedule is constant (filled at once) or dated.
+    #[test]
+    fn pool_hours_are_the_schedule_each_day() {
+        for (path, s) in crate::scenario::bundled() {
+            let plan = CapacityPlan::new(&s);
+            let wd = working_days_per_week(&s);
+            assert_eq!(plan.pool_hours.len(), s.horizon_days as usize);
+            for (d, &h) in plan.pool_hours.iter().enumerate() {
+                let want = s.staff.pool_hours_per_week.at(d as f64) / wd;
+                assert_eq!(h.to_bits(), want.to_bits(), "{} day {d}", path.display());
+            }
+        }
+    }
 }

@@ -3,13 +3,16 @@
 //! Validation names problems by key path; this module turns a path into `line:column` by
 //! walking a span-preserving parse of the same text. It owns no validation rules.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
-/// One step of a key path.
+/// One step of a key path. A key written in the code is borrowed, not copied: validation
+/// builds a path for every field it reads (to name it in a message), so a path costs one
+/// allocation, not one per step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Seg {
-    Key(String),
+    Key(Cow<'static, str>),
     Index(usize),
 }
 
@@ -22,9 +25,11 @@ impl KeyPath {
         KeyPath(Vec::new())
     }
 
-    pub(crate) fn key(&self, k: &str) -> KeyPath {
-        let mut v = self.0.clone();
-        v.push(Seg::Key(k.to_string()));
+    /// The path one key deeper: `k` a `&'static str` (borrowed) or a `String` (owned).
+    pub(crate) fn key(&self, k: impl Into<Cow<'static, str>>) -> KeyPath {
+        let mut v = Vec::with_capacity(self.0.len() + 1);
+        v.extend(self.0.iter().cloned());
+        v.push(Seg::Key(k.into()));
         KeyPath(v)
     }
 
@@ -41,7 +46,7 @@ impl KeyPath {
             let mut rest = part;
             if let Some(i) = rest.find('[') {
                 if i > 0 {
-                    out.push(Seg::Key(rest[..i].to_string()));
+                    out.push(Seg::Key(rest[..i].to_string().into()));
                 }
                 rest = &rest[i..];
                 while let Some(stripped) = rest.strip_prefix('[') {
@@ -52,7 +57,7 @@ impl KeyPath {
                     rest = stripped.get(end + 1..).unwrap_or("");
                 }
             } else if !rest.is_empty() {
-                out.push(Seg::Key(rest.to_string()));
+                out.push(Seg::Key(rest.to_string().into()));
             }
         }
         KeyPath(out)

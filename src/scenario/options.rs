@@ -155,7 +155,7 @@ pub(crate) fn validate(
             |k: &str| super::hints::closest(["set", "name", "description"].map(String::from), k);
         if let Some((key, word)) = strays.iter().find_map(|k| typo(k).map(|w| (k, w))) {
             report(
-                &op.key(key),
+                &op.key((*key).clone()),
                 format!("{prefix}unknown key `{key}`: did you mean `{word}`?"),
             );
             continue;
@@ -166,7 +166,7 @@ pub(crate) fn validate(
                 // the cause, not one per key plus "has no `set`".
                 let keys: Vec<String> = strays.iter().map(|k| format!("`{k}`")).collect();
                 report(
-                    &op.key(first),
+                    &op.key((*first).clone()),
                     format!(
                         "{prefix}overrides go inside the option's `set` table, not beside its name: write set = {{ \"{first}\" = … }} (found {})",
                         keys.join(", ")
@@ -177,7 +177,7 @@ pub(crate) fn validate(
         }
         for key in strays {
             report(
-                &op.key(key),
+                &op.key(key.clone()),
                 format!(
                     "{prefix}unknown key `{key}`: an option has `name`, `description` and `set`"
                 ),
@@ -211,7 +211,7 @@ pub(crate) fn validate(
         let mut clean = true;
         for o in &overrides {
             if let Some(Seg::Key(top)) = o.target.0.first() {
-                if FIXED.contains(&top.as_str()) {
+                if FIXED.contains(&top.as_ref()) {
                     report(
                         &o.at,
                         format!("{prefix}`{}` cannot be changed by an option: options are compared over the same period, against the same plan, with the same random numbers", o.target),
@@ -271,7 +271,7 @@ fn flatten(
     bad: &mut Vec<(KeyPath, String)>,
 ) {
     for (k, v) in set {
-        let key_at = at.key(k);
+        let key_at = at.key(k.clone());
         let path = KeyPath::parse(k);
         if path.0.is_empty() || path.to_string() != *k {
             bad.push((
@@ -299,7 +299,7 @@ fn flatten(
 /// The value at `path` in a document tree, if it is written there.
 pub(crate) fn get<'a>(tree: &'a toml::Value, path: &KeyPath) -> Option<&'a toml::Value> {
     path.0.iter().try_fold(tree, |cur, seg| match (seg, cur) {
-        (Seg::Key(k), toml::Value::Table(t)) => t.get(k),
+        (Seg::Key(k), toml::Value::Table(t)) => t.get(k.as_ref()),
         (Seg::Index(i), toml::Value::Array(a)) => a.get(*i),
         _ => None,
     })
@@ -320,8 +320,8 @@ pub(crate) fn apply(
         cur = match (seg, cur) {
             (Seg::Key(k), toml::Value::Table(t)) => {
                 let next = path.0.get(j + 1);
-                if let (None, Some(Seg::Index(i))) = (t.get(k), next) {
-                    return Err(no_element(&walked.key(k), *i, 0));
+                if let (None, Some(Seg::Index(i))) = (t.get(k.as_ref()), next) {
+                    return Err(no_element(&walked.key(k.clone()), *i, 0));
                 }
                 t.entry(k.clone())
                     .or_insert_with(|| toml::Value::Table(toml::Table::new()))
@@ -336,13 +336,13 @@ pub(crate) fn apply(
             (seg, _) => return Err(not_container(&walked, seg, path)),
         };
         walked = match seg {
-            Seg::Key(k) => walked.key(k),
+            Seg::Key(k) => walked.key(k.clone()),
             Seg::Index(i) => walked.index(*i),
         };
     }
     match (last, cur) {
         (Seg::Key(k), toml::Value::Table(t)) => {
-            t.insert(k.clone(), value);
+            t.insert(k.to_string(), value);
             Ok(())
         }
         (Seg::Index(i), toml::Value::Array(a)) => {

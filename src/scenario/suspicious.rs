@@ -44,7 +44,7 @@ fn walk(v: &toml::Value, path: &KeyPath, found: &mut Vec<(KeyPath, String)>) {
     match v {
         toml::Value::Table(t) => {
             for (k, x) in t {
-                let p = path.key(k);
+                let p = path.key(k.clone());
                 check(k, x, &p, found);
                 walk(x, &p, found);
             }

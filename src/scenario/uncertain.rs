@@ -115,7 +115,7 @@ pub(crate) fn find(tree: &toml::Value) -> (Vec<Uncertain>, Vec<(KeyPath, String)
                         if path.0.is_empty() && NOT_INPUTS.contains(&k.as_str()) {
                             continue;
                         }
-                        walk(x, &path.key(k), out, bad);
+                        walk(x, &path.key(k.clone()), out, bad);
                     }
                 }
             },
@@ -145,7 +145,7 @@ fn set(tree: &mut toml::Value, path: &KeyPath, x: toml::Value) {
     let mut cur = tree;
     for seg in &path.0 {
         let next = match (seg, cur) {
-            (Seg::Key(k), toml::Value::Table(t)) => t.get_mut(k),
+            (Seg::Key(k), toml::Value::Table(t)) => t.get_mut(k.as_ref()),
             (Seg::Index(i), toml::Value::Array(a)) => a.get_mut(*i),
             _ => None,
         };

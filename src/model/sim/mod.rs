@@ -91,10 +91,10 @@ fn replica<R: Recorder>(
     workspace: &mut Workspace,
 ) -> Outcome {
     match crate::scenario::uncertain::realise(&p.scenario, replica_seed) {
-        None => Sim::new(p, replica_seed, workspace).run_into(rec, until, workspace),
+        None => Sim::new(p, replica_seed, until, workspace).run_into(rec, until, workspace),
         Some(s) => {
             let own = Prepared::for_replica(p, s);
-            Sim::new(&own, replica_seed, workspace).run_into(rec, until, workspace)
+            Sim::new(&own, replica_seed, until, workspace).run_into(rec, until, workspace)
         }
     }
 }
@@ -159,8 +159,14 @@ struct Sim<'p> {
 }
 
 impl<'p> Sim<'p> {
-    /// A replica's starting state, in the storage `workspace` holds (emptied first).
-    fn new(p: &'p Prepared, seed: u64, workspace: &mut Workspace) -> Sim<'p> {
+    /// A replica's starting state, in the storage `workspace` holds (emptied first), for a
+    /// run of days `0..until`: the calendars of events and openings cover only those days
+    /// (at most the horizon), so what would fall after them is dropped as what falls after
+    /// the horizon is, and the backlog index keeps a row per due day only up to them (later
+    /// dues share its last row, which never falls due within the run). Nothing reads whether
+    /// a push was kept, and nothing dropped could act before `until`, so the run is the same
+    /// as with whole-horizon storage, at the cost of the days it runs.
+    fn new(p: &'p Prepared, seed: u64, until: i32, workspace: &mut Workspace) -> Sim<'p> {
         let s = &p.scenario;
         let n0 = s.initial.total() as usize;
         let min_due = -(s.initial.max_days_overdue as i32) - 1;
@@ -171,7 +177,8 @@ impl<'p> Sim<'p> {
             s.staff.establishment.at(0),
             &mut rng.staff,
         );
-        let days = s.horizon_days.max(0) as usize;
+        let last = s.horizon_days.min(until);
+        let days = last.max(0) as usize;
         let mut people = std::mem::take(&mut workspace.people);
         people.clear();
         people.reserve(n0 + n0 / 2 + 64);
@@ -196,10 +203,10 @@ impl<'p> Sim<'p> {
             &mut workspace.backlog,
             |b| {
                 for x in b {
-                    x.reset(min_due, s.horizon_days + 1);
+                    x.reset(min_due, last + 1);
                 }
             },
-            || std::array::from_fn(|_| BacklogIndex::new(min_due, s.horizon_days + 1)),
+            || std::array::from_fn(|_| BacklogIndex::new(min_due, last + 1)),
         );
         let mut arrivals = std::mem::take(&mut workspace.arrivals);
         arrivals.clear();

@@ -122,7 +122,12 @@ impl Validator {
     }
 
     /// A data file's path (`[table] key = "file.csv"`), when the table is present.
-    pub(super) fn csv_path(&mut self, v: Option<&VStr>, table: &str, key: &str) -> Option<String> {
+    pub(super) fn csv_path(
+        &mut self,
+        v: Option<&VStr>,
+        table: &'static str,
+        key: &'static str,
+    ) -> Option<String> {
         let path = KeyPath::root().key(table).key(key);
         let v = v?;
         let s = self.string(v, &path, None);

@@ -80,13 +80,13 @@ pub(crate) fn check(raw: &RawScenario, unknown: Vec<String>) -> (Scenario, Vec<(
     for u in unknown {
         let path = ignored_path(&u);
         let key = path.0.last().map_or(String::new(), |s| match s {
-            Seg::Key(k) => k.clone(),
+            Seg::Key(k) => k.to_string(),
             Seg::Index(i) => i.to_string(),
         });
         let parent: Vec<String> = path.0[..path.0.len().saturating_sub(1)]
             .iter()
             .filter_map(|s| match s {
-                Seg::Key(k) => Some(k.clone()),
+                Seg::Key(k) => Some(k.to_string()),
                 Seg::Index(_) => None,
             })
             .collect();
@@ -173,7 +173,7 @@ fn ignored_path(s: &str) -> KeyPath {
             .filter(|p| !p.is_empty() && *p != "?")
             .map(|p| match p.parse::<usize>() {
                 Ok(i) => Seg::Index(i),
-                Err(_) => Seg::Key(p.to_string()),
+                Err(_) => Seg::Key(p.to_string().into()),
             })
             .collect(),
     )
