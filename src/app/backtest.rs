@@ -89,13 +89,14 @@ pub(super) fn backtest_command(a: &BacktestArgs) -> Result<(), AppError> {
     let (_, post) = fit_history(&setup, &train, a.budget as usize, seed, a.threads, a.quiet)?;
     let pool = thread_pool(a.threads)?;
     let replicas = a.replicas;
+    let base = caseload::model::Prepared::new(s.clone());
     let sims: Vec<Vec<f64>> = pool.install(|| {
         (0..replicas)
             .into_par_iter()
             .map(|i| {
                 let rs = replica_seed(seed ^ PICK_STREAM, u64::from(i));
                 let row = post.pick(stream(rs, PICK_STREAM).gen::<f64>());
-                simulate_history(s, &held, &post.draws[row], rs)
+                simulate_history(&base, &held, &post.draws[row], rs)
             })
             .collect()
     });

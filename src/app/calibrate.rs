@@ -105,20 +105,22 @@ pub(super) fn setup(path: &Path) -> Result<Setup, AppError> {
     })
 }
 
-/// The simulated counterparts of `history` in one replica of `s` with its uncertain inputs
-/// at `params` (`NaN` everywhere for an invalid combination, which ABC then rejects).
+/// The simulated counterparts of `history` in one replica of `base`'s scenario with its
+/// uncertain inputs at `params` (`NaN` everywhere for an invalid combination, which ABC then
+/// rejects). The draw's prepared inputs copy what `base` prepared where the draw did not
+/// change its inputs (`Prepared::for_replica`).
 pub(super) fn simulate_history(
-    s: &Scenario,
+    base: &Prepared,
     history: &History,
     params: &[f64],
     seed: u64,
 ) -> Vec<f64> {
-    let Ok(v) = uncertain::with_values(s, params) else {
+    let Ok(v) = uncertain::with_values(&base.scenario, params) else {
         return vec![f64::NAN; history.len()];
     };
     let weeks = v.weeks();
     let start = v.start;
-    let p = Prepared::new(v);
+    let p = Prepared::for_replica(base, v);
     // Only the weeks the history reads (a snapshot depends only on the days before it), in
     // storage this thread's earlier draws left (results never depend on it).
     let read = history.weeks_read(start).min(weeks);
@@ -147,7 +149,8 @@ pub(super) fn fit_history(
 ) -> Result<(Table, Posterior), AppError> {
     let pool = thread_pool(threads)?;
     let s = &setup.scenario;
-    let sim = |params: &[f64], seed: u64| simulate_history(s, history, params, seed);
+    let base = Prepared::new(s.clone());
+    let sim = |params: &[f64], seed: u64| simulate_history(&base, history, params, seed);
     let pb = progress_bar(budget as u64, quiet, "calibrating: prior draws");
     let table =
         pool.install(|| abc::simulate_table(&setup.priors, budget, seed, &sim, || pb.inc(1)));

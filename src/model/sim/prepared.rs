@@ -37,7 +37,7 @@ impl Prepared {
     /// [`Prepared::new`] of a replica's drawn variant `scenario` of `base`'s: the same
     /// inputs, but the capacity plan and effort table are copied from `base` when the
     /// values they are built from were not drawn differently.
-    pub(crate) fn for_replica(base: &Prepared, scenario: Scenario) -> Prepared {
+    pub fn for_replica(base: &Prepared, scenario: Scenario) -> Prepared {
         let capacity = CapacityPlan::like(&scenario, &base.scenario, &base.capacity);
         let cv = scenario.visits.effort_cv;
         let effort = EffortTable::like(cv, base.scenario.visits.effort_cv, &base.effort);
