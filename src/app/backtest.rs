@@ -19,6 +19,7 @@ use crate::cli::{BacktestArgs, ScoreArgs};
 use caseload::calibrate::history::{is_flow, History};
 use caseload::calibrate::score::{self, Scorecard};
 use caseload::engine::rng::{replica_seed, stream};
+use caseload::model::Prepared;
 use caseload::report::charts::{self, Band, Chart, LineChart, Series, XAxis};
 use caseload::report::{json_text, writer};
 use caseload::time::Date;
@@ -86,10 +87,18 @@ pub(super) fn backtest_command(a: &BacktestArgs) -> Result<(), AppError> {
         a.threads,
         a.allow_large,
     )?;
-    let (_, post) = fit_history(&setup, &train, a.budget as usize, seed, a.threads, a.quiet)?;
+    let base = Prepared::new(s.clone());
+    let (_, post) = fit_history(
+        &setup,
+        &base,
+        &train,
+        a.budget as usize,
+        seed,
+        a.threads,
+        a.quiet,
+    )?;
     let pool = thread_pool(a.threads)?;
     let replicas = a.replicas;
-    let base = caseload::model::Prepared::new(s.clone());
     let sims: Vec<Vec<f64>> = pool.install(|| {
         (0..replicas)
             .into_par_iter()

@@ -138,9 +138,12 @@ thread_local! {
     static WORKSPACE: std::cell::RefCell<model::Workspace> = std::cell::RefCell::default();
 }
 
-/// Runs the table on `threads` with a progress bar and fits it.
+/// Runs the table on `threads` with a progress bar and fits it. `base` is `setup`'s scenario
+/// prepared (`Prepared::new`), which each draw copies from (callers that simulate it again
+/// afterwards, as `backtest` does, prepare it once).
 pub(super) fn fit_history(
     setup: &Setup,
+    base: &Prepared,
     history: &History,
     budget: usize,
     seed: u64,
@@ -148,9 +151,7 @@ pub(super) fn fit_history(
     quiet: bool,
 ) -> Result<(Table, Posterior), AppError> {
     let pool = thread_pool(threads)?;
-    let s = &setup.scenario;
-    let base = Prepared::new(s.clone());
-    let sim = |params: &[f64], seed: u64| simulate_history(&base, history, params, seed);
+    let sim = |params: &[f64], seed: u64| simulate_history(base, history, params, seed);
     let pb = progress_bar(budget as u64, quiet, "calibrating: prior draws");
     let table =
         pool.install(|| abc::simulate_table(&setup.priors, budget, seed, &sim, || pb.inc(1)));
@@ -177,6 +178,7 @@ pub(super) fn calibrate_command(a: &CalibrateArgs) -> Result<(), AppError> {
     let started = std::time::Instant::now();
     let (table, post) = fit_history(
         &setup,
+        &Prepared::new(setup.scenario.clone()),
         &setup.history,
         a.budget as usize,
         seed,
