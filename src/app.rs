@@ -281,7 +281,7 @@ fn run_command(a: &RunArgs) -> Result<(), AppError> {
     let runs = u64::from(replicas) * if s.uncertain.is_empty() { 1 } else { 2 };
     guard(&s, runs, a.sim.threads, a.sim.allow_large)?;
     let pool = thread_pool(a.sim.threads)?;
-    let facts = tools::run_facts(&a.scenario, &s, replicas, seed, &a.sim);
+    let facts = tools::run_facts(&a.scenario, &s, replicas, seed, &a.sim)?;
     let declared = declared_keys(&a.scenario);
     let (s, r) = simulate(s, replicas, seed, &pool, a.sim.quiet);
     let central = central::run_central(&s, replicas, seed, &pool, a.sim.quiet);
@@ -354,7 +354,7 @@ fn report_command(a: &ReportArgs) -> Result<(), AppError> {
     let declared = declared_keys(&args.scenario);
     let setup = experiments::Setup::new(&args.scenario, &s, &args.sim)?;
     let (replicas, seed) = (setup.replicas, setup.seed);
-    let facts = tools::run_facts(&args.scenario, &s, replicas, seed, &args.sim)
+    let facts = tools::run_facts(&args.scenario, &s, replicas, seed, &args.sim)?
         .with_marking(a.marking.clone());
     let marking = facts.marking.as_deref();
     let staff_req = a.min_staff.then(|| experiment::minstaff::MinStaffRequest {

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Submits SHARDS array tasks and a merge that runs only if every task succeeded.
 #   SHARDS=8 REPLICAS=10000 SCENARIO=scenarios/national_2024.toml examples/slurm/submit.sh
-# Prints the two job ids (array, merge). Variables pass to the jobs (sbatch --export=ALL).
+# Prints the two job ids (array, merge). Variables pass to the jobs (sbatch --export=ALL),
+# SOURCE_DATE_EPOCH too: set it to stamp the merged outputs with a time of your choosing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 SHARDS=${SHARDS:-4}

@@ -64,6 +64,9 @@ pub(super) fn run_command(a: &RunArgs, s: Scenario) -> Result<(), AppError> {
         return Err(AppError::Run(anyhow::anyhow!("nothing to scale")));
     };
     super::ensure_writable(&super::run_out(a))?;
+    if !a.sim.reproducible {
+        super::tools::generation_time()?;
+    }
     let cap = a.sim.replicas.unwrap_or(precision::DEFAULT_CAP);
     super::guard_with(&s, u64::from(cap), a.sim.threads, a.sim.allow_large, true)?;
     let seed = a.sim.seed.unwrap_or(s.seed);
@@ -78,7 +81,7 @@ pub(super) fn run_command(a: &RunArgs, s: Scenario) -> Result<(), AppError> {
         pool.install(|| experiment::run_to_precision(&prepared, seed, h, cap, &mut |n| pb.inc(n)));
     pb.finish_and_clear();
     let s = prepared.scenario;
-    let facts = super::tools::run_facts(&a.scenario, &s, r.replicas, seed, &a.sim);
+    let facts = super::tools::run_facts(&a.scenario, &s, r.replicas, seed, &a.sim)?;
     let declared = super::declared_keys(&a.scenario);
     let outputs = render_run(&s, &r, &facts, Some(&declared)).map_err(AppError::Run)?;
     if let Some(st) = &r.stopping {
@@ -348,7 +351,7 @@ pub(super) fn merge_command(a: &MergeArgs) -> Result<(), AppError> {
         if a.reproducible {
             f
         } else {
-            super::tools::stamp(f)
+            super::tools::stamp(f)?
         }
     };
     let declared = caseload::report::params::declared_keys(&run.scenario_text);

@@ -17,8 +17,12 @@ mod report;
 mod shards;
 mod tools;
 
+/// The binary, with the generation stamp fixed (`SOURCE_DATE_EPOCH`) so outputs of two runs
+/// compare byte for byte even when a minute turns between them.
 fn caseload() -> Command {
-    Command::cargo_bin("caseload").unwrap()
+    let mut c = Command::cargo_bin("caseload").unwrap();
+    c.env("SOURCE_DATE_EPOCH", "1706659200");
+    c
 }
 
 fn repo(p: &str) -> PathBuf {

@@ -75,6 +75,57 @@ fn shards_merged_in_any_order_equal_the_one_machine_run() {
 }
 
 #[test]
+fn the_generation_stamp_is_the_clock_or_source_date_epoch_and_a_bad_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = write_scenario(dir.path(), "small.toml", SMALL);
+    let stamp = |out: &Path| -> String {
+        let s: serde_json::Value =
+            serde_json::from_slice(&fs::read(out.join("summary.json")).unwrap()).unwrap();
+        s["generated"].as_str().unwrap().to_string()
+    };
+    // Without SOURCE_DATE_EPOCH: the clock (a year from this century, minute resolution).
+    let clock = dir.path().join("clock");
+    caseload()
+        .env_remove("SOURCE_DATE_EPOCH")
+        .args(["run", sc.to_str().unwrap(), "-n", "4", "--quiet", "--out"])
+        .arg(&clock)
+        .assert()
+        .success();
+    let g = stamp(&clock);
+    assert!(
+        g.starts_with("20") && g.ends_with('Z') && g.len() == 17,
+        "{g}"
+    );
+    // With it, shards' merge and the one-machine run carry the same stamp.
+    let fixed = dir.path().join("fixed");
+    caseload()
+        .env("SOURCE_DATE_EPOCH", "1000000000")
+        .args(["run", sc.to_str().unwrap(), "-n", "4", "--quiet", "--out"])
+        .arg(&fixed)
+        .assert()
+        .success();
+    assert_eq!(stamp(&fixed), "2001-09-09T01:46Z");
+    // A value that is not whole seconds is an input error before anything runs or is written.
+    for cmd in [&["run", "-n", "4"][..], &["run", "--precision", "0.2"][..]] {
+        let bad = dir.path().join("bad");
+        caseload()
+            .env("SOURCE_DATE_EPOCH", "last tuesday")
+            .args(&cmd[..1])
+            .arg(&sc)
+            .args(&cmd[1..])
+            .args(["--quiet", "--out"])
+            .arg(&bad)
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains("SOURCE_DATE_EPOCH")
+                    .and(predicate::str::contains("last tuesday")),
+            );
+        assert!(!bad.join("summary.json").exists());
+    }
+}
+
+#[test]
 fn outputs_do_not_depend_on_threads_with_shards_or_precision() {
     let dir = tempfile::tempdir().unwrap();
     let sc = write_scenario(dir.path(), "small.toml", SMALL);
