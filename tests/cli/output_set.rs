@@ -129,8 +129,9 @@ fn an_unwritable_folder_exits_1_at_once_without_simulating() {
             .code(1)
             .stderr(predicate::str::contains("cannot write outputs to"))
             .stderr(predicate::str::contains("nothing was run"));
+        // Minutes if it simulated; a generous bound so a loaded CI machine cannot flake it.
         assert!(
-            t.elapsed() < Duration::from_secs(5),
+            t.elapsed() < Duration::from_secs(30),
             "{cmd} took {:?}",
             t.elapsed()
         );
@@ -183,14 +184,15 @@ fn a_failed_write_leaves_the_previous_runs_files_untouched() {
 }
 
 #[test]
-fn validate_dev_zero_exits_2_within_a_second() {
+fn validate_dev_zero_exits_2_without_reading_it_all() {
     let t = Instant::now();
     caseload()
         .args(["validate", "/dev/zero"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("larger than 16 MiB"));
-    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+    // Reading an endless file would never end; the bound is loose for a loaded machine.
+    assert!(t.elapsed() < Duration::from_secs(20), "{:?}", t.elapsed());
 }
 
 #[test]

@@ -23,8 +23,19 @@ fi
 
 if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! command -v munged >/dev/null; then
     say "installing slurm-wlm and munge"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge >/dev/null
+    # A mirror's hiccup on a fresh machine should not fail CI: three tries, 15 s apart.
+    for attempt in 1 2 3; do
+        if apt-get update -qq &&
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge >/dev/null; then
+            break
+        fi
+        if [ "$attempt" -eq 3 ]; then
+            echo "slurm test: apt-get could not install slurm-wlm and munge (3 tries)" >&2
+            exit 1
+        fi
+        say "apt-get failed (try $attempt of 3); retrying in 15 s"
+        sleep 15
+    done
 fi
 
 cargo build --release --quiet
