@@ -64,12 +64,12 @@ pub(super) fn run_command(a: &RunArgs, s: Scenario) -> Result<(), AppError> {
         return Err(AppError::Run(anyhow::anyhow!("nothing to scale")));
     };
     super::ensure_writable(&super::run_out(a))?;
-    if !a.sim.reproducible {
-        super::tools::generation_time()?;
-    }
     let cap = a.sim.replicas.unwrap_or(precision::DEFAULT_CAP);
     super::guard_with(&s, u64::from(cap), a.sim.threads, a.sim.allow_large, true)?;
     let seed = a.sim.seed.unwrap_or(s.seed);
+    // The facts (and their stamp) before simulating, as `run -n` takes them; the replica
+    // count is the one the stopping rule reaches.
+    let mut facts = super::tools::run_facts(&a.scenario, &s, cap, seed, &a.sim)?;
     let pool = thread_pool(a.sim.threads)?;
     let prepared = Prepared::new(s);
     let pb = progress_bar(
@@ -81,7 +81,7 @@ pub(super) fn run_command(a: &RunArgs, s: Scenario) -> Result<(), AppError> {
         pool.install(|| experiment::run_to_precision(&prepared, seed, h, cap, &mut |n| pb.inc(n)));
     pb.finish_and_clear();
     let s = prepared.scenario;
-    let facts = super::tools::run_facts(&a.scenario, &s, r.replicas, seed, &a.sim)?;
+    facts.replicas = r.replicas;
     let declared = super::declared_keys(&a.scenario);
     let outputs = render_run(&s, &r, &facts, Some(&declared)).map_err(AppError::Run)?;
     if let Some(st) = &r.stopping {

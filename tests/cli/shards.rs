@@ -96,7 +96,7 @@ fn the_generation_stamp_is_the_clock_or_source_date_epoch_and_a_bad_one_is_refus
         g.starts_with("20") && g.ends_with('Z') && g.len() == 17,
         "{g}"
     );
-    // With it, shards' merge and the one-machine run carry the same stamp.
+    // With it, the stamp is its time (so runs on several machines can share one).
     let fixed = dir.path().join("fixed");
     caseload()
         .env("SOURCE_DATE_EPOCH", "1000000000")
