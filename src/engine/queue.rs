@@ -3,14 +3,14 @@
 //! Events are ordered by `(day, rank, seq)`: the rank, in `0..R`, orders event kinds that fall
 //! on the same day and is derived from the event itself ([`Ranked`]); `seq` (insertion order)
 //! breaks the remaining ties, so runs never depend on the container's internals. Because time
-//! is whole days within a known horizon, each `(day, rank)` pair is a FIFO list in one arena:
-//! push and pop are O(1) and, once the arena has grown to the largest number of pending
-//! events, allocation-free. A day's lists are one `[_; R]` array, so a rank out of range is
-//! a bounds-check panic in every build, never an event filed under another day.
+//! is whole days within a known horizon, each `(day, rank)` pair is a FIFO list: a vector
+//! appended to and read in order, so push and pop are O(1), a day's events are read from
+//! contiguous memory, and, once the lists have grown to the largest number of events they
+//! hold, nothing is allocated (storage is kept across [`EventQueue::reset`]). A day's lists
+//! are one `[_; R]` array, so a rank out of range is a bounds-check panic in every build,
+//! never an event filed under another day.
 
 use crate::time::Day;
-
-const NIL: u32 = u32::MAX;
 
 /// An event that knows its same-day rank among `R` ranks (lower runs first).
 pub trait Ranked<const R: usize> {
@@ -18,61 +18,54 @@ pub trait Ranked<const R: usize> {
     fn rank(&self) -> usize;
 }
 
-struct Node<E> {
-    event: E,
-    next: u32,
-}
-
-/// The first and last node of one `(day, rank)` list.
-#[derive(Clone, Copy)]
-struct Ends {
-    head: u32,
-    tail: u32,
-}
-
-const EMPTY: Ends = Ends {
-    head: NIL,
-    tail: NIL,
-};
-
 /// A future-event list over days `0..days` with `R` same-day ranks.
 pub struct EventQueue<E, const R: usize> {
     days: usize,
-    /// Per day, the ends of each rank's list (head and tail side by side: one lookup).
-    lists: Vec<[Ends; R]>,
-    nodes: Vec<Node<E>>,
-    free: u32,
+    /// Per day, each rank's events in insertion order. Storage beyond `days` is kept (empty)
+    /// for a later, longer span.
+    lists: Vec<[Vec<E>; R]>,
     len: usize,
-    /// The day last popped and the lowest rank that may still hold an event on it.
+    /// The day being read, the lowest rank that may still hold an event on it, and how far
+    /// each of its ranks has been read (a day's lists are emptied when the next day is read).
     cur_day: usize,
     cur_rank: usize,
+    read: [usize; R],
 }
 
 impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
-    /// An empty queue over days `0..days`, with room for `capacity` pending events.
+    /// An empty queue over days `0..days`; `capacity` (room for pending events) is a hint
+    /// the per-day lists do not need: they grow as events arrive.
     pub fn new(days: usize, capacity: usize) -> Self {
-        EventQueue {
-            days,
-            lists: vec![[EMPTY; R]; days],
-            nodes: Vec::with_capacity(capacity),
-            free: NIL,
+        let _ = capacity;
+        let mut q = EventQueue {
+            days: 0,
+            lists: Vec::new(),
             len: 0,
             cur_day: usize::MAX,
             cur_rank: 0,
-        }
+            read: [0; R],
+        };
+        q.reset(days);
+        q
     }
 
     /// Empties the queue and sets its span to days `0..days`, keeping its storage (a queue
     /// reused for the next replica allocates nothing once it has grown).
     pub fn reset(&mut self, days: usize) {
+        for day in &mut self.lists {
+            for list in day {
+                list.clear();
+            }
+        }
+        if self.lists.len() < days {
+            self.lists
+                .resize_with(days, || std::array::from_fn(|_| Vec::new()));
+        }
         self.days = days;
-        self.lists.clear();
-        self.lists.resize(days, [EMPTY; R]);
-        self.nodes.clear();
-        self.free = NIL;
         self.len = 0;
         self.cur_day = usize::MAX;
         self.cur_rank = 0;
+        self.read = [0; R];
     }
 
     /// Schedules `event` on `day` at its rank. Events outside `0..days` never happen and are
@@ -84,24 +77,7 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
         }
         let (d, r) = (day.0 as usize, event.rank());
         // Indexing checks the rank before anything changes.
-        let tail = self.lists[d][r].tail;
-        let node = Node { event, next: NIL };
-        let id = if self.free == NIL {
-            self.nodes.push(node);
-            (self.nodes.len() - 1) as u32
-        } else {
-            let id = self.free;
-            let slot = &mut self.nodes[id as usize];
-            self.free = slot.next;
-            *slot = node;
-            id
-        };
-        if tail == NIL {
-            self.lists[d][r].head = id;
-        } else {
-            self.nodes[tail as usize].next = id;
-        }
-        self.lists[d][r].tail = id;
+        self.lists[d][r].push(event);
         if d == self.cur_day && r < self.cur_rank {
             self.cur_rank = r;
         }
@@ -118,29 +94,32 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
         }
         let d = day.0 as usize;
         if d != self.cur_day {
+            self.finish_day();
             self.cur_day = d;
-            self.cur_rank = 0;
         }
-        let lists = &mut self.lists[d];
+        let lists = &self.lists[d];
         while self.cur_rank < R {
-            let ends = &mut lists[self.cur_rank];
-            let id = ends.head;
-            if id == NIL {
-                self.cur_rank += 1;
-                continue;
+            let r = self.cur_rank;
+            if let Some(&ev) = lists[r].get(self.read[r]) {
+                self.read[r] += 1;
+                self.len -= 1;
+                return Some(ev);
             }
-            let node = &mut self.nodes[id as usize];
-            let ev = node.event;
-            ends.head = node.next;
-            if node.next == NIL {
-                ends.tail = NIL;
-            }
-            node.next = self.free;
-            self.free = id;
-            self.len -= 1;
-            return Some(ev);
+            self.cur_rank += 1;
         }
         None
+    }
+
+    /// Leaves the day being read: what was read of it is emptied (what was not stays
+    /// pending, unread, as it would in any order of reading), and reading starts afresh.
+    fn finish_day(&mut self) {
+        if let Some(lists) = self.lists.get_mut(self.cur_day) {
+            for (list, read) in lists.iter_mut().zip(&mut self.read) {
+                list.drain(..*read);
+                *read = 0;
+            }
+        }
+        self.cur_rank = 0;
     }
 
     /// Number of pending events.
@@ -155,68 +134,54 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
 }
 
 /// Items due on a day, in no particular order: for events whose same-day order cannot
-/// matter (each touches only its own record), so they skip the ranked queue. Push is a node
-/// write and a head swap; a day is taken whole. Storage is kept across [`DayBag::reset`].
+/// matter (each touches only its own record), so they skip the ranked queue. A day is one
+/// vector (push and pop at its end), so a day's items are read from contiguous memory.
+/// Storage is kept across [`DayBag::reset`].
 pub struct DayBag<T> {
-    heads: Vec<u32>,
-    nodes: Vec<(T, u32)>,
-    free: u32,
+    days: usize,
+    /// Per day, its items. Storage beyond `days` is kept (empty) for a later, longer span.
+    lists: Vec<Vec<T>>,
 }
 
 impl<T: Copy> DayBag<T> {
     /// An empty bag over days `0..days`.
     pub fn new(days: usize) -> Self {
-        DayBag {
-            heads: vec![NIL; days],
-            nodes: Vec::new(),
-            free: NIL,
-        }
+        let mut b = DayBag {
+            days: 0,
+            lists: Vec::new(),
+        };
+        b.reset(days);
+        b
     }
 
     /// Empties the bag and sets its span to days `0..days`, keeping its storage.
     pub fn reset(&mut self, days: usize) {
-        self.heads.clear();
-        self.heads.resize(days, NIL);
-        self.nodes.clear();
-        self.free = NIL;
+        for list in &mut self.lists {
+            list.clear();
+        }
+        if self.lists.len() < days {
+            self.lists.resize_with(days, Vec::new);
+        }
+        self.days = days;
     }
 
     /// Adds `item` to `day`; items outside `0..days` never come due and are dropped.
     #[inline]
     pub fn push(&mut self, day: Day, item: T) {
-        let Some(head) = usize::try_from(day.0)
+        if let Some(list) = usize::try_from(day.0)
             .ok()
-            .and_then(|d| self.heads.get_mut(d))
-        else {
-            return;
-        };
-        let node = (item, *head);
-        let id = if self.free == NIL {
-            self.nodes.push(node);
-            (self.nodes.len() - 1) as u32
-        } else {
-            let id = self.free;
-            let slot = &mut self.nodes[id as usize];
-            self.free = slot.1;
-            *slot = node;
-            id
-        };
-        *head = id;
+            .filter(|&d| d < self.days)
+            .and_then(|d| self.lists.get_mut(d))
+        {
+            list.push(item);
+        }
     }
 
     /// Removes and returns one item of `day`, or `None` when the day has no more.
     #[inline]
     pub fn pop_day(&mut self, day: Day) -> Option<T> {
-        let head = self.heads.get_mut(usize::try_from(day.0).ok()?)?;
-        if *head == NIL {
-            return None;
-        }
-        let id = *head;
-        let node = &mut self.nodes[id as usize];
-        *head = node.1;
-        node.1 = self.free;
-        self.free = id;
-        Some(node.0)
+        let d = usize::try_from(day.0).ok().filter(|&d| d < self.days)?;
+        self.lists.get_mut(d)?.pop()
     }
 }
 
@@ -280,7 +245,7 @@ mod tests {
         day1.sort_unstable();
         assert_eq!(day1, [10, 11]);
         assert_eq!(b.pop_day(Day(2)), None);
-        // Freed nodes are reused; days out of range hold nothing.
+        // A day taken whole can be filled again; days out of range hold nothing.
         b.push(Day(2), 20);
         assert_eq!(b.pop_day(Day(2)), Some(20));
         assert_eq!(b.pop_day(Day(3)), Some(30));
