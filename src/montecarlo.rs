@@ -135,9 +135,7 @@ pub fn verdicts_range(
     in_chunks(first, end, progress, |start, stop| {
         let chunk: Vec<Verdict> = (start..stop)
             .into_par_iter()
-            .map_init(Workspace::default, |ws, i| {
-                verdict_with(p, replica_seed(seed, u64::from(i)), ws)
-            })
+            .map(|i| with_workspace(|ws| verdict_with(p, replica_seed(seed, u64::from(i)), ws)))
             .collect();
         outcomes.extend(chunk);
     });
@@ -357,16 +355,29 @@ pub fn run_range(
         let outcomes: Vec<Outcome> = series[..n]
             .par_iter_mut()
             .enumerate()
-            .map_init(Workspace::default, |ws, (j, rec)| {
+            .map(|(j, rec)| {
                 rec.rows.clear();
                 let i = u64::from(start) + j as u64;
-                simulate_with(p, replica_seed(seed, i), rec, ws)
+                with_workspace(|ws| simulate_with(p, replica_seed(seed, i), rec, ws))
             })
             .collect();
         part.outcomes.extend(outcomes);
         part.agg.fold(&series[..n]);
     });
     part
+}
+
+thread_local! {
+    /// The replica storage of this thread, handed from replica to replica (and from run to
+    /// run: rayon's threads outlive a call), so a replica allocates nothing once the storage
+    /// has grown. No values carry over (see [`Workspace`]), so results never depend on it.
+    static WORKSPACE: std::cell::RefCell<Workspace> = std::cell::RefCell::default();
+}
+
+/// Runs `f` in this thread's replica storage. `f` must not start rayon work (which could
+/// run another replica on this thread while the storage is borrowed); a replica does not.
+fn with_workspace<T>(f: impl FnOnce(&mut Workspace) -> T) -> T {
+    WORKSPACE.with(|ws| f(&mut ws.borrow_mut()))
 }
 
 /// Calls `each(start, stop)` on `first..end` in chunks of [`CHUNK`] replicas, in order, and

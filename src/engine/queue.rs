@@ -4,12 +4,11 @@
 //! on the same day and is derived from the event itself ([`Ranked`]); `seq` (insertion order)
 //! breaks the remaining ties, so runs never depend on the container's internals. Because time
 //! is whole days within a known horizon, each `(day, rank)` pair is a FIFO list: a vector
-//! appended to and read in order, so push and pop are O(1) and a day's events are read from
-//! contiguous memory. A day's vectors go back to a pool once it has been read, and a list
-//! takes its vector from the pool, so storage follows the pending events (not every event of
-//! the run) and, once the pool has grown, nothing is allocated (it is kept across
-//! [`EventQueue::reset`]). A day's lists are one `[_; R]` array, so a rank out of range is
-//! a bounds-check panic in every build, never an event filed under another day.
+//! appended to and read in order, so push and pop are O(1), a day's events are read from
+//! contiguous memory, and, once the lists have grown to the largest number of events they
+//! hold, nothing is allocated (storage is kept across [`EventQueue::reset`]). A day's lists
+//! are one `[_; R]` array, so a rank out of range is a bounds-check panic in every build,
+//! never an event filed under another day.
 
 use crate::time::Day;
 
@@ -25,8 +24,6 @@ pub struct EventQueue<E, const R: usize> {
     /// Per day, each rank's events in insertion order. Storage beyond `days` is kept (empty)
     /// for a later, longer span.
     lists: Vec<[Vec<E>; R]>,
-    /// Empty vectors with storage, for lists to take.
-    pool: Vec<Vec<E>>,
     len: usize,
     /// The day being read, the lowest rank that may still hold an event on it, and how far
     /// each of its ranks has been read (a day's lists are emptied when the next day is read).
@@ -43,7 +40,6 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
         let mut q = EventQueue {
             days: 0,
             lists: Vec::new(),
-            pool: Vec::new(),
             len: 0,
             cur_day: usize::MAX,
             cur_rank: 0,
@@ -58,7 +54,7 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
     pub fn reset(&mut self, days: usize) {
         for day in &mut self.lists {
             for list in day {
-                recycle(list, &mut self.pool);
+                list.clear();
             }
         }
         if self.lists.len() < days {
@@ -81,13 +77,7 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
         }
         let (d, r) = (day.0 as usize, event.rank());
         // Indexing checks the rank before anything changes.
-        let list = &mut self.lists[d][r];
-        if list.capacity() == 0 {
-            if let Some(v) = self.pool.pop() {
-                *list = v;
-            }
-        }
-        list.push(event);
+        self.lists[d][r].push(event);
         if d == self.cur_day && r < self.cur_rank {
             self.cur_rank = r;
         }
@@ -127,9 +117,6 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
             for (list, read) in lists.iter_mut().zip(&mut self.read) {
                 list.drain(..*read);
                 *read = 0;
-                if list.is_empty() {
-                    recycle(list, &mut self.pool);
-                }
             }
         }
         self.cur_rank = 0;
@@ -154,8 +141,6 @@ pub struct DayBag<T> {
     days: usize,
     /// Per day, its items. Storage beyond `days` is kept (empty) for a later, longer span.
     lists: Vec<Vec<T>>,
-    /// Empty vectors with storage, for days to take (a day's goes back once it is taken).
-    pool: Vec<Vec<T>>,
 }
 
 impl<T: Copy> DayBag<T> {
@@ -164,7 +149,6 @@ impl<T: Copy> DayBag<T> {
         let mut b = DayBag {
             days: 0,
             lists: Vec::new(),
-            pool: Vec::new(),
         };
         b.reset(days);
         b
@@ -173,7 +157,7 @@ impl<T: Copy> DayBag<T> {
     /// Empties the bag and sets its span to days `0..days`, keeping its storage.
     pub fn reset(&mut self, days: usize) {
         for list in &mut self.lists {
-            recycle(list, &mut self.pool);
+            list.clear();
         }
         if self.lists.len() < days {
             self.lists.resize_with(days, Vec::new);
@@ -189,11 +173,6 @@ impl<T: Copy> DayBag<T> {
             .filter(|&d| d < self.days)
             .and_then(|d| self.lists.get_mut(d))
         {
-            if list.capacity() == 0 {
-                if let Some(v) = self.pool.pop() {
-                    *list = v;
-                }
-            }
             list.push(item);
         }
     }
@@ -202,21 +181,7 @@ impl<T: Copy> DayBag<T> {
     #[inline]
     pub fn pop_day(&mut self, day: Day) -> Option<T> {
         let d = usize::try_from(day.0).ok().filter(|&d| d < self.days)?;
-        let list = self.lists.get_mut(d)?;
-        let item = list.pop();
-        if item.is_none() {
-            recycle(list, &mut self.pool);
-        }
-        item
-    }
-}
-
-/// Empties `list` and, if it has storage, moves the storage to `pool`.
-#[inline]
-fn recycle<T>(list: &mut Vec<T>, pool: &mut Vec<Vec<T>>) {
-    list.clear();
-    if list.capacity() > 0 {
-        pool.push(std::mem::take(list));
+        self.lists.get_mut(d)?.pop()
     }
 }
 
@@ -287,31 +252,6 @@ mod tests {
         assert_eq!(b.pop_day(Day(7)), None);
         b.reset(5);
         assert_eq!(b.pop_day(Day(4)), None);
-    }
-
-    /// A day's storage goes back to the pool once the day has been read: over a long run with
-    /// a few events pending at a time, only a few vectors ever hold storage.
-    #[test]
-    fn storage_follows_the_pending_events_not_every_event_of_the_run() {
-        let mut q: EventQueue<E<i32>, 3> = EventQueue::new(2_000, 4);
-        let mut b: DayBag<i32> = DayBag::new(2_000);
-        for d in 0..1_990 {
-            for k in 1..=3 {
-                q.push(Day(d + k), E(k as usize % 3, d));
-                b.push(Day(d + k), d);
-            }
-            while q.pop_day(Day(d)).is_some() {}
-            while b.pop_day(Day(d)).is_some() {}
-        }
-        let held = q
-            .lists
-            .iter()
-            .flatten()
-            .filter(|l| l.capacity() > 0)
-            .count();
-        assert!(held + q.pool.len() <= 16, "{held} + {}", q.pool.len());
-        let held = b.lists.iter().filter(|l| l.capacity() > 0).count();
-        assert!(held + b.pool.len() <= 8, "{held} + {}", b.pool.len());
     }
 
     #[test]
