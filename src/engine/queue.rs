@@ -3,14 +3,14 @@
 //! Events are ordered by `(day, rank, seq)`: the rank, in `0..R`, orders event kinds that fall
 //! on the same day and is derived from the event itself ([`Ranked`]); `seq` (insertion order)
 //! breaks the remaining ties, so runs never depend on the container's internals. Because time
-//! is whole days within a known horizon, each `(day, rank)` pair is a FIFO list: a vector
-//! appended to and read in order, so push and pop are O(1), a day's events are read from
-//! contiguous memory, and, once the lists have grown to the largest number of events they
-//! hold, nothing is allocated (storage is kept across [`EventQueue::reset`]). A day's lists
-//! are one `[_; R]` array, so a rank out of range is a bounds-check panic in every build,
-//! never an event filed under another day.
+//! is whole days within a known horizon, each `(day, rank)` pair is a FIFO list in one arena:
+//! push and pop are O(1) and, once the arena has grown to the largest number of pending
+//! events, allocation-free. A day's lists are one `[_; R]` array, so a rank out of range is
+//! a bounds-check panic in every build, never an event filed under another day.
 
 use crate::time::Day;
+
+const NIL: u32 = u32::MAX;
 
 /// An event that knows its same-day rank among `R` ranks (lower runs first).
 pub trait Ranked<const R: usize> {
@@ -18,54 +18,61 @@ pub trait Ranked<const R: usize> {
     fn rank(&self) -> usize;
 }
 
+struct Node<E> {
+    event: E,
+    next: u32,
+}
+
+/// The first and last node of one `(day, rank)` list.
+#[derive(Clone, Copy)]
+struct Ends {
+    head: u32,
+    tail: u32,
+}
+
+const EMPTY: Ends = Ends {
+    head: NIL,
+    tail: NIL,
+};
+
 /// A future-event list over days `0..days` with `R` same-day ranks.
 pub struct EventQueue<E, const R: usize> {
     days: usize,
-    /// Per day, each rank's events in insertion order. Storage beyond `days` is kept (empty)
-    /// for a later, longer span.
-    lists: Vec<[Vec<E>; R]>,
+    /// Per day, the ends of each rank's list (head and tail side by side: one lookup).
+    lists: Vec<[Ends; R]>,
+    nodes: Vec<Node<E>>,
+    free: u32,
     len: usize,
-    /// The day being read, the lowest rank that may still hold an event on it, and how far
-    /// each of its ranks has been read (a day's lists are emptied when the next day is read).
+    /// The day last popped and the lowest rank that may still hold an event on it.
     cur_day: usize,
     cur_rank: usize,
-    read: [usize; R],
 }
 
 impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
-    /// An empty queue over days `0..days`; `capacity` (room for pending events) is a hint
-    /// the per-day lists do not need: they grow as events arrive.
+    /// An empty queue over days `0..days`, with room for `capacity` pending events.
     pub fn new(days: usize, capacity: usize) -> Self {
-        let _ = capacity;
-        let mut q = EventQueue {
-            days: 0,
-            lists: Vec::new(),
+        EventQueue {
+            days,
+            lists: vec![[EMPTY; R]; days],
+            nodes: Vec::with_capacity(capacity),
+            free: NIL,
             len: 0,
             cur_day: usize::MAX,
             cur_rank: 0,
-            read: [0; R],
-        };
-        q.reset(days);
-        q
+        }
     }
 
     /// Empties the queue and sets its span to days `0..days`, keeping its storage (a queue
     /// reused for the next replica allocates nothing once it has grown).
     pub fn reset(&mut self, days: usize) {
-        for day in &mut self.lists {
-            for list in day {
-                list.clear();
-            }
-        }
-        if self.lists.len() < days {
-            self.lists
-                .resize_with(days, || std::array::from_fn(|_| Vec::new()));
-        }
         self.days = days;
+        self.lists.clear();
+        self.lists.resize(days, [EMPTY; R]);
+        self.nodes.clear();
+        self.free = NIL;
         self.len = 0;
         self.cur_day = usize::MAX;
         self.cur_rank = 0;
-        self.read = [0; R];
     }
 
     /// Schedules `event` on `day` at its rank. Events outside `0..days` never happen and are
@@ -77,7 +84,24 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
         }
         let (d, r) = (day.0 as usize, event.rank());
         // Indexing checks the rank before anything changes.
-        self.lists[d][r].push(event);
+        let tail = self.lists[d][r].tail;
+        let node = Node { event, next: NIL };
+        let id = if self.free == NIL {
+            self.nodes.push(node);
+            (self.nodes.len() - 1) as u32
+        } else {
+            let id = self.free;
+            let slot = &mut self.nodes[id as usize];
+            self.free = slot.next;
+            *slot = node;
+            id
+        };
+        if tail == NIL {
+            self.lists[d][r].head = id;
+        } else {
+            self.nodes[tail as usize].next = id;
+        }
+        self.lists[d][r].tail = id;
         if d == self.cur_day && r < self.cur_rank {
             self.cur_rank = r;
         }
@@ -94,32 +118,29 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
         }
         let d = day.0 as usize;
         if d != self.cur_day {
-            self.finish_day();
             self.cur_day = d;
+            self.cur_rank = 0;
         }
-        let lists = &self.lists[d];
+        let lists = &mut self.lists[d];
         while self.cur_rank < R {
-            let r = self.cur_rank;
-            if let Some(&ev) = lists[r].get(self.read[r]) {
-                self.read[r] += 1;
-                self.len -= 1;
-                return Some(ev);
+            let ends = &mut lists[self.cur_rank];
+            let id = ends.head;
+            if id == NIL {
+                self.cur_rank += 1;
+                continue;
             }
-            self.cur_rank += 1;
+            let node = &mut self.nodes[id as usize];
+            let ev = node.event;
+            ends.head = node.next;
+            if node.next == NIL {
+                ends.tail = NIL;
+            }
+            node.next = self.free;
+            self.free = id;
+            self.len -= 1;
+            return Some(ev);
         }
         None
-    }
-
-    /// Leaves the day being read: what was read of it is emptied (what was not stays
-    /// pending, unread, as it would in any order of reading), and reading starts afresh.
-    fn finish_day(&mut self) {
-        if let Some(lists) = self.lists.get_mut(self.cur_day) {
-            for (list, read) in lists.iter_mut().zip(&mut self.read) {
-                list.drain(..*read);
-                *read = 0;
-            }
-        }
-        self.cur_rank = 0;
     }
 
     /// Number of pending events.
@@ -141,6 +162,8 @@ pub struct DayBag<T> {
     days: usize,
     /// Per day, its items. Storage beyond `days` is kept (empty) for a later, longer span.
     lists: Vec<Vec<T>>,
+    /// Empty vectors with storage, for days to take (a day's goes back once it is taken).
+    pool: Vec<Vec<T>>,
 }
 
 impl<T: Copy> DayBag<T> {
@@ -149,6 +172,7 @@ impl<T: Copy> DayBag<T> {
         let mut b = DayBag {
             days: 0,
             lists: Vec::new(),
+            pool: Vec::new(),
         };
         b.reset(days);
         b
@@ -157,7 +181,7 @@ impl<T: Copy> DayBag<T> {
     /// Empties the bag and sets its span to days `0..days`, keeping its storage.
     pub fn reset(&mut self, days: usize) {
         for list in &mut self.lists {
-            list.clear();
+            recycle(list, &mut self.pool);
         }
         if self.lists.len() < days {
             self.lists.resize_with(days, Vec::new);
@@ -173,6 +197,11 @@ impl<T: Copy> DayBag<T> {
             .filter(|&d| d < self.days)
             .and_then(|d| self.lists.get_mut(d))
         {
+            if list.capacity() == 0 {
+                if let Some(v) = self.pool.pop() {
+                    *list = v;
+                }
+            }
             list.push(item);
         }
     }
@@ -181,7 +210,21 @@ impl<T: Copy> DayBag<T> {
     #[inline]
     pub fn pop_day(&mut self, day: Day) -> Option<T> {
         let d = usize::try_from(day.0).ok().filter(|&d| d < self.days)?;
-        self.lists.get_mut(d)?.pop()
+        let list = self.lists.get_mut(d)?;
+        let item = list.pop();
+        if item.is_none() {
+            recycle(list, &mut self.pool);
+        }
+        item
+    }
+}
+
+/// Empties `list` and, if it has storage, moves the storage to `pool`.
+#[inline]
+fn recycle<T>(list: &mut Vec<T>, pool: &mut Vec<Vec<T>>) {
+    list.clear();
+    if list.capacity() > 0 {
+        pool.push(std::mem::take(list));
     }
 }
 
@@ -252,6 +295,21 @@ mod tests {
         assert_eq!(b.pop_day(Day(7)), None);
         b.reset(5);
         assert_eq!(b.pop_day(Day(4)), None);
+    }
+
+    /// A day's storage goes back to the pool once the day has been taken: over a long run
+    /// with a few items pending at a time, only a few vectors ever hold storage.
+    #[test]
+    fn a_day_bags_storage_follows_the_pending_items_not_every_item_of_the_run() {
+        let mut b: DayBag<i32> = DayBag::new(2_000);
+        for d in 0..1_990 {
+            for k in 1..=3 {
+                b.push(Day(d + k), d);
+            }
+            while b.pop_day(Day(d)).is_some() {}
+        }
+        let held = b.lists.iter().filter(|l| l.capacity() > 0).count();
+        assert!(held + b.pool.len() <= 8, "{held} + {}", b.pool.len());
     }
 
     #[test]
