@@ -159,8 +159,7 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
 /// vector (push and pop at its end), so a day's items are read from contiguous memory.
 /// Storage is kept across [`DayBag::reset`].
 pub struct DayBag<T> {
-    days: usize,
-    /// Per day, its items. Storage beyond `days` is kept (empty) for a later, longer span.
+    /// Per day, its items.
     lists: Vec<Vec<T>>,
     /// Empty vectors with storage, for days to take (a day's goes back once it is taken).
     pool: Vec<Vec<T>>,
@@ -170,7 +169,6 @@ impl<T: Copy> DayBag<T> {
     /// An empty bag over days `0..days`.
     pub fn new(days: usize) -> Self {
         let mut b = DayBag {
-            days: 0,
             lists: Vec::new(),
             pool: Vec::new(),
         };
@@ -178,15 +176,13 @@ impl<T: Copy> DayBag<T> {
         b
     }
 
-    /// Empties the bag and sets its span to days `0..days`, keeping its storage.
+    /// Empties the bag and sets its span to days `0..days`, keeping its storage (in the
+    /// pool: a day's vector without storage costs nothing to drop or make).
     pub fn reset(&mut self, days: usize) {
         for list in &mut self.lists {
             recycle(list, &mut self.pool);
         }
-        if self.lists.len() < days {
-            self.lists.resize_with(days, Vec::new);
-        }
-        self.days = days;
+        self.lists.resize_with(days, Vec::new);
     }
 
     /// Adds `item` to `day`; items outside `0..days` never come due and are dropped.
@@ -194,7 +190,6 @@ impl<T: Copy> DayBag<T> {
     pub fn push(&mut self, day: Day, item: T) {
         if let Some(list) = usize::try_from(day.0)
             .ok()
-            .filter(|&d| d < self.days)
             .and_then(|d| self.lists.get_mut(d))
         {
             if list.capacity() == 0 {
@@ -209,8 +204,7 @@ impl<T: Copy> DayBag<T> {
     /// Removes and returns one item of `day`, or `None` when the day has no more.
     #[inline]
     pub fn pop_day(&mut self, day: Day) -> Option<T> {
-        let d = usize::try_from(day.0).ok().filter(|&d| d < self.days)?;
-        let list = self.lists.get_mut(d)?;
+        let list = self.lists.get_mut(usize::try_from(day.0).ok()?)?;
         let item = list.pop();
         if item.is_none() {
             recycle(list, &mut self.pool);
