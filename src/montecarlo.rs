@@ -374,10 +374,11 @@ thread_local! {
     static WORKSPACE: std::cell::RefCell<Workspace> = std::cell::RefCell::default();
 }
 
-/// Runs `f` in this thread's replica storage. A replica starts no rayon work, so no other
-/// replica can run on this thread while the storage is borrowed; if one ever did, it would
-/// get fresh storage (the same results, see [`Workspace`]) instead of a panic.
-fn with_workspace<T>(f: impl FnOnce(&mut Workspace) -> T) -> T {
+/// Runs `f` in this thread's replica storage, shared by every caller on the thread (runs,
+/// experiments, calibration draws). A replica starts no rayon work, so no other replica can
+/// run on this thread while the storage is borrowed; if one ever did, it would get fresh
+/// storage (the same results, see [`Workspace`]) instead of a panic.
+pub fn with_workspace<T>(f: impl FnOnce(&mut Workspace) -> T) -> T {
     WORKSPACE.with(|ws| match ws.try_borrow_mut() {
         Ok(mut ws) => f(&mut ws),
         Err(_) => f(&mut Workspace::default()),

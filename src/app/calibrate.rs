@@ -127,15 +127,10 @@ pub(super) fn simulate_history(
     let mut rec = WeeklySeries {
         rows: Vec::with_capacity(read),
     };
-    WORKSPACE.with(|ws| model::simulate_weeks(&p, seed, read, &mut rec, &mut ws.borrow_mut()));
+    caseload::montecarlo::with_workspace(|ws| model::simulate_weeks(&p, seed, read, &mut rec, ws));
     history.simulated(start, weeks, |w, m| {
         rec.rows.get(w).map_or(f64::NAN, |r| r[m.index()])
     })
-}
-
-thread_local! {
-    /// The replica storage of this thread's draws (`simulate_history`).
-    static WORKSPACE: std::cell::RefCell<model::Workspace> = std::cell::RefCell::default();
 }
 
 /// Runs the table on `threads` with a progress bar and fits it. `base` is `setup`'s scenario
