@@ -201,6 +201,22 @@ impl<T: Copy> DayBag<T> {
         }
     }
 
+    /// Removes and returns every item of `day` now held, last pushed first (the order of
+    /// repeated [`DayBag::pop_day`]), into `out` (emptied first). Items pushed for `day` while
+    /// `out` is read are left for the next call.
+    #[inline]
+    pub fn take_day(&mut self, day: Day, out: &mut Vec<T>) {
+        out.clear();
+        let Some(list) = usize::try_from(day.0)
+            .ok()
+            .and_then(|d| self.lists.get_mut(d))
+        else {
+            return;
+        };
+        out.extend(list.iter().rev());
+        recycle(list, &mut self.pool);
+    }
+
     /// Removes and returns one item of `day`, or `None` when the day has no more.
     #[inline]
     pub fn pop_day(&mut self, day: Day) -> Option<T> {
@@ -289,6 +305,33 @@ mod tests {
         assert_eq!(b.pop_day(Day(7)), None);
         b.reset(5);
         assert_eq!(b.pop_day(Day(4)), None);
+    }
+
+    /// Taking a day whole gives what popping it one by one gives, in the same order, and
+    /// leaves the day empty (and its storage pooled) for items pushed to it afterwards.
+    #[test]
+    fn taking_a_day_whole_matches_popping_it() {
+        let mut a: DayBag<u32> = DayBag::new(4);
+        let mut b: DayBag<u32> = DayBag::new(4);
+        for (d, x) in [(1, 10), (2, 20), (1, 11), (1, 12), (-1, 0), (9, 90)] {
+            a.push(Day(d), x);
+            b.push(Day(d), x);
+        }
+        let mut out = vec![99];
+        a.take_day(Day(1), &mut out);
+        let popped: Vec<u32> = std::iter::from_fn(|| b.pop_day(Day(1))).collect();
+        assert_eq!(out, popped);
+        a.take_day(Day(1), &mut out);
+        assert!(out.is_empty());
+        a.push(Day(1), 13);
+        a.take_day(Day(1), &mut out);
+        assert_eq!(out, [13]);
+        for day in [-1, 9] {
+            a.take_day(Day(day), &mut out);
+            assert!(out.is_empty(), "day {day} is out of range");
+        }
+        a.take_day(Day(2), &mut out);
+        assert_eq!(out, [20]);
     }
 
     /// A day's storage goes back to the pool once the day has been taken: over a long run

@@ -103,7 +103,11 @@ impl Noise {
 /// of 1024 equal-probability strata, rescaled so their average is exactly 1; empty when
 /// efforts are deterministic. A table lookup costs far less than `exp` per draw.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct EffortTable(Vec<f64>);
+pub(crate) struct EffortTable(Option<Box<[f64; EFFORT_STRATA]>>);
+
+/// Strata of [`EffortTable`]: a power of two, so the top bits of a draw index it.
+const EFFORT_STRATA: usize = 1024;
+const EFFORT_SHIFT: u32 = 32 - EFFORT_STRATA.trailing_zeros();
 
 impl EffortTable {
     /// `base`, the table of `base_cv`, when `cv` is the same value, else [`EffortTable::new`].
@@ -117,10 +121,10 @@ impl EffortTable {
 
     pub(crate) fn new(cv: f64) -> EffortTable {
         if cv <= 0.0 {
-            return EffortTable(Vec::new());
+            return EffortTable(None);
         }
         let sigma = (1.0 + cv * cv).ln().sqrt();
-        let n = 1024;
+        let n = EFFORT_STRATA;
         let mut t: Vec<f64> = (0..n)
             .map(|i| {
                 let z = crate::stats::normal_quantile((i as f64 + 0.5) / n as f64);
@@ -129,17 +133,22 @@ impl EffortTable {
             .collect();
         let m = t.iter().sum::<f64>() / n as f64;
         t.iter_mut().for_each(|x| *x /= m);
-        EffortTable(t)
+        let t: Box<[f64; EFFORT_STRATA]> = t
+            .into_boxed_slice()
+            .try_into()
+            .expect("one multiplier per stratum");
+        EffortTable(Some(t))
     }
 
     /// An item's effort: `mean` times a drawn multiplier (exactly `mean`, and no draw, when
     /// the cv is 0).
     #[inline]
     pub(crate) fn draw(&self, mean: f64, rng: &mut Rng) -> f64 {
-        if self.0.is_empty() {
-            return mean;
+        match &self.0 {
+            None => mean,
+            // The top bits of a 32-bit draw index the table: always in range.
+            Some(t) => mean * t[(rng.next_u32() >> EFFORT_SHIFT) as usize],
         }
-        mean * self.0[(rng.next_u32() >> 22) as usize]
     }
 }
 
@@ -194,11 +203,12 @@ mod tests {
     #[test]
     fn effort_multipliers_average_one_and_vanish_without_spread() {
         let t = EffortTable::new(0.5);
-        assert_eq!(t.0.len(), 1024);
-        let mean = t.0.iter().sum::<f64>() / 1024.0;
+        let t = t.0.expect("a table for a positive cv");
+        assert_eq!(t.len(), 1024);
+        let mean = t.iter().sum::<f64>() / 1024.0;
         assert!((mean - 1.0).abs() < 1e-12);
         // Log-normal cv 0.5: the sample cv of the strata is close to it.
-        let var = t.0.iter().map(|x| (x - 1.0).powi(2)).sum::<f64>() / 1024.0;
+        let var = t.iter().map(|x| (x - 1.0).powi(2)).sum::<f64>() / 1024.0;
         assert!((var.sqrt() - 0.5).abs() < 0.02, "{}", var.sqrt());
         let mut rng = stream(1, 1);
         assert_eq!(EffortTable::new(0.0).draw(2.5, &mut rng), 2.5);

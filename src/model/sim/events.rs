@@ -57,6 +57,7 @@ impl Ranked<N_RANKS> for Ev {
 impl Sim<'_> {
     /// An item's window opens (or a retry after no access comes round): into the team's
     /// queue, unless it was finished, dropped or re-dated since (`gen` is then stale).
+    #[inline]
     pub(super) fn workable(&mut self, person: u32, kind: WorkKind, gen: u32, d: Day) {
         let it = self.item(person, kind);
         if it.gen == gen && it.state == ItemState::Waiting {

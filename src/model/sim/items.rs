@@ -11,7 +11,7 @@ use rand::Rng as _;
 use super::Sim;
 use crate::model::offender::{draw_tier, Item, ItemState};
 use crate::model::work::WorkKind;
-use crate::scenario::Tier;
+use crate::scenario::{Tier, TierVisit};
 use crate::time::Day;
 
 /// A kind's scenario rules for one person now.
@@ -46,11 +46,18 @@ pub(super) const SPECS: [WorkSpec; WorkKind::COUNT] = [
 ];
 
 fn visit_rules(sim: &Sim<'_>, pi: u32) -> Rules {
-    let tv = sim.visit_spec(pi);
-    Rules {
-        cadence: tv.cadence_days.map(|c| c as i32),
-        effort: tv.effort(),
-        window: tv.window_days as i32,
+    Rules::visit(sim.visit_spec(pi))
+}
+
+impl Rules {
+    /// The rules of visits made under `tv`.
+    #[inline]
+    fn visit(tv: &TierVisit) -> Rules {
+        Rules {
+            cadence: tv.cadence_days.map(|c| c as i32),
+            effort: tv.effort(),
+            window: tv.window_days as i32,
+        }
     }
 }
 
@@ -102,7 +109,9 @@ fn visit_done(sim: &mut Sim<'_>, pi: u32, it: Item, today: Day) {
         sim.wk.visits += 1;
         sim.clear_item(pi, kind, today, false);
         sim.people[pi as usize].last_visit = today;
-        sim.schedule_next(pi, kind, it.due, today);
+        // The person's tier and location are as when `tv` was read: its rules are the ones
+        // `schedule_next` would look up again.
+        sim.schedule_by(pi, kind, it.due, today, Rules::visit(tv));
     }
 }
 
@@ -181,6 +190,7 @@ impl Sim<'_> {
 
     /// `set_item` with the mean effort and window given (`r.effort`, `r.window`; the
     /// cadence is not read): callers that already hold the kind's rules for the person now.
+    #[inline]
     pub(super) fn set_item_by(
         &mut self,
         pi: u32,
@@ -267,6 +277,12 @@ impl Sim<'_> {
     /// person's rules now.
     pub(super) fn schedule_next(&mut self, pi: u32, kind: WorkKind, due: Day, today: Day) {
         let r = self.rules(kind, pi);
+        self.schedule_by(pi, kind, due, today, r);
+    }
+
+    /// [`Sim::schedule_next`] with the kind's rules for the person now given (`r`).
+    #[inline]
+    fn schedule_by(&mut self, pi: u32, kind: WorkKind, due: Day, today: Day, r: Rules) {
         if let Some(cad) = r.cadence {
             let next = self.s.visits.next_due_from.next(due.0, today.0, cad);
             // Never workable again on the day it was done (validation keeps the window

@@ -107,6 +107,7 @@ pub struct Workspace {
     free: Vec<u32>,
     events: Option<EventQueue<Ev, N_RANKS>>,
     opening: Option<DayBag<(u32, WorkKind, u32)>>,
+    opened: Vec<(u32, WorkKind, u32)>,
     ready: Option<ReadyQueue>,
     backlog: Option<[BacklogIndex; WorkKind::COUNT]>,
     arrivals: Vec<ArrivalStream>,
@@ -136,6 +137,8 @@ struct Sim<'p> {
     /// Items whose window opens on a day, as `(person, kind, generation)`: each touches
     /// only its own item, so their same-day order cannot matter and they skip `events`.
     opening: DayBag<(u32, WorkKind, u32)>,
+    /// The items of `opening` taken for today (storage kept between days).
+    opened: Vec<(u32, WorkKind, u32)>,
     /// The team's queue of workable items.
     ready: ReadyQueue,
     /// Pending items of each work kind by due day and tier.
@@ -194,6 +197,7 @@ impl<'p> Sim<'p> {
             |b| b.reset(days),
             || DayBag::new(days),
         );
+        let opened = std::mem::take(&mut workspace.opened);
         let ready = reuse(
             &mut workspace.ready,
             |q| q.reset(s.policy),
@@ -221,6 +225,7 @@ impl<'p> Sim<'p> {
             free,
             events,
             opening,
+            opened,
             ready,
             backlog,
             arrivals,
@@ -251,6 +256,7 @@ impl<'p> Sim<'p> {
         workspace.free = self.free;
         workspace.events = Some(self.events);
         workspace.opening = Some(self.opening);
+        workspace.opened = self.opened;
         workspace.ready = Some(self.ready);
         workspace.backlog = Some(self.backlog);
         workspace.arrivals = self.arrivals;
@@ -300,9 +306,17 @@ impl<'p> Sim<'p> {
             }
             // After every event of the day (none of them opens an item today, and the
             // overdue events touch other generations), so exactly as if ranked last.
-            while let Some((person, kind, gen)) = self.opening.pop_day(today) {
-                self.workable(person, kind, gen, today);
+            let mut opened = std::mem::take(&mut self.opened);
+            loop {
+                self.opening.take_day(today, &mut opened);
+                if opened.is_empty() {
+                    break;
+                }
+                for &(person, kind, gen) in &opened {
+                    self.workable(person, kind, gen, today);
+                }
             }
+            self.opened = opened;
             if self.p.capacity.working[d as usize] {
                 self.work_day(today);
             }
