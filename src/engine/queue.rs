@@ -156,7 +156,7 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
 
 /// Items due on a day, in no particular order: for events whose same-day order cannot
 /// matter (each touches only its own record), so they skip the ranked queue. A day is one
-/// vector (push and pop at its end), so a day's items are read from contiguous memory.
+/// vector (pushed to, then taken whole), so a day's items are read from contiguous memory.
 /// Storage is kept across [`DayBag::reset`].
 pub struct DayBag<T> {
     /// Per day, its items.
@@ -201,8 +201,8 @@ impl<T: Copy> DayBag<T> {
         }
     }
 
-    /// Removes and returns every item of `day` now held, last pushed first (the order of
-    /// repeated [`DayBag::pop_day`]), into `out` (emptied first). Items pushed for `day` while
+    /// Removes and returns every item of `day` now held, last pushed first, into `out`
+    /// (emptied first); the day's storage goes back to the pool. Items pushed for `day` while
     /// `out` is read are left for the next call.
     #[inline]
     pub fn take_day(&mut self, day: Day, out: &mut Vec<T>) {
@@ -215,17 +215,6 @@ impl<T: Copy> DayBag<T> {
         };
         out.extend(list.iter().rev());
         recycle(list, &mut self.pool);
-    }
-
-    /// Removes and returns one item of `day`, or `None` when the day has no more.
-    #[inline]
-    pub fn pop_day(&mut self, day: Day) -> Option<T> {
-        let list = self.lists.get_mut(usize::try_from(day.0).ok()?)?;
-        let item = list.pop();
-        if item.is_none() {
-            recycle(list, &mut self.pool);
-        }
-        item
     }
 }
 
@@ -288,50 +277,41 @@ mod tests {
         assert!(!q.push(Day(-1), E(0, 'x')));
     }
 
+    /// A day is taken whole, last pushed first, into an emptied `out`; it can be filled
+    /// again afterwards; days out of range hold nothing; a reset empties every day.
     #[test]
     fn a_day_bag_returns_each_days_items_once() {
         let mut b: DayBag<u32> = DayBag::new(5);
-        for (d, x) in [(1, 10), (3, 30), (1, 11), (4, 40), (7, 70), (-1, 0)] {
-            b.push(Day(d), x);
-        }
-        let mut day1: Vec<u32> = std::iter::from_fn(|| b.pop_day(Day(1))).collect();
-        day1.sort_unstable();
-        assert_eq!(day1, [10, 11]);
-        assert_eq!(b.pop_day(Day(2)), None);
-        // A day taken whole can be filled again; days out of range hold nothing.
-        b.push(Day(2), 20);
-        assert_eq!(b.pop_day(Day(2)), Some(20));
-        assert_eq!(b.pop_day(Day(3)), Some(30));
-        assert_eq!(b.pop_day(Day(7)), None);
-        b.reset(5);
-        assert_eq!(b.pop_day(Day(4)), None);
-    }
-
-    /// Taking a day whole gives what popping it one by one gives, in the same order, and
-    /// leaves the day empty (and its storage pooled) for items pushed to it afterwards.
-    #[test]
-    fn taking_a_day_whole_matches_popping_it() {
-        let mut a: DayBag<u32> = DayBag::new(4);
-        let mut b: DayBag<u32> = DayBag::new(4);
-        for (d, x) in [(1, 10), (2, 20), (1, 11), (1, 12), (-1, 0), (9, 90)] {
-            a.push(Day(d), x);
+        for (d, x) in [
+            (1, 10),
+            (3, 30),
+            (1, 11),
+            (1, 12),
+            (4, 40),
+            (7, 70),
+            (-1, 0),
+        ] {
             b.push(Day(d), x);
         }
         let mut out = vec![99];
-        a.take_day(Day(1), &mut out);
-        let popped: Vec<u32> = std::iter::from_fn(|| b.pop_day(Day(1))).collect();
-        assert_eq!(out, popped);
-        a.take_day(Day(1), &mut out);
+        b.take_day(Day(1), &mut out);
+        assert_eq!(out, [12, 11, 10]);
+        b.take_day(Day(1), &mut out);
         assert!(out.is_empty());
-        a.push(Day(1), 13);
-        a.take_day(Day(1), &mut out);
-        assert_eq!(out, [13]);
-        for day in [-1, 9] {
-            a.take_day(Day(day), &mut out);
+        b.take_day(Day(2), &mut out);
+        assert!(out.is_empty());
+        b.push(Day(2), 20);
+        b.take_day(Day(2), &mut out);
+        assert_eq!(out, [20]);
+        b.take_day(Day(3), &mut out);
+        assert_eq!(out, [30]);
+        for day in [-1, 7] {
+            b.take_day(Day(day), &mut out);
             assert!(out.is_empty(), "day {day} is out of range");
         }
-        a.take_day(Day(2), &mut out);
-        assert_eq!(out, [20]);
+        b.reset(5);
+        b.take_day(Day(4), &mut out);
+        assert!(out.is_empty());
     }
 
     /// A day's storage goes back to the pool once the day has been taken: over a long run
@@ -339,11 +319,12 @@ mod tests {
     #[test]
     fn a_day_bags_storage_follows_the_pending_items_not_every_item_of_the_run() {
         let mut b: DayBag<i32> = DayBag::new(2_000);
+        let mut out = Vec::new();
         for d in 0..1_990 {
             for k in 1..=3 {
                 b.push(Day(d + k), d);
             }
-            while b.pop_day(Day(d)).is_some() {}
+            b.take_day(Day(d), &mut out);
         }
         let held = b.lists.iter().filter(|l| l.capacity() > 0).count();
         assert!(held + b.pool.len() <= 8, "{held} + {}", b.pool.len());
