@@ -110,9 +110,14 @@ impl Team {
             .map(|m| m.start.saturating_add(ramp))
             .max()
             .unwrap_or(i32::MIN);
+        self.restart_running_sum();
+        self.ramped_day = i32::MIN;
+    }
+
+    /// Empties `effective`'s running sum over the fully productive members.
+    fn restart_running_sum(&mut self) {
         self.ramped_len = 0;
         self.ramped_sum = empty_sum();
-        self.ramped_day = i32::MIN;
     }
 
     fn draw_leave(&self, today: i32, rng: &mut Rng) -> i32 {
@@ -198,8 +203,7 @@ impl Team {
             return self.in_post;
         }
         if d < self.ramped_day {
-            self.ramped_len = 0;
-            self.ramped_sum = empty_sum();
+            self.restart_running_sum();
         }
         self.ramped_day = d;
         // From `ramp_whole` days in post a member works at 1.0, and `fte * 1.0` is `fte`.
