@@ -55,6 +55,25 @@ impl Ranked<N_RANKS> for Ev {
 }
 
 impl Sim<'_> {
+    /// Reads the records of the people `opened` names, before any of their items is made
+    /// workable: the reads do not depend on one another, so the processor fetches the records
+    /// together instead of waiting for each in turn inside [`Sim::workable`]. A national
+    /// register (70,000 people, 5.6 MB of records) does not fit in a core's 1 MB L2 cache,
+    /// and its openings were ~60% of a replica's L2 misses (cachegrind, `--LL=1048576,16,64`).
+    /// Reads only: the outcome is the same.
+    #[inline]
+    pub(super) fn fetch_ahead(&self, opened: &[(u32, WorkKind, u32)]) {
+        let mut x = 0u32;
+        for &(person, kind, _) in opened {
+            if let Some(p) = self.people.get(person as usize) {
+                // The header (tier) and the item: two cache lines for some records.
+                x ^= p.items[kind.index()].gen ^ p.tier as u32;
+            }
+        }
+        // Keeps the reads: nothing else uses them.
+        std::hint::black_box(x);
+    }
+
     /// An item's window opens (or a retry after no access comes round): into the team's
     /// queue, unless it was finished, dropped or re-dated since (`gen` is then stale).
     #[inline]

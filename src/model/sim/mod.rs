@@ -312,6 +312,7 @@ impl<'p> Sim<'p> {
                 if opened.is_empty() {
                     break;
                 }
+                self.fetch_ahead(&opened);
                 for &(person, kind, gen) in &opened {
                     self.workable(person, kind, gen, today);
                 }
