@@ -107,32 +107,36 @@ impl Validator {
         lo: i64,
         hi: i64,
     ) -> i64 {
-        let what = if hi >= i64::from(u32::MAX) {
-            format!(
-                "a whole number ≥ {}",
-                crate::scenario::catalogue::thousands(lo as f64)
-            )
-        } else {
-            format!(
-                "a whole number from {} to {}",
-                crate::scenario::catalogue::thousands(lo as f64),
-                crate::scenario::catalogue::thousands(hi as f64)
-            )
+        // Written only when there is a problem to report: validation runs again for every
+        // replica's drawn inputs, and most numbers are fine.
+        let what = || {
+            if hi >= i64::from(u32::MAX) {
+                format!(
+                    "a whole number ≥ {}",
+                    crate::scenario::catalogue::thousands(lo as f64)
+                )
+            } else {
+                format!(
+                    "a whole number from {} to {}",
+                    crate::scenario::catalogue::thousands(lo as f64),
+                    crate::scenario::catalogue::thousands(hi as f64)
+                )
+            }
         };
         match v {
             None => match default {
                 Some(d) => d,
                 None => {
-                    self.problem(path, format!("is missing: expected {what}"));
+                    self.problem(path, format!("is missing: expected {}", what()));
                     lo
                 }
             },
             Some(Val::Bad(b)) => {
-                self.wrong_type(path, b, &what);
+                self.wrong_type(path, b, &what());
                 default.unwrap_or(lo)
             }
             Some(Val::Ok(x)) if *x < lo || *x > hi => {
-                self.problem(path, format!("must be {what} (got `{x}`)"));
+                self.problem(path, format!("must be {} (got `{x}`)", what()));
                 default.unwrap_or(lo)
             }
             Some(Val::Ok(x)) if plausible(path, *x as f64).is_some() => {
@@ -188,12 +192,20 @@ impl Validator {
 
     /// An item's window must end before its next one is due: days are whole, so compare
     /// the values the engine will use (otherwise a done item is workable again that day).
-    pub(super) fn window_within(&mut self, path: &KeyPath, window: f64, period: f64, what: &str) {
+    /// `what` names the period; it is written only when there is a problem to report.
+    pub(super) fn window_within(
+        &mut self,
+        path: &KeyPath,
+        window: f64,
+        period: f64,
+        what: impl FnOnce() -> String,
+    ) {
         if window.round() >= period.round() {
             self.problem(
                 path,
                 format!(
-                    "must be shorter than {what}, in whole days (got `{}`)",
+                    "must be shorter than {}, in whole days (got `{}`)",
+                    what(),
                     fmt_num(window)
                 ),
             );

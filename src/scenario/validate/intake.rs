@@ -354,12 +354,9 @@ impl Validator {
             NONNEG,
         );
         // Days are whole: compare the values the engine will use.
-        self.window_within(
-            &path.key("window_days"),
-            window_days,
-            cad,
-            &format!("the cadence of {} days", fmt_num(cad)),
-        );
+        self.window_within(&path.key("window_days"), window_days, cad, || {
+            format!("the cadence of {} days", fmt_num(cad))
+        });
         TierVisit {
             cadence_days: Some(cad.round() as u32),
             hours: self.num(&t.hours, &path.key("hours"), Some(3.0), NONNEG),
@@ -462,12 +459,9 @@ impl Validator {
             },
         );
         let window = self.num(&r.window_days, &p.key("window_days"), Some(28.0), NONNEG);
-        self.window_within(
-            &p.key("window_days"),
-            window,
-            interval,
-            "`arms.interval_days`",
-        );
+        self.window_within(&p.key("window_days"), window, interval, || {
+            "`arms.interval_days`".into()
+        });
         let up = self.num(&r.up_share, &p.key("up_share"), Some(0.05), SHARE);
         let down = self.num(&r.down_share, &p.key("down_share"), Some(0.10), SHARE);
         if up + down > 1.0 {

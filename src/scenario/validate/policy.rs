@@ -58,12 +58,9 @@ impl Validator {
             },
         );
         let window = self.num(&a.window_days, &p.key("window_days"), Some(7.0), NONNEG);
-        self.window_within(
-            &p.key("window_days"),
-            window,
-            cad,
-            &format!("the AP visit cadence of {} days", fmt_num(cad)),
-        );
+        self.window_within(&p.key("window_days"), window, cad, || {
+            format!("the AP visit cadence of {} days", fmt_num(cad))
+        });
         let hours = self.num(&a.visit_hours, &p.key("visit_hours"), Some(2.0), NONNEG);
         let at_start = self.int(
             &a.residents_at_start,
