@@ -27,6 +27,7 @@ use rand::Rng as _;
 
 use super::locate::{KeyPath, Seg};
 use super::range::{num, range_of};
+use super::validate::{validate_sections, Sections};
 use super::Scenario;
 use crate::engine::rng::{mix64, stream};
 
@@ -140,10 +141,11 @@ fn value(x: f64, whole: bool) -> toml::Value {
     }
 }
 
-/// Writes `x` at `path` of the tree (the path exists: it was found there).
-fn set(tree: &mut toml::Value, path: &KeyPath, x: toml::Value) {
+/// Writes `x` at `path` (the steps of a key path) of the tree (the path exists: it was
+/// found there).
+fn set(tree: &mut toml::Value, path: &[Seg], x: toml::Value) {
     let mut cur = tree;
-    for seg in &path.0 {
+    for seg in path {
         let next = match (seg, cur) {
             (Seg::Key(k), toml::Value::Table(t)) => t.get_mut(k.as_ref()),
             (Seg::Index(i), toml::Value::Array(a)) => a.get_mut(*i),
@@ -163,7 +165,7 @@ pub(crate) fn substitute(tree: &toml::Value, inputs: &[Uncertain], values: &[f64
     let mut t = tree.clone();
     for (i, u) in inputs.iter().enumerate() {
         let x = values.get(i).copied().unwrap_or_else(|| u.central());
-        set(&mut t, &u.path, value(x, u.whole));
+        set(&mut t, &u.path.0, value(x, u.whole));
     }
     t
 }
@@ -269,16 +271,100 @@ pub(crate) fn attach(s: &mut Scenario, tree: &toml::Value) -> Vec<(KeyPath, Stri
 /// How many times a replica redraws an invalid combination before keeping the central values.
 const ATTEMPTS: u32 = 64;
 
+/// A validated draw of a document, kept to validate that document's next draws (see
+/// [`validate_drawn`]): the document, the tables its inputs lie in, and the scenario.
+struct Drawn {
+    tree: Arc<toml::Value>,
+    sections: Sections,
+    scenario: Scenario,
+}
+
+/// How many documents each thread keeps a validated draw of (a run has one; `compare`,
+/// `sensitivity` and `min-staff` one per option or variant, taken in turn).
+const KEPT_DRAWS: usize = 4;
+
+thread_local! {
+    /// This thread's validated draws, the latest last.
+    static DRAWN: std::cell::RefCell<Vec<Drawn>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The typed scenario and problems of `tree` with `inputs` set to `values` (each input's
+/// central value where `values` is shorter), as
+/// [`validate_tree_known_keys`](super::validate::validate_tree_known_keys) of the
+/// substituted document gives them. The inputs lie in a few top-level tables, and every
+/// draw leaves the other tables as they are: once a draw of this document has validated
+/// with no problems on this thread, the next ones validate only the tables the inputs lie
+/// in and copy the rest from it ([`validate_sections`]). Each replica validates its draw,
+/// so this is on every replica's path.
+fn validate_drawn(
+    tree: &Arc<toml::Value>,
+    inputs: &[Uncertain],
+    values: &[f64],
+) -> Result<(Scenario, Vec<(KeyPath, String)>), String> {
+    fn top(u: &Uncertain) -> Option<&str> {
+        match u.path.0.first() {
+            Some(Seg::Key(k)) => Some(k.as_ref()),
+            _ => None,
+        }
+    }
+    let sections = inputs
+        .iter()
+        .map(top)
+        .collect::<Option<Vec<&str>>>()
+        .and_then(Sections::of);
+    if let Some(sections) = sections {
+        let fast = DRAWN.with_borrow(|kept| {
+            let d = kept
+                .iter()
+                .find(|d| Arc::ptr_eq(&d.tree, tree) && d.sections == sections)?;
+            // Table `name` of the substituted document, as `substitute` writes it.
+            let table = |name: &str| {
+                let mut t = tree.get(name)?.clone();
+                for (i, u) in inputs.iter().enumerate() {
+                    if top(u) == Some(name) {
+                        let x = values.get(i).copied().unwrap_or_else(|| u.central());
+                        set(&mut t, &u.path.0[1..], value(x, u.whole));
+                    }
+                }
+                Some(t)
+            };
+            validate_sections(&d.scenario, sections, table)
+        });
+        if let Some(found) = fast {
+            return Ok(found);
+        }
+    }
+    let t = substitute(tree, inputs, values);
+    // Every range is substituted: nothing is left for `attach` to find (or keep); the keys
+    // are the validated document's.
+    let (v, problems) = super::validate::validate_tree_known_keys(t)?;
+    if let (Some(sections), true) = (sections, problems.is_empty()) {
+        DRAWN.with_borrow_mut(|kept| {
+            if !kept
+                .iter()
+                .any(|d| Arc::ptr_eq(&d.tree, tree) && d.sections == sections)
+            {
+                if kept.len() == KEPT_DRAWS {
+                    kept.remove(0);
+                }
+                kept.push(Drawn {
+                    tree: tree.clone(),
+                    sections,
+                    scenario: v.clone(),
+                });
+            }
+        });
+    }
+    Ok((v, problems))
+}
+
 /// The scenario with its uncertain inputs set to `values` (in [`Scenario::uncertain`] order),
 /// validated, with the recorded edits applied; `Err` lists its problems.
 pub fn with_values(s: &Scenario, values: &[f64]) -> Result<Scenario, Vec<String>> {
     let Some(tree) = s.tree.as_ref().filter(|_| !s.uncertain.is_empty()) else {
         return Ok(s.clone());
     };
-    let t = substitute(tree, &s.uncertain, values);
-    // Every range is substituted: nothing is left for `attach` to find (or keep); the keys
-    // are the validated document's.
-    let (mut v, problems) = super::validate::validate_tree_known_keys(t).map_err(|e| vec![e])?;
+    let (mut v, problems) = validate_drawn(tree, &s.uncertain, values).map_err(|e| vec![e])?;
     if !problems.is_empty() {
         return Err(problems
             .into_iter()
@@ -411,6 +497,41 @@ establishment = [[2024-01-01, { low = 26, mode = 28, high = 30 }]]
         assert!(msgs[1].starts_with("b: a range needs both"));
         assert!(msgs[2].starts_with("c: range `mode` must lie between"));
         assert!(msgs[3].starts_with("d: a range takes only"));
+    }
+
+    /// Validating a draw's tables only (once one draw of the document passed) gives what
+    /// validating the whole substituted document gives: the scenario and every problem.
+    #[test]
+    fn a_draw_validated_by_its_tables_equals_the_whole_document_validated() {
+        let mut fast = 0;
+        for (path, s) in crate::scenario::bundled() {
+            let Some(tree) = s.tree.as_ref().filter(|_| !s.uncertain.is_empty()) else {
+                continue;
+            };
+            for seed in 1..6 {
+                let drawn = draw(&s.uncertain, seed, 0);
+                // In range, far out of it (refusals) and shorter (central values).
+                let far: Vec<f64> = drawn.iter().map(|x| x * 1e3 + 1.0).collect();
+                let below: Vec<f64> = drawn.iter().map(|x| -x - 1.0).collect();
+                for values in [&drawn[..], &far, &below, &drawn[..1]] {
+                    let whole = crate::scenario::validate::validate_tree_known_keys(substitute(
+                        tree,
+                        &s.uncertain,
+                        values,
+                    ));
+                    let kept = DRAWN.with_borrow(|k| k.iter().any(|d| Arc::ptr_eq(&d.tree, tree)));
+                    fast += usize::from(kept);
+                    let got = validate_drawn(tree, &s.uncertain, values);
+                    assert_eq!(
+                        format!("{got:?}"),
+                        format!("{whole:?}"),
+                        "{} seed {seed}",
+                        path.display()
+                    );
+                }
+            }
+        }
+        assert!(fast >= 20, "{fast}");
     }
 
     #[test]

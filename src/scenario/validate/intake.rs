@@ -121,6 +121,122 @@ impl Validator {
         }
     }
 
+    /// [`Validator::scenario`] of a document that differs from `base`'s only in the tables
+    /// `redo` (see [`validate_sections`]): those are validated from `r`, in the same order
+    /// as there (so their problems come in the same order), and every other part is copied
+    /// from `base`. What each table's validation reads is its own contents, `start` (for
+    /// dates) and the horizon, which are `base`'s here; keep [`Sections`] to the tables for
+    /// which that holds, and this function in step with [`Validator::scenario`].
+    pub(super) fn scenario_like(
+        &mut self,
+        r: &RawScenario,
+        base: &Scenario,
+        redo: Sections,
+    ) -> Scenario {
+        // `base` has no problems, so its `start` was valid.
+        self.start = Some(base.start);
+        let horizon_days = base.horizon_days;
+        let initial = if redo.has(Sections::INITIAL) {
+            self.initial(r)
+        } else {
+            base.initial.clone()
+        };
+        let registrations = if redo.has(Sections::REGISTRATIONS) {
+            self.registrations(&r.registrations)
+        } else {
+            base.registrations.clone()
+        };
+        let visits = if redo.has(Sections::VISITS) {
+            self.visits(&r.visits)
+        } else {
+            base.visits.clone()
+        };
+        let arms = if redo.has(Sections::ARMS) {
+            self.arms(&r.arms)
+        } else {
+            base.arms.clone()
+        };
+        let exits = if redo.has(Sections::EXITS) {
+            self.exits(&r.exits)
+        } else {
+            base.exits.clone()
+        };
+        let staff = if redo.has(Sections::STAFF) {
+            self.staff(&r.staff, horizon_days)
+        } else {
+            base.staff.clone()
+        };
+        let custody = if redo.has(Sections::CUSTODY) {
+            r.custody.as_ref().map(|c| self.custody(c, horizon_days))
+        } else {
+            base.custody.clone()
+        };
+        let approved_premises = if redo.has(Sections::APPROVED_PREMISES) {
+            r.approved_premises
+                .as_ref()
+                .map(|a| self.approved_premises(a))
+        } else {
+            base.approved_premises.clone()
+        };
+        let recall = if redo.has(Sections::RECALL) {
+            r.recall.as_ref().map(|c| self.recall(c))
+        } else {
+            base.recall.clone()
+        };
+        // Which of these tables are present is `base`'s, so this found nothing there and
+        // finds nothing here; it is kept so that the order of problems stays the same.
+        if approved_premises.is_some() && custody.is_none() && recall.is_none() {
+            self.problem(
+                &KeyPath::root().key("approved_premises"),
+                "has no one to house: referrals happen on release, so add a `[custody]` or `[recall]` section".into(),
+            );
+        }
+        let calendar = if redo.has(Sections::CALENDAR) {
+            self.calendar(&r.calendar)
+        } else {
+            base.calendar.clone()
+        };
+        let policy = if redo.has(Sections::POLICY) {
+            self.policy(&r.policy)
+        } else {
+            base.policy
+        };
+        let plan = if redo.has(Sections::PLAN) {
+            self.plan(&r.plan, horizon_days)
+        } else {
+            base.plan.clone()
+        };
+        Scenario {
+            name: base.name.clone(),
+            description: base.description.clone(),
+            start: base.start,
+            horizon_days,
+            seed: base.seed,
+            replicas: base.replicas,
+            precision: base.precision,
+            initial,
+            registrations,
+            visits,
+            arms,
+            exits,
+            staff,
+            custody,
+            approved_premises,
+            recall,
+            calendar,
+            policy,
+            plan,
+            sources: base.sources.clone(),
+            options: Vec::new(),
+            uncertain: Vec::new(),
+            tree: None,
+            edits: Vec::new(),
+            history_file: base.history_file.clone(),
+            posterior_file: base.posterior_file.clone(),
+            posterior: None,
+        }
+    }
+
     /// A data file's path (`[table] key = "file.csv"`), when the table is present.
     pub(super) fn csv_path(
         &mut self,

@@ -115,6 +115,117 @@ pub(crate) fn validate_tree_known_keys(
     Ok(check(&raw, Vec::new()))
 }
 
+/// Top-level tables of the document whose validation reads nothing but their own contents,
+/// the start date and the horizon (see [`Validator::scenario_like`]). `caseload` and
+/// `backlog` are read together (the backlog is checked against the caseload), so either
+/// one redoes both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Sections(u16);
+
+impl Sections {
+    /// The tables, one bit each in this order.
+    const NAMES: [&'static str; 13] = [
+        "caseload",
+        "backlog",
+        "registrations",
+        "visits",
+        "arms",
+        "exits",
+        "staff",
+        "custody",
+        "approved_premises",
+        "recall",
+        "calendar",
+        "policy",
+        "plan",
+    ];
+    pub(super) const INITIAL: Sections = Sections(0b11);
+    pub(super) const REGISTRATIONS: Sections = Sections(1 << 2);
+    pub(super) const VISITS: Sections = Sections(1 << 3);
+    pub(super) const ARMS: Sections = Sections(1 << 4);
+    pub(super) const EXITS: Sections = Sections(1 << 5);
+    pub(super) const STAFF: Sections = Sections(1 << 6);
+    pub(super) const CUSTODY: Sections = Sections(1 << 7);
+    pub(super) const APPROVED_PREMISES: Sections = Sections(1 << 8);
+    pub(super) const RECALL: Sections = Sections(1 << 9);
+    pub(super) const CALENDAR: Sections = Sections(1 << 10);
+    pub(super) const POLICY: Sections = Sections(1 << 11);
+    pub(super) const PLAN: Sections = Sections(1 << 12);
+
+    /// The sections that the top-level keys `keys` name; `None` if one of them is not such
+    /// a table (`horizon_years`, which every section's validation reads).
+    pub(crate) fn of<'a>(keys: impl IntoIterator<Item = &'a str>) -> Option<Sections> {
+        let mut bits = 0;
+        for k in keys {
+            let i = Self::NAMES.iter().position(|n| *n == k)?;
+            bits |= 1 << i;
+        }
+        if bits & Self::INITIAL.0 != 0 {
+            bits |= Self::INITIAL.0;
+        }
+        Some(Sections(bits))
+    }
+
+    /// Whether any of `of`'s tables is among these.
+    pub(super) fn has(self, of: Sections) -> bool {
+        self.0 & of.0 != 0
+    }
+
+    /// The names of these tables.
+    pub(crate) fn names(self) -> impl Iterator<Item = &'static str> {
+        Self::NAMES
+            .into_iter()
+            .enumerate()
+            .filter(move |(i, _)| self.0 & (1 << i) != 0)
+            .map(|(_, n)| n)
+    }
+}
+
+/// [`validate_tree_known_keys`] of a drawn document that differs from the one `base` was
+/// validated from only in the tables `sections` (`table(name)` gives each of them, or `None`
+/// where the document has no such table). `base` must be that function's scenario, with no
+/// problems, of a document with the same tables outside `sections`, so every other table's
+/// validation would read what it read then and find nothing: it is copied, and only
+/// `sections` are deserialized and validated again (each replica's drawn inputs lie in two
+/// or three of the thirteen). The same scenario and problems, in the same order, as
+/// [`validate_tree_known_keys`] of the whole document; `None` where a table does not fit
+/// the scenario's shape (validate the whole document for the message).
+pub(crate) fn validate_sections(
+    base: &Scenario,
+    sections: Sections,
+    mut table: impl FnMut(&str) -> Option<toml::Value>,
+) -> Option<(Scenario, Vec<(KeyPath, String)>)> {
+    fn de<T: serde::de::DeserializeOwned>(t: toml::Value) -> Option<T> {
+        T::deserialize(t).ok()
+    }
+    // As `RawScenario`'s derived `Deserialize` reads each table: an absent one is the
+    // field's default (or `None`), a present one is deserialized on its own.
+    let mut raw = RawScenario::default();
+    for name in sections.names() {
+        let Some(t) = table(name) else { continue };
+        match name {
+            "caseload" => raw.caseload = de(t)?,
+            "backlog" => raw.backlog = de(t)?,
+            "registrations" => raw.registrations = de(t)?,
+            "visits" => raw.visits = de(t)?,
+            "arms" => raw.arms = de(t)?,
+            "exits" => raw.exits = de(t)?,
+            "staff" => raw.staff = de(t)?,
+            "custody" => raw.custody = Some(de(t)?),
+            "approved_premises" => raw.approved_premises = Some(de(t)?),
+            "recall" => raw.recall = Some(de(t)?),
+            "calendar" => raw.calendar = de(t)?,
+            "policy" => raw.policy = de(t)?,
+            "plan" => raw.plan = de(t)?,
+            _ => return None,
+        }
+    }
+    let mut v = Validator::default();
+    let scenario = v.scenario_like(&raw, base, sections);
+    v.problems.extend(super::limits::check(&scenario));
+    Some((scenario, v.problems))
+}
+
 /// Deserializes and validates a merged document tree (an option's or a variant's), without looking for ranges (they read as their central values).
 pub(crate) fn validate_tree_plain(
     tree: toml::Value,
