@@ -107,11 +107,10 @@ fn visit_done(sim: &mut Sim<'_>, pi: u32, it: Item, today: Day) {
         sim.opening.push(retry, (pi, kind, gen));
     } else {
         sim.wk.visits += 1;
-        sim.clear_item(pi, kind, today, false);
         sim.people[pi as usize].last_visit = today;
         // The person's tier and location are as when `tv` was read: its rules are the ones
         // `schedule_next` would look up again.
-        sim.schedule_by(pi, kind, it.due, today, Rules::visit(tv));
+        sim.finish_and_schedule(pi, kind, &it, today, Rules::visit(tv));
     }
 }
 
@@ -208,14 +207,47 @@ impl Sim<'_> {
         r: Rules,
         today: Day,
     ) {
+        debug_assert!(!self.item(pi, kind).is_pending());
+        self.put_item(pi, kind, entry, due, r, today, 1);
+    }
+
+    /// The team finished `done`, the person's pending item of `kind`, today: as
+    /// `clear_item` (not dropped) then [`Sim::schedule_by`] with the kind's rules for the
+    /// person now (`r`), in one pass over the item. Clearing writes nothing the next item
+    /// does not overwrite but the generation, so the next item takes the generation two on.
+    fn finish_and_schedule(&mut self, pi: u32, kind: WorkKind, done: &Item, today: Day, r: Rules) {
+        debug_assert!(done.is_pending() && done.gen == self.item(pi, kind).gen);
+        let Some(cad) = r.cadence else {
+            self.clear_item(pi, kind, today, false);
+            return;
+        };
+        self.backlog[kind.index()].remove(done.counted_tier, done.due.0);
+        let next = self.next_due(done.due, today, cad, r.window);
+        self.put_item(pi, kind, false, next, r, today, 2);
+    }
+
+    /// The body of `set_item_by`: the item's generation moves on by `gen_step` (1 from an
+    /// idle slot; 2 for a pending item cleared and set again at once). Always inlined, so
+    /// each of the two callers compiles it with its own `gen_step` (and stays one call).
+    #[inline(always)]
+    #[allow(clippy::inline_always, clippy::too_many_arguments)]
+    fn put_item(
+        &mut self,
+        pi: u32,
+        kind: WorkKind,
+        entry: bool,
+        due: Day,
+        r: Rules,
+        today: Day,
+        gen_step: u32,
+    ) {
         let effort = self.draw_effort(r.effort);
         // `0 <= due < horizon` in one comparison (the horizon is positive).
         let in_horizon = (due.0 as u32) < (self.horizon as u32);
         let person = &mut self.people[pi as usize];
         let tier = person.tier;
         let it = &mut person.items[kind.index()];
-        debug_assert!(!it.is_pending());
-        it.gen = it.gen.wrapping_add(1);
+        it.gen = it.gen.wrapping_add(gen_step);
         it.state = ItemState::Waiting;
         it.entry = entry;
         it.due = due;
@@ -295,12 +327,19 @@ impl Sim<'_> {
     #[inline]
     fn schedule_by(&mut self, pi: u32, kind: WorkKind, due: Day, today: Day, r: Rules) {
         if let Some(cad) = r.cadence {
-            let next = self.s.visits.next_due_from.next(due.0, today.0, cad);
-            // Never workable again on the day it was done (validation keeps the window
-            // shorter than the cadence; this also holds for scaled experiment variants).
-            let next = Day(next).max(today.plus(r.window + 1));
+            let next = self.next_due(due, today, cad, r.window);
             self.set_item_by(pi, kind, false, next, r, today);
         }
+    }
+
+    /// The due day of the item after one due on `due` and done today, at `cadence` days
+    /// with a workable window of `window` days.
+    #[inline]
+    fn next_due(&self, due: Day, today: Day, cadence: i32, window: i32) -> Day {
+        let next = self.s.visits.next_due_from.next(due.0, today.0, cadence);
+        // Never workable again on the day it was done (validation keeps the window
+        // shorter than the cadence; this also holds for scaled experiment variants).
+        Day(next).max(today.plus(window + 1))
     }
 
     /// After a tier change: the new tier's visit cadence counted from the last visit.
