@@ -116,14 +116,15 @@ fn visit_done(sim: &mut Sim<'_>, pi: u32, it: Item, today: Day) {
 
 /// An ARMS reassessment done: the tier may change; the next one follows.
 fn arms_done(sim: &mut Sim<'_>, pi: u32, it: Item, today: Day) {
-    sim.clear_item(pi, WorkKind::Arms, today, false);
     let old = sim.people[pi as usize].tier;
     let row = &sim.s.arms.transition[old.index()];
     let new = draw_tier(row, &mut sim.rng.arms);
     if new != old {
+        // Touches the person's visit, location and recall, never the ARMS item or its
+        // backlog: the item may be cleared after it as well as before.
         sim.change_tier(pi, new, today);
     }
-    sim.schedule_next(pi, WorkKind::Arms, it.due, today);
+    sim.finish_arms(pi, &it, today);
 }
 
 /// The flow week whose snapshot reports day `d`.
@@ -215,6 +216,10 @@ impl Sim<'_> {
     /// `clear_item` (not dropped) then [`Sim::schedule_by`] with the kind's rules for the
     /// person now (`r`), in one pass over the item. Clearing writes nothing the next item
     /// does not overwrite but the generation, so the next item takes the generation two on.
+    /// Always inlined: the visits' copy sits in the working day's loop (out of line, or
+    /// inlined only where the compiler chose, it cost ~1 M instructions a replica).
+    #[inline(always)]
+    #[allow(clippy::inline_always)]
     fn finish_and_schedule(&mut self, pi: u32, kind: WorkKind, done: &Item, today: Day, r: Rules) {
         debug_assert!(done.is_pending() && done.gen == self.item(pi, kind).gen);
         let Some(cad) = r.cadence else {
@@ -224,6 +229,14 @@ impl Sim<'_> {
         self.backlog[kind.index()].remove(done.counted_tier, done.due.0);
         let next = self.next_due(done.due, today, cad, r.window);
         self.put_item(pi, kind, false, next, r, today, 2);
+    }
+
+    /// [`Sim::finish_and_schedule`] for an ARMS item, at the person's rules now. Kept out of
+    /// line: inlined into the working day beside the visits' copy, it cost more than it saved.
+    #[inline(never)]
+    fn finish_arms(&mut self, pi: u32, done: &Item, today: Day) {
+        let r = arms_rules(self, pi);
+        self.finish_and_schedule(pi, WorkKind::Arms, done, today, r);
     }
 
     /// The body of `set_item_by`: the item's generation moves on by `gen_step` (1 from an
