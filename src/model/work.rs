@@ -17,7 +17,9 @@ pub(crate) struct BacklogIndex {
     now: i32,
     overdue: [u32; 5],
     overdue_due_sum: i64,
-    /// No pending item has a row below this.
+    /// No overdue item (due before `now`) has a row below this. Only the overdue rows are
+    /// ever scanned from it (`days_overdue`), so an item added before its due day leaves it
+    /// alone; `advance_to` lowers it to the first row that falls due instead.
     low: usize,
 }
 
@@ -55,6 +57,10 @@ impl BacklogIndex {
 
     /// Moves the boundary forward to `t`: items due before `t` become overdue.
     pub(crate) fn advance_to(&mut self, t: i32) {
+        if self.now < t {
+            // Items due from `now` on may fall overdue now: none has a row below `now`'s.
+            self.low = self.low.min(self.row(self.now));
+        }
         while self.now < t {
             let r = self.now + self.offset;
             // Rows below 0 hold nothing; the last row (far-future dues) never falls due here.
@@ -73,8 +79,8 @@ impl BacklogIndex {
     pub(crate) fn add(&mut self, tier: Tier, due: i32) {
         let r = self.row(due);
         self.counts[r][tier.index()] += 1;
-        self.low = self.low.min(r);
         if due < self.now {
+            self.low = self.low.min(r);
             self.overdue[tier.index()] += 1;
             self.overdue_due_sum += i64::from(due);
         }
@@ -110,6 +116,8 @@ impl BacklogIndex {
         while self.low < self.counts.len() && self.counts[self.low].iter().all(|&c| c == 0) {
             self.low += 1;
         }
+        // `n > 0`: an overdue row is non-empty, and every pending item not overdue has a
+        // later row, so the scan stopped at the earliest overdue row.
         let min_due = self.low as i32 - self.offset;
         (mean, (t - min_due) as f64)
     }

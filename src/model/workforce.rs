@@ -24,6 +24,8 @@ struct Member {
     fte: f64,
     start: i32,
     leave: i32,
+    /// The first day at full productivity: `start + ramp_whole` (`Team::member`).
+    full: i32,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -86,11 +88,7 @@ impl Team {
         let vacant = w.vacancies_at_start.min(establishment);
         for fte in chunks(establishment - vacant) {
             let leave = t.draw_leave(0, rng);
-            t.members.push(Member {
-                fte,
-                start: LONG_AGO,
-                leave,
-            });
+            t.members.push(t.member(fte, LONG_AGO, leave));
         }
         t.recruit(vacant, 0, rng);
         t.refresh();
@@ -103,11 +101,10 @@ impl Team {
         let hire = self.hires.iter().map(|h| h.day).min();
         self.next_change = leave.into_iter().chain(hire).min().unwrap_or(i32::MAX);
         self.in_post = self.members.iter().map(|m| m.fte).sum();
-        let ramp = self.ramp_whole;
         self.ramped_from = self
             .members
             .iter()
-            .map(|m| m.start.saturating_add(ramp))
+            .map(|m| m.full)
             .max()
             .unwrap_or(i32::MIN);
         self.restart_running_sum();
@@ -118,6 +115,16 @@ impl Team {
     fn restart_running_sum(&mut self) {
         self.ramped_len = 0;
         self.ramped_sum = empty_sum();
+    }
+
+    /// A member of `fte` starting on `start`, leaving on `leave`.
+    fn member(&self, fte: f64, start: i32, leave: i32) -> Member {
+        Member {
+            fte,
+            start,
+            leave,
+            full: start.saturating_add(self.ramp_whole),
+        }
     }
 
     fn draw_leave(&self, today: i32, rng: &mut Rng) -> i32 {
@@ -165,11 +172,7 @@ impl Team {
             if self.hires[i].day <= d {
                 let h = self.hires.swap_remove(i);
                 let leave = self.draw_leave(d, rng);
-                self.members.push(Member {
-                    fte: h.fte,
-                    start: d,
-                    leave,
-                });
+                self.members.push(self.member(h.fte, d, leave));
             } else {
                 i += 1;
             }
@@ -206,9 +209,11 @@ impl Team {
             self.restart_running_sum();
         }
         self.ramped_day = d;
-        // From `ramp_whole` days in post a member works at 1.0, and `fte * 1.0` is `fte`.
+        // From `ramp_whole` days in post (day `full`) a member works at 1.0, and `fte * 1.0`
+        // is `fte`. Days and starts lie within `LONG_AGO` and the horizon, `ramp_whole` below
+        // 2²⁹, so `d >= full` is `d - start >= ramp_whole` without overflow.
         while let Some(m) = self.members.get(self.ramped_len) {
-            if d - m.start < self.ramp_whole {
+            if d < m.full {
                 break;
             }
             self.ramped_sum += m.fte;
@@ -217,11 +222,10 @@ impl Team {
         self.members[self.ramped_len..]
             .iter()
             .fold(self.ramped_sum, |sum, m| {
-                let days = d - m.start;
-                sum + if days >= self.ramp_whole {
+                sum + if d >= m.full {
                     m.fte
                 } else {
-                    m.fte * self.productivity(days)
+                    m.fte * self.productivity(d - m.start)
                 }
             })
     }
