@@ -282,7 +282,11 @@ pub(crate) fn draw_disposal(
 /// Days from registration (or, for the starting register, from the start) until the person
 /// leaves the register or the area, and the disposal drawn.
 pub(crate) fn draw_exit_after(ex: &Exits, cohort: Cohort, rng: &mut Rng) -> (Disposal, f64) {
-    let d = draw_disposal(ex, cohort, &[1.0; 6], rng);
+    let d = match cohort {
+        // A newcomer's weights are the mix shares times 1 times 1: the shares themselves.
+        Cohort::New => Disposal::ALL[super::variates::draw_index(&ex.disposal_mix, rng)],
+        Cohort::Stock { .. } => draw_disposal(ex, cohort, &[1.0; 6], rng),
+    };
     (d, exit_after_for(ex, d, cohort, rng))
 }
 
