@@ -15,9 +15,18 @@ use crate::time::Day;
 
 pub(super) const YEAR: f64 = 365.25;
 
-/// The day containing time `t` (days; saturating far outside the horizon).
+/// The day containing time `t` (days; saturating far outside the horizon): the same day as
+/// `floor(t) as i32`. The conversion rounds toward zero (saturating, NaN to 0), which is
+/// the floor except for a negative time between whole days, one day too late: then the
+/// whole day converts back above `t`, and the day before is the one.
+#[inline]
 pub(super) fn day_of(t: f64) -> Day {
-    Day(crate::time::floor(t) as i32)
+    let day = t as i32;
+    if f64::from(day) > t {
+        Day(day.saturating_sub(1))
+    } else {
+        Day(day)
+    }
 }
 
 impl<'p> Sim<'p> {
@@ -117,7 +126,8 @@ impl<'p> Sim<'p> {
     pub(super) fn imprison(&mut self, pi: u32, release: f64, today: Day) {
         self.in_custody += 1;
         self.relocate(pi, Location::Custody);
-        let day = Day(crate::time::floor(release).min(f64::from(i32::MAX / 2)) as i32);
+        // `floor(release).min(MAX / 2)`: the bound is a whole day, so bounding first is the same.
+        let day = day_of(release.min(f64::from(i32::MAX / 2)));
         let day = day.max(today.plus(1));
         self.push_move(pi, day, Move::Release);
     }
@@ -151,7 +161,7 @@ impl<'p> Sim<'p> {
     pub(super) fn admit_ap(&mut self, pi: u32, d: Day, stay: f64) {
         self.in_ap += 1;
         self.relocate(pi, Location::ApprovedPremises);
-        let leave = Day(d.0.saturating_add((crate::time::floor(stay) as i32).max(1)));
+        let leave = Day(d.0.saturating_add(day_of(stay).0.max(1)));
         self.push_move(pi, leave, Move::LeaveAp);
     }
 
@@ -267,5 +277,16 @@ mod tests {
         assert_eq!(day_of(-0.5), Day(-1));
         // Far past any horizon: saturates instead of wrapping.
         assert_eq!(day_of(1e30), Day(i32::MAX));
+        assert_eq!(day_of(-1e30), Day(i32::MIN));
+    }
+
+    proptest::proptest! {
+        /// The day is `floor(t) as i32` for every time, whole, negative, huge or not a number.
+        #[test]
+        fn the_day_is_the_floors(t in proptest::num::f64::ANY, near in -1e10f64..1e10) {
+            for x in [t, near, near.round(), -near.round(), f64::from(i32::MIN) - near.fract().abs()] {
+                proptest::prop_assert_eq!(day_of(x), Day(x.floor() as i32));
+            }
+        }
     }
 }
