@@ -93,8 +93,9 @@ impl Sim<'_> {
         let pending = self.p.entry_pending_share;
         for tier in Tier::ALL {
             let tv = s.visits.tiers[tier.index()];
-            // The rules `set_item` would look up for each person of the tier, who lives in
-            // the community: read once per tier (the cadence is not read by `set_item_by`).
+            // The rules `set_item` and the recall rate `schedule_recall` would look up for
+            // each person of the tier, who lives in the community: read once per tier (the
+            // cadence is not read by `set_item_by`).
             let visit = Rules {
                 cadence: None,
                 effort: tv.effort(),
@@ -105,10 +106,13 @@ impl Sim<'_> {
                 effort: self.arms_hours(tier),
                 window: s.arms.window_days as i32,
             };
+            let recall_rate = s.recall.as_ref().map(|r| r.rate_per_year[tier.index()]);
             for k in 0..init.by_tier[tier.index()] {
                 let (_, exit_after) = stock.draw(&s.exits, &mut self.rng.initial);
                 let pi = self.new_person(tier, exit_after, Day::ZERO);
-                self.schedule_recall(pi, Day::ZERO);
+                if let Some(rate) = recall_rate {
+                    self.schedule_recall_at(pi, Day::ZERO, rate);
+                }
                 let overdue = k < init.overdue_by_tier[tier.index()];
                 // Entered in the `entry_due_days` before the start: entry visit still pending.
                 let recent = !overdue && pending > 0.0 && self.rng.initial.gen::<f64>() < pending;

@@ -32,29 +32,37 @@ pub(super) fn day_of(t: f64) -> Day {
 impl<'p> Sim<'p> {
     /// A new person on the register from `today`, leaving it after `exit_after` days.
     pub(super) fn new_person(&mut self, tier: Tier, exit_after: f64, today: Day) -> u32 {
-        let mut person = Person::EMPTY;
-        person.active = true;
-        person.tier = tier;
-        let idx = match self.free.pop() {
+        let (idx, gen) = match self.free.pop() {
             Some(i) => {
-                let old = &self.people[i as usize];
-                person.gen = old.gen;
-                person.loc_gen = old.loc_gen.wrapping_add(1);
+                // A record reused keeps its generations, so events for its last holder stay
+                // stale, and moves on its location generation.
+                let old = &mut self.people[i as usize];
+                let mut person = Person {
+                    active: true,
+                    tier,
+                    gen: old.gen,
+                    loc_gen: old.loc_gen.wrapping_add(1),
+                    ..Person::EMPTY
+                };
                 for (new, old) in person.items.iter_mut().zip(&old.items) {
                     new.gen = old.gen;
                 }
-                self.people[i as usize] = person;
-                i
+                *old = person;
+                (i, person.gen)
             }
             None => {
-                self.people.push(person);
-                (self.people.len() - 1) as u32
+                // Written straight into the new slot.
+                self.people.push(Person {
+                    active: true,
+                    tier,
+                    ..Person::EMPTY
+                });
+                ((self.people.len() - 1) as u32, Person::EMPTY.gen)
             }
         };
         self.active += 1;
         // Exits past the horizon never happen: the queue drops them (the cast saturates).
         let exit_day = day_of(f64::from(today.0) + exit_after);
-        let gen = self.people[idx as usize].gen;
         self.events.push(exit_day, Ev::Exit { person: idx, gen });
         idx
     }
@@ -197,6 +205,12 @@ impl<'p> Sim<'p> {
     pub(super) fn schedule_recall(&mut self, pi: u32, d: Day) {
         let Some(r) = &self.s.recall else { return };
         let rate = r.rate_per_year[self.people[pi as usize].tier.index()];
+        self.schedule_recall_at(pi, d, rate);
+    }
+
+    /// [`Sim::schedule_recall`] at the recall rate of the person's tier, `rate`.
+    #[inline]
+    pub(super) fn schedule_recall_at(&mut self, pi: u32, d: Day, rate: f64) {
         if rate <= 0.0 {
             return;
         }
