@@ -192,10 +192,8 @@ impl<T: Copy> DayBag<T> {
     /// Adds `item` to `day`; items outside `0..days` never come due and are dropped.
     #[inline]
     pub fn push(&mut self, day: Day, item: T) {
-        if let Some(list) = usize::try_from(day.0)
-            .ok()
-            .and_then(|d| self.lists.get_mut(d))
-        {
+        // A negative day converts to a huge index: out of range like a day past the end.
+        if let Some(list) = self.lists.get_mut(day.0 as usize) {
             if list.capacity() == 0 {
                 if let Some(v) = self.pool.pop() {
                     *list = v;
@@ -211,10 +209,8 @@ impl<T: Copy> DayBag<T> {
     #[inline]
     pub fn take_day(&mut self, day: Day, out: &mut Vec<T>) {
         out.clear();
-        let Some(list) = usize::try_from(day.0)
-            .ok()
-            .and_then(|d| self.lists.get_mut(d))
-        else {
+        // A negative day converts to a huge index: out of range like a day past the end.
+        let Some(list) = self.lists.get_mut(day.0 as usize) else {
             return;
         };
         out.extend(list.iter().rev());
