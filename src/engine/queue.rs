@@ -37,8 +37,8 @@ const EMPTY: Ends = Ends {
 
 /// A future-event list over days `0..days` with `R` same-day ranks.
 pub struct EventQueue<E, const R: usize> {
-    days: usize,
-    /// Per day, the ends of each rank's list (head and tail side by side: one lookup).
+    /// Per day of `0..days` (`days` is its length), the ends of each rank's list (head and
+    /// tail side by side: one lookup).
     lists: Vec<[Ends; R]>,
     nodes: Vec<Node<E>>,
     free: u32,
@@ -52,7 +52,6 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
     /// An empty queue over days `0..days`, with room for `capacity` pending events.
     pub fn new(days: usize, capacity: usize) -> Self {
         EventQueue {
-            days,
             lists: vec![[EMPTY; R]; days],
             nodes: Vec::with_capacity(capacity),
             free: NIL,
@@ -65,7 +64,6 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
     /// Empties the queue and sets its span to days `0..days`, keeping its storage (a queue
     /// reused for the next replica allocates nothing once it has grown).
     pub fn reset(&mut self, days: usize) {
-        self.days = days;
         self.lists.clear();
         self.lists.resize(days, [EMPTY; R]);
         self.nodes.clear();
@@ -79,12 +77,21 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
     /// dropped; returns whether the event was kept.
     #[inline]
     pub fn push(&mut self, day: Day, event: E) -> bool {
-        if day.0 < 0 || day.0 as usize >= self.days {
+        // A negative day converts to a huge index: out of range like a day past the end.
+        let d = day.0 as usize;
+        if d >= self.lists.len() {
             return false;
         }
-        let (d, r) = (day.0 as usize, event.rank());
+        self.insert(d, event);
+        true
+    }
+
+    /// [`EventQueue::push`] for a day `d` in range. Apart, so that the many events dropped
+    /// past the horizon cost only the test above where `push` is inlined.
+    fn insert(&mut self, d: usize, event: E) {
+        let r = event.rank();
         // Indexing checks the rank before anything changes.
-        let tail = self.lists[d][r].tail;
+        let ends = &mut self.lists[d][r];
         let node = Node { event, next: NIL };
         let id = if self.free == NIL {
             self.nodes.push(node);
@@ -96,32 +103,29 @@ impl<E: Ranked<R> + Copy, const R: usize> EventQueue<E, R> {
             *slot = node;
             id
         };
-        if tail == NIL {
-            self.lists[d][r].head = id;
+        if ends.tail == NIL {
+            ends.head = id;
         } else {
-            self.nodes[tail as usize].next = id;
+            self.nodes[ends.tail as usize].next = id;
         }
-        self.lists[d][r].tail = id;
+        ends.tail = id;
         if d == self.cur_day && r < self.cur_rank {
             self.cur_rank = r;
         }
         self.len += 1;
-        true
     }
 
     /// Removes and returns the next event of `day` (lowest rank first, then insertion
     /// order), or `None` when the day has no more events.
     #[inline]
     pub fn pop_day(&mut self, day: Day) -> Option<E> {
-        if day.0 < 0 || day.0 as usize >= self.days {
-            return None;
-        }
+        // A negative day converts to a huge index: out of range like a day past the end.
         let d = day.0 as usize;
+        let lists = self.lists.get_mut(d)?;
         if d != self.cur_day {
             self.cur_day = d;
             self.cur_rank = 0;
         }
-        let lists = &mut self.lists[d];
         while self.cur_rank < R {
             let ends = &mut lists[self.cur_rank];
             let id = ends.head;
@@ -188,10 +192,8 @@ impl<T: Copy> DayBag<T> {
     /// Adds `item` to `day`; items outside `0..days` never come due and are dropped.
     #[inline]
     pub fn push(&mut self, day: Day, item: T) {
-        if let Some(list) = usize::try_from(day.0)
-            .ok()
-            .and_then(|d| self.lists.get_mut(d))
-        {
+        // A negative day converts to a huge index: out of range like a day past the end.
+        if let Some(list) = self.lists.get_mut(day.0 as usize) {
             if list.capacity() == 0 {
                 if let Some(v) = self.pool.pop() {
                     *list = v;
@@ -207,10 +209,8 @@ impl<T: Copy> DayBag<T> {
     #[inline]
     pub fn take_day(&mut self, day: Day, out: &mut Vec<T>) {
         out.clear();
-        let Some(list) = usize::try_from(day.0)
-            .ok()
-            .and_then(|d| self.lists.get_mut(d))
-        else {
+        // A negative day converts to a huge index: out of range like a day past the end.
+        let Some(list) = self.lists.get_mut(day.0 as usize) else {
             return;
         };
         out.extend(list.iter().rev());

@@ -282,7 +282,11 @@ pub(crate) fn draw_disposal(
 /// Days from registration (or, for the starting register, from the start) until the person
 /// leaves the register or the area, and the disposal drawn.
 pub(crate) fn draw_exit_after(ex: &Exits, cohort: Cohort, rng: &mut Rng) -> (Disposal, f64) {
-    let d = draw_disposal(ex, cohort, &[1.0; 6], rng);
+    let d = match cohort {
+        // A newcomer's weights are the mix shares times 1 times 1: the shares themselves.
+        Cohort::New => Disposal::ALL[super::variates::draw_index(&ex.disposal_mix, rng)],
+        Cohort::Stock { .. } => draw_disposal(ex, cohort, &[1.0; 6], rng),
+    };
     (d, exit_after_for(ex, d, cohort, rng))
 }
 
@@ -305,10 +309,17 @@ fn stock_mass(full: f64, decay_per_year: f64) -> f64 {
     1.0 - (-k * full).exp()
 }
 
-/// Per disposal: the under-18 share and the stock mass of its (adult, under-18) periods.
+/// What an exit draw needs to know of one disposal in one cohort, worked out once per
+/// disposal by callers that draw many (the same values, so the same draws).
 #[derive(Debug, Clone, Copy)]
 struct Given {
+    /// Notification is indefinite: it ends only when a review is granted.
+    indefinite: bool,
+    /// The share convicted under 18.
     p_young: f64,
+    /// The (adult, under-18) first notification periods, in days.
+    full: [f64; 2],
+    /// The stock masses of those periods (unused for newcomers).
     mass: [f64; 2],
 }
 
@@ -323,7 +334,9 @@ impl Given {
             ],
         };
         Given {
+            indefinite: ex.period_years(d).is_none(),
             p_young: young_share(ex, cohort, adult, young),
+            full: [adult * YEAR, young * YEAR],
             mass,
         }
     }
@@ -364,35 +377,34 @@ impl CohortExits {
 
     /// The same draw as `exit_after_for(ex, d, cohort, rng)`.
     pub(crate) fn draw_given(&self, ex: &Exits, d: Disposal, rng: &mut Rng) -> f64 {
-        exit_after_given(ex, d, self.cohort, self.given[d as usize], rng)
+        exit_after_given(ex, self.cohort, &self.given[d as usize], rng)
     }
 }
 
 /// [`draw_exit_after`] for a given disposal.
 pub(crate) fn exit_after_for(ex: &Exits, d: Disposal, cohort: Cohort, rng: &mut Rng) -> f64 {
-    exit_after_given(ex, d, cohort, Given::new(ex, d, cohort), rng)
+    exit_after_given(ex, cohort, &Given::new(ex, d, cohort), rng)
 }
 
-/// [`exit_after_for`] with the disposal's under-18 share and stock masses given.
-fn exit_after_given(ex: &Exits, d: Disposal, cohort: Cohort, g: Given, rng: &mut Rng) -> f64 {
-    let (adult, young) = periods(ex, d);
-    let under_18 = rng.gen::<f64>() < g.p_young;
-    let full = if under_18 { young } else { adult } * YEAR;
-    let mass = g.mass[usize::from(under_18)];
+/// [`exit_after_for`] with what the draw needs to know of the disposal given.
+fn exit_after_given(ex: &Exits, cohort: Cohort, g: &Given, rng: &mut Rng) -> f64 {
+    let under_18 = usize::from(rng.gen::<f64>() < g.p_young);
+    let full = g.full[under_18];
     let ahead = |rng: &mut Rng| match cohort {
         Cohort::New => full,
-        Cohort::Stock { decay_per_year } => full - age_in_stock(full, decay_per_year, mass, rng),
-    };
-    let notification = match ex.period_years(d) {
-        Some(_) => ahead(rng),
-        None => {
-            let mut t = ahead(rng) + ex.review_decision_days;
-            // Reviews repeat until one is granted; stop once far beyond any horizon.
-            while rng.gen::<f64>() >= ex.review_grant_share && t < 200.0 * YEAR {
-                t += ex.review_reapply_years * YEAR + ex.review_decision_days;
-            }
-            t
+        Cohort::Stock { decay_per_year } => {
+            full - age_in_stock(full, decay_per_year, g.mass[under_18], rng)
         }
+    };
+    let notification = if g.indefinite {
+        let mut t = ahead(rng) + ex.review_decision_days;
+        // Reviews repeat until one is granted; stop once far beyond any horizon.
+        while rng.gen::<f64>() >= ex.review_grant_share && t < 200.0 * YEAR {
+            t += ex.review_reapply_years * YEAR + ex.review_decision_days;
+        }
+        t
+    } else {
+        ahead(rng)
     };
     let mut t = notification;
     for rate in [ex.death_rate_per_year, ex.move_out_rate_per_year] {

@@ -7,6 +7,7 @@ use rand::Rng as _;
 use rand_distr::{Distribution, Exp1};
 
 use super::events::Ev;
+use super::items::Rules;
 use super::pathway::{day_of, YEAR};
 use super::Sim;
 use crate::model::custody::release_time;
@@ -92,10 +93,26 @@ impl Sim<'_> {
         let pending = self.p.entry_pending_share;
         for tier in Tier::ALL {
             let tv = s.visits.tiers[tier.index()];
+            // The rules `set_item` and the recall rate `schedule_recall` would look up for
+            // each person of the tier, who lives in the community: read once per tier (the
+            // cadence is not read by `set_item_by`).
+            let visit = Rules {
+                cadence: None,
+                effort: tv.effort(),
+                window: tv.window_days as i32,
+            };
+            let arms = Rules {
+                cadence: None,
+                effort: self.arms_hours(tier),
+                window: s.arms.window_days as i32,
+            };
+            let recall_rate = s.recall.as_ref().map(|r| r.rate_per_year[tier.index()]);
             for k in 0..init.by_tier[tier.index()] {
                 let (_, exit_after) = stock.draw(&s.exits, &mut self.rng.initial);
                 let pi = self.new_person(tier, exit_after, Day::ZERO);
-                self.schedule_recall(pi, Day::ZERO);
+                if let Some(rate) = recall_rate {
+                    self.schedule_recall_at(pi, Day::ZERO, rate);
+                }
                 let overdue = k < init.overdue_by_tier[tier.index()];
                 // Entered in the `entry_due_days` before the start: entry visit still pending.
                 let recent = !overdue && pending > 0.0 && self.rng.initial.gen::<f64>() < pending;
@@ -113,8 +130,14 @@ impl Sim<'_> {
                                 self.rng.initial.gen_range(0..cad as i32)
                             };
                             self.people[pi as usize].last_visit = Day(due - cad as i32);
-                            let effort = tv.effort();
-                            self.set_item(pi, WorkKind::Visit, false, Day(due), effort, Day::ZERO);
+                            self.set_item_by(
+                                pi,
+                                WorkKind::Visit,
+                                false,
+                                Day(due),
+                                visit,
+                                Day::ZERO,
+                            );
                         }
                         None => {
                             self.people[pi as usize].last_visit =
@@ -131,8 +154,7 @@ impl Sim<'_> {
                     } else {
                         self.rng.initial.gen_range(0..s.arms.interval_days as i32)
                     };
-                    let h = self.arms_hours(tier);
-                    self.set_item(pi, WorkKind::Arms, false, Day(due), h, Day::ZERO);
+                    self.set_item_by(pi, WorkKind::Arms, false, Day(due), arms, Day::ZERO);
                 }
                 left -= 1;
             }

@@ -15,37 +15,54 @@ use crate::time::Day;
 
 pub(super) const YEAR: f64 = 365.25;
 
-/// The day containing time `t` (days; saturating far outside the horizon).
+/// The day containing time `t` (days; saturating far outside the horizon): the same day as
+/// `floor(t) as i32`. The conversion rounds toward zero (saturating, NaN to 0), which is
+/// the floor except for a negative time between whole days, one day too late: then the
+/// whole day converts back above `t`, and the day before is the one.
+#[inline]
 pub(super) fn day_of(t: f64) -> Day {
-    Day(crate::time::floor(t) as i32)
+    let day = t as i32;
+    if f64::from(day) > t {
+        Day(day.saturating_sub(1))
+    } else {
+        Day(day)
+    }
 }
 
 impl<'p> Sim<'p> {
     /// A new person on the register from `today`, leaving it after `exit_after` days.
     pub(super) fn new_person(&mut self, tier: Tier, exit_after: f64, today: Day) -> u32 {
-        let mut person = Person::EMPTY;
-        person.active = true;
-        person.tier = tier;
-        let idx = match self.free.pop() {
+        let (idx, gen) = match self.free.pop() {
             Some(i) => {
-                let old = &self.people[i as usize];
-                person.gen = old.gen;
-                person.loc_gen = old.loc_gen.wrapping_add(1);
+                // A record reused keeps its generations, so events for its last holder stay
+                // stale, and moves on its location generation.
+                let old = &mut self.people[i as usize];
+                let mut person = Person {
+                    active: true,
+                    tier,
+                    gen: old.gen,
+                    loc_gen: old.loc_gen.wrapping_add(1),
+                    ..Person::EMPTY
+                };
                 for (new, old) in person.items.iter_mut().zip(&old.items) {
                     new.gen = old.gen;
                 }
-                self.people[i as usize] = person;
-                i
+                *old = person;
+                (i, person.gen)
             }
             None => {
-                self.people.push(person);
-                (self.people.len() - 1) as u32
+                // Written straight into the new slot.
+                self.people.push(Person {
+                    active: true,
+                    tier,
+                    ..Person::EMPTY
+                });
+                ((self.people.len() - 1) as u32, Person::EMPTY.gen)
             }
         };
         self.active += 1;
         // Exits past the horizon never happen: the queue drops them (the cast saturates).
         let exit_day = day_of(f64::from(today.0) + exit_after);
-        let gen = self.people[idx as usize].gen;
         self.events.push(exit_day, Ev::Exit { person: idx, gen });
         idx
     }
@@ -117,7 +134,8 @@ impl<'p> Sim<'p> {
     pub(super) fn imprison(&mut self, pi: u32, release: f64, today: Day) {
         self.in_custody += 1;
         self.relocate(pi, Location::Custody);
-        let day = Day(crate::time::floor(release).min(f64::from(i32::MAX / 2)) as i32);
+        // `floor(release).min(MAX / 2)`: the bound is a whole day, so bounding first is the same.
+        let day = day_of(release.min(f64::from(i32::MAX / 2)));
         let day = day.max(today.plus(1));
         self.push_move(pi, day, Move::Release);
     }
@@ -151,7 +169,7 @@ impl<'p> Sim<'p> {
     pub(super) fn admit_ap(&mut self, pi: u32, d: Day, stay: f64) {
         self.in_ap += 1;
         self.relocate(pi, Location::ApprovedPremises);
-        let leave = Day(d.0.saturating_add((crate::time::floor(stay) as i32).max(1)));
+        let leave = Day(d.0.saturating_add(day_of(stay).0.max(1)));
         self.push_move(pi, leave, Move::LeaveAp);
     }
 
@@ -187,6 +205,12 @@ impl<'p> Sim<'p> {
     pub(super) fn schedule_recall(&mut self, pi: u32, d: Day) {
         let Some(r) = &self.s.recall else { return };
         let rate = r.rate_per_year[self.people[pi as usize].tier.index()];
+        self.schedule_recall_at(pi, d, rate);
+    }
+
+    /// [`Sim::schedule_recall`] at the recall rate of the person's tier, `rate`.
+    #[inline]
+    pub(super) fn schedule_recall_at(&mut self, pi: u32, d: Day, rate: f64) {
         if rate <= 0.0 {
             return;
         }
@@ -267,5 +291,16 @@ mod tests {
         assert_eq!(day_of(-0.5), Day(-1));
         // Far past any horizon: saturates instead of wrapping.
         assert_eq!(day_of(1e30), Day(i32::MAX));
+        assert_eq!(day_of(-1e30), Day(i32::MIN));
+    }
+
+    proptest::proptest! {
+        /// The day is `floor(t) as i32` for every time, whole, negative, huge or not a number.
+        #[test]
+        fn the_day_is_the_floors(t in proptest::num::f64::ANY, near in -1e10f64..1e10) {
+            for x in [t, near, near.round(), -near.round(), f64::from(i32::MIN) - near.fract().abs()] {
+                proptest::prop_assert_eq!(day_of(x), Day(x.floor() as i32));
+            }
+        }
     }
 }
