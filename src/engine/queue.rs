@@ -203,18 +203,19 @@ impl<T: Copy> DayBag<T> {
         }
     }
 
-    /// Removes and returns every item of `day` now held, last pushed first, into `out`
-    /// (emptied first); the day's storage goes back to the pool. Items pushed for `day` while
-    /// `out` is read are left for the next call.
+    /// Hands every item of `day` now held to `out`, in the order they were pushed (read it
+    /// backwards for last pushed first): `out` takes the day's vector, and its own storage
+    /// goes back to the pool, so no item is copied. Items pushed for `day` while `out` is
+    /// read are left for the next call.
     #[inline]
     pub fn take_day(&mut self, day: Day, out: &mut Vec<T>) {
-        out.clear();
         // A negative day converts to a huge index: out of range like a day past the end.
         let Some(list) = self.lists.get_mut(day.0 as usize) else {
+            out.clear();
             return;
         };
-        out.extend(list.iter().rev());
-        recycle(list, &mut self.pool);
+        let mut spent = std::mem::replace(out, std::mem::take(list));
+        recycle(&mut spent, &mut self.pool);
     }
 }
 
@@ -295,7 +296,7 @@ mod tests {
         }
         let mut out = vec![99];
         b.take_day(Day(1), &mut out);
-        assert_eq!(out, [12, 11, 10]);
+        assert_eq!(out, [10, 11, 12]);
         b.take_day(Day(1), &mut out);
         assert!(out.is_empty());
         b.take_day(Day(2), &mut out);

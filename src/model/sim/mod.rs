@@ -313,7 +313,8 @@ impl<'p> Sim<'p> {
                     break;
                 }
                 self.fetch_ahead(&opened);
-                for &(person, kind, gen) in &opened {
+                // Last pushed first, as the calendar has always handed them out.
+                for &(person, kind, gen) in opened.iter().rev() {
                     self.workable(person, kind, gen, today);
                 }
             }
