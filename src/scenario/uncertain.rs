@@ -307,11 +307,7 @@ fn validate_drawn(
             _ => None,
         }
     }
-    let sections = inputs
-        .iter()
-        .map(top)
-        .collect::<Option<Vec<&str>>>()
-        .and_then(Sections::of);
+    let sections = Sections::of(inputs.iter().map(top));
     if let Some(sections) = sections {
         let fast = DRAWN.with_borrow(|kept| {
             let d = kept

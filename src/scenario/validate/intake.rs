@@ -4,6 +4,22 @@
 use super::base::*;
 use super::*;
 
+/// The scenario's tables as [`Validator::tables`] gives them.
+struct Tables {
+    initial: Initial,
+    registrations: Registrations,
+    visits: Visits,
+    arms: Arms,
+    exits: Exits,
+    staff: Staff,
+    custody: Option<Custody>,
+    approved_premises: Option<ApprovedPremises>,
+    recall: Option<Recall>,
+    calendar: Calendar,
+    policy: Policy,
+    plan: Plan,
+}
+
 impl Validator {
     pub(super) fn scenario(&mut self, r: &RawScenario) -> Scenario {
         let root = KeyPath::root();
@@ -53,27 +69,20 @@ impl Validator {
             self.num(&r.precision, &root.key("precision"), Some(0.01), range)
         });
 
-        let initial = self.initial(r);
-        let registrations = self.registrations(&r.registrations);
-        let visits = self.visits(&r.visits);
-        let arms = self.arms(&r.arms);
-        let exits = self.exits(&r.exits);
-        let staff = self.staff(&r.staff, horizon_days);
-        let custody = r.custody.as_ref().map(|c| self.custody(c, horizon_days));
-        let approved_premises = r
-            .approved_premises
-            .as_ref()
-            .map(|a| self.approved_premises(a));
-        let recall = r.recall.as_ref().map(|c| self.recall(c));
-        if approved_premises.is_some() && custody.is_none() && recall.is_none() {
-            self.problem(
-                &root.key("approved_premises"),
-                "has no one to house: referrals happen on release, so add a `[custody]` or `[recall]` section".into(),
-            );
-        }
-        let calendar = self.calendar(&r.calendar);
-        let policy = self.policy(&r.policy);
-        let plan = self.plan(&r.plan, horizon_days);
+        let Tables {
+            initial,
+            registrations,
+            visits,
+            arms,
+            exits,
+            staff,
+            custody,
+            approved_premises,
+            recall,
+            calendar,
+            policy,
+            plan,
+        } = self.tables(r, horizon_days, None);
         let sources = match &r.sources {
             None => BTreeMap::new(),
             Some(Val::Ok(m)) => m.clone(),
@@ -122,11 +131,11 @@ impl Validator {
     }
 
     /// [`Validator::scenario`] of a document that differs from `base`'s only in the tables
-    /// `redo` (see [`validate_sections`]): those are validated from `r`, in the same order
-    /// as there (so their problems come in the same order), and every other part is copied
-    /// from `base`. What each table's validation reads is its own contents, `start` (for
-    /// dates) and the horizon, which are `base`'s here; keep [`Sections`] to the tables for
-    /// which that holds, and this function in step with [`Validator::scenario`].
+    /// `redo` (see [`validate_sections`]): those are validated from `r` ([`Validator::tables`],
+    /// so their problems come in the same order), and every other part is copied from
+    /// `base`. What each table's validation reads is its own contents, `start` (for dates)
+    /// and the horizon, which are `base`'s here; keep [`Sections`] to the tables for which
+    /// that holds.
     pub(super) fn scenario_like(
         &mut self,
         r: &RawScenario,
@@ -135,82 +144,25 @@ impl Validator {
     ) -> Scenario {
         // `base` has no problems, so its `start` was valid.
         self.start = Some(base.start);
-        let horizon_days = base.horizon_days;
-        let initial = if redo.has(Sections::INITIAL) {
-            self.initial(r)
-        } else {
-            base.initial.clone()
-        };
-        let registrations = if redo.has(Sections::REGISTRATIONS) {
-            self.registrations(&r.registrations)
-        } else {
-            base.registrations.clone()
-        };
-        let visits = if redo.has(Sections::VISITS) {
-            self.visits(&r.visits)
-        } else {
-            base.visits.clone()
-        };
-        let arms = if redo.has(Sections::ARMS) {
-            self.arms(&r.arms)
-        } else {
-            base.arms.clone()
-        };
-        let exits = if redo.has(Sections::EXITS) {
-            self.exits(&r.exits)
-        } else {
-            base.exits.clone()
-        };
-        let staff = if redo.has(Sections::STAFF) {
-            self.staff(&r.staff, horizon_days)
-        } else {
-            base.staff.clone()
-        };
-        let custody = if redo.has(Sections::CUSTODY) {
-            r.custody.as_ref().map(|c| self.custody(c, horizon_days))
-        } else {
-            base.custody.clone()
-        };
-        let approved_premises = if redo.has(Sections::APPROVED_PREMISES) {
-            r.approved_premises
-                .as_ref()
-                .map(|a| self.approved_premises(a))
-        } else {
-            base.approved_premises.clone()
-        };
-        let recall = if redo.has(Sections::RECALL) {
-            r.recall.as_ref().map(|c| self.recall(c))
-        } else {
-            base.recall.clone()
-        };
-        // Which of these tables are present is `base`'s, so this found nothing there and
-        // finds nothing here; it is kept so that the order of problems stays the same.
-        if approved_premises.is_some() && custody.is_none() && recall.is_none() {
-            self.problem(
-                &KeyPath::root().key("approved_premises"),
-                "has no one to house: referrals happen on release, so add a `[custody]` or `[recall]` section".into(),
-            );
-        }
-        let calendar = if redo.has(Sections::CALENDAR) {
-            self.calendar(&r.calendar)
-        } else {
-            base.calendar.clone()
-        };
-        let policy = if redo.has(Sections::POLICY) {
-            self.policy(&r.policy)
-        } else {
-            base.policy
-        };
-        let plan = if redo.has(Sections::PLAN) {
-            self.plan(&r.plan, horizon_days)
-        } else {
-            base.plan.clone()
-        };
+        let Tables {
+            initial,
+            registrations,
+            visits,
+            arms,
+            exits,
+            staff,
+            custody,
+            approved_premises,
+            recall,
+            calendar,
+            policy,
+            plan,
+        } = self.tables(r, base.horizon_days, Some((base, redo)));
         Scenario {
             name: base.name.clone(),
             description: base.description.clone(),
             start: base.start,
-            horizon_days,
+            horizon_days: base.horizon_days,
             seed: base.seed,
             replicas: base.replicas,
             precision: base.precision,
@@ -234,6 +186,126 @@ impl Validator {
             history_file: base.history_file.clone(),
             posterior_file: base.posterior_file.clone(),
             posterior: None,
+        }
+    }
+
+    /// The document's tables, validated in order, with the check that spans two of them.
+    /// With `keep = Some((base, redo))` (a draw of a document `base` was validated from,
+    /// see [`Validator::scenario_like`]) only the tables `redo` are validated and the others
+    /// are copied from `base`.
+    fn tables(
+        &mut self,
+        r: &RawScenario,
+        horizon_days: i32,
+        keep: Option<(&Scenario, Sections)>,
+    ) -> Tables {
+        let initial = self.table(
+            keep,
+            Sections::INITIAL,
+            |b| b.initial.clone(),
+            |v| v.initial(r),
+        );
+        let registrations = self.table(
+            keep,
+            Sections::REGISTRATIONS,
+            |b| b.registrations.clone(),
+            |v| v.registrations(&r.registrations),
+        );
+        let visits = self.table(
+            keep,
+            Sections::VISITS,
+            |b| b.visits.clone(),
+            |v| v.visits(&r.visits),
+        );
+        let arms = self.table(
+            keep,
+            Sections::ARMS,
+            |b| b.arms.clone(),
+            |v| v.arms(&r.arms),
+        );
+        let exits = self.table(
+            keep,
+            Sections::EXITS,
+            |b| b.exits.clone(),
+            |v| v.exits(&r.exits),
+        );
+        let staff = self.table(
+            keep,
+            Sections::STAFF,
+            |b| b.staff.clone(),
+            |v| v.staff(&r.staff, horizon_days),
+        );
+        let custody = self.table(
+            keep,
+            Sections::CUSTODY,
+            |b| b.custody.clone(),
+            |v| r.custody.as_ref().map(|c| v.custody(c, horizon_days)),
+        );
+        let approved_premises = self.table(
+            keep,
+            Sections::APPROVED_PREMISES,
+            |b| b.approved_premises.clone(),
+            |v| r.approved_premises.as_ref().map(|a| v.approved_premises(a)),
+        );
+        let recall = self.table(
+            keep,
+            Sections::RECALL,
+            |b| b.recall.clone(),
+            |v| r.recall.as_ref().map(|c| v.recall(c)),
+        );
+        // With `keep`, which of these tables are present is `base`'s, so this finds nothing.
+        if approved_premises.is_some() && custody.is_none() && recall.is_none() {
+            self.problem(
+                &KeyPath::root().key("approved_premises"),
+                "has no one to house: referrals happen on release, so add a `[custody]` or `[recall]` section".into(),
+            );
+        }
+        let calendar = self.table(
+            keep,
+            Sections::CALENDAR,
+            |b| b.calendar.clone(),
+            |v| v.calendar(&r.calendar),
+        );
+        let policy = self.table(
+            keep,
+            Sections::POLICY,
+            |b| b.policy,
+            |v| v.policy(&r.policy),
+        );
+        let plan = self.table(
+            keep,
+            Sections::PLAN,
+            |b| b.plan.clone(),
+            |v| v.plan(&r.plan, horizon_days),
+        );
+        Tables {
+            initial,
+            registrations,
+            visits,
+            arms,
+            exits,
+            staff,
+            custody,
+            approved_premises,
+            recall,
+            calendar,
+            policy,
+            plan,
+        }
+    }
+
+    /// One of [`Validator::tables`]: `check`ed, or copied from `keep`'s scenario where `keep`
+    /// leaves `table` out of its tables to redo.
+    fn table<T>(
+        &mut self,
+        keep: Option<(&Scenario, Sections)>,
+        table: Sections,
+        copy: impl FnOnce(&Scenario) -> T,
+        check: impl FnOnce(&mut Self) -> T,
+    ) -> T {
+        match keep {
+            Some((base, redo)) if !redo.has(table) => copy(base),
+            _ => check(self),
         }
     }
 

@@ -153,10 +153,12 @@ impl Sections {
     pub(super) const PLAN: Sections = Sections(1 << 12);
 
     /// The sections that the top-level keys `keys` name; `None` if one of them is not such
-    /// a table (`horizon_years`, which every section's validation reads).
-    pub(crate) fn of<'a>(keys: impl IntoIterator<Item = &'a str>) -> Option<Sections> {
+    /// a table (`horizon_years`, which every section's validation reads) or is `None` (no
+    /// top-level key).
+    pub(crate) fn of<'a>(keys: impl IntoIterator<Item = Option<&'a str>>) -> Option<Sections> {
         let mut bits = 0;
         for k in keys {
+            let k = k?;
             let i = Self::NAMES.iter().position(|n| *n == k)?;
             bits |= 1 << i;
         }
