@@ -11,8 +11,9 @@
 //!   sample and the quantiles equal [`stats::quantile_sorted`] of the sorted values, bit for bit.
 //! - Count metrics keep every distinct value (their range, not the replica count, bounds the
 //!   bins). While their values are whole numbers in a compact range they are held as one
-//!   counter per integer from the smallest to the largest (4 bytes a value, half the 8 of a
-//!   sparse bin, with no reallocation per new value); a metric whose range grows much wider
+//!   counter per integer from the smallest to the largest (2 bytes a value while every count
+//!   fits in a `u16`, 4 once one does not; a sparse bin takes 8), with no reallocation per new
+//!   value; a metric whose range grows much wider
 //!   than its distinct values, or that sees a fraction, keeps sparse bins. The two forms hold
 //!   the same histogram, so every statistic, partial aggregate and merge is the same in
 //!   either.
@@ -89,9 +90,111 @@ const DENSE_LIMIT: f32 = 16_777_216.0;
 #[derive(Debug, Clone, Default)]
 struct Dense {
     base: i32,
-    counts: Vec<u32>,
+    counts: Counters,
     /// Counters above zero.
     distinct: usize,
+}
+
+/// The counters of a dense histogram: two bytes each while every count fits in a `u16`
+/// (a count metric's histogram over tens of thousands of replicas spreads them over many
+/// values), four for good once one does not. The width is storage only: the counts, and so
+/// every statistic and partial aggregate, are the same in either.
+#[derive(Debug, Clone)]
+enum Counters {
+    Narrow(Vec<u16>),
+    Wide(Vec<u32>),
+}
+
+impl Default for Counters {
+    fn default() -> Counters {
+        Counters::Narrow(Vec::new())
+    }
+}
+
+impl Counters {
+    fn len(&self) -> usize {
+        match self {
+            Counters::Narrow(v) => v.len(),
+            Counters::Wide(v) => v.len(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// `len` counters at zero.
+    fn zeros(len: usize) -> Counters {
+        Counters::Narrow(vec![0; len])
+    }
+
+    /// Grows to `len` counters, the `below` new ones in front (the rest at the back),
+    /// allocating exactly what it needs.
+    fn grow(&mut self, len: usize, below: usize) {
+        fn grow_front<T: Copy + Default>(v: &mut Vec<T>, len: usize, below: usize) {
+            v.reserve_exact(len - v.len());
+            v.resize(len, T::default());
+            v.rotate_right(below);
+        }
+        match self {
+            Counters::Narrow(v) => grow_front(v, len, below),
+            Counters::Wide(v) => grow_front(v, len, below),
+        }
+    }
+
+    /// Adds `c` to counter `i` and returns what it held before.
+    fn add(&mut self, i: usize, c: u32) -> u32 {
+        match self {
+            Counters::Narrow(v) => {
+                let old = u32::from(v[i]);
+                match u16::try_from(old + c) {
+                    Ok(new) => v[i] = new,
+                    Err(_) => {
+                        let mut wide: Vec<u32> = v.iter().map(|&x| u32::from(x)).collect();
+                        wide[i] = old + c;
+                        *self = Counters::Wide(wide);
+                    }
+                }
+                old
+            }
+            Counters::Wide(v) => {
+                let old = v[i];
+                v[i] = old + c;
+                old
+            }
+        }
+    }
+
+    /// Calls `f(i, count)` for every counter above zero, in order.
+    fn for_each_seen(&self, mut f: impl FnMut(usize, u32)) {
+        match self {
+            Counters::Narrow(v) => v
+                .iter()
+                .enumerate()
+                .filter(|&(_, &c)| c > 0)
+                .for_each(|(i, &c)| f(i, u32::from(c))),
+            Counters::Wide(v) => v
+                .iter()
+                .enumerate()
+                .filter(|&(_, &c)| c > 0)
+                .for_each(|(i, &c)| f(i, c)),
+        }
+    }
+
+    /// The index of the counter holding the `j`-th value (0-based) in counter order.
+    fn position_of(&self, j: u64) -> Option<usize> {
+        fn scan<T: Copy + Into<u64>>(v: &[T], j: u64) -> Option<usize> {
+            let mut seen = 0u64;
+            v.iter().position(|&c| {
+                seen += c.into();
+                j < seen
+            })
+        }
+        match self {
+            Counters::Narrow(v) => scan(v, j),
+            Counters::Wide(v) => scan(v, j),
+        }
+    }
 }
 
 /// The whole number `x` stands for when a count histogram may hold it densely (not `-0.0`,
@@ -124,36 +227,29 @@ impl Dense {
     fn cover(&mut self, lo: i32, hi: i32) {
         if self.counts.is_empty() {
             self.base = lo;
-            self.counts = vec![0; (i64::from(hi) - i64::from(lo) + 1) as usize];
+            self.counts = Counters::zeros((i64::from(hi) - i64::from(lo) + 1) as usize);
             return;
         }
         let (new_lo, new_hi) = self.span_with(lo, hi);
         let len = (i64::from(new_hi) - i64::from(new_lo) + 1) as usize;
         if len > self.counts.len() {
-            self.counts.reserve_exact(len - self.counts.len());
-            let below = (self.base - new_lo) as usize;
-            self.counts.resize(len, 0);
-            self.counts.rotate_right(below);
+            self.counts.grow(len, (self.base - new_lo) as usize);
             self.base = new_lo;
         }
     }
 
     fn add(&mut self, v: i32, c: u32) {
-        let slot = &mut self.counts[(v - self.base) as usize];
-        if *slot == 0 {
+        if self.counts.add((v - self.base) as usize, c) == 0 {
             self.distinct += 1;
         }
-        *slot += c;
     }
 
     /// The sparse bins `(key, count)` of the same histogram.
     fn sparse(&self) -> Vec<(u32, u32)> {
         let mut bins = Vec::with_capacity(self.distinct);
-        for (i, &c) in self.counts.iter().enumerate() {
-            if c > 0 {
-                bins.push((key_of((self.base + i as i32) as f32), c));
-            }
-        }
+        self.counts.for_each_seen(|i, c| {
+            bins.push((key_of((self.base + i as i32) as f32), c));
+        });
         bins
     }
 }
@@ -417,11 +513,7 @@ impl Accumulator {
             return false;
         }
         d.cover(lo, hi);
-        for (i, &c) in o.counts.iter().enumerate() {
-            if c > 0 {
-                d.add(o.base + i as i32, c);
-            }
-        }
+        o.counts.for_each_seen(|i, c| d.add(o.base + i as i32, c));
         true
     }
 
@@ -477,13 +569,10 @@ impl Accumulator {
     fn order_statistic(&self, j: u64) -> f64 {
         let mut seen = 0u64;
         if let Some(d) = &self.dense {
-            for (i, &c) in d.counts.iter().enumerate() {
-                seen += u64::from(c);
-                if j < seen {
-                    return f64::from((d.base + i as i32) as f32);
-                }
-            }
-            return f64::NAN;
+            return d
+                .counts
+                .position_of(j)
+                .map_or(f64::NAN, |i| f64::from((d.base + i as i32) as f32));
         }
         for &(k, c) in &self.bins {
             seen += u64::from(c);
@@ -806,6 +895,46 @@ mod tests {
             a.extend(c);
         }
         a
+    }
+
+    /// A dense histogram's counters take two bytes until a count passes `u16::MAX`, then
+    /// four: folding and merging past the limit keep every count exact, the same histogram
+    /// as sparse bins.
+    #[test]
+    fn dense_counters_widen_when_a_count_passes_u16() {
+        let limit = usize::from(u16::MAX);
+        let mut values: Vec<f64> = vec![7.0; limit - 2];
+        values.extend((0..40).map(f64::from));
+        let mut a = Accumulator::new(Kind::Count);
+        a.extend(&values);
+        let counters = a.dense.as_ref().map(|d| d.counts.len());
+        assert!(matches!(
+            a.dense.as_ref().map(|d| &d.counts),
+            Some(Counters::Narrow(_))
+        ));
+        // 7 is now held limit - 2 + 1 times; three more pass the limit.
+        a.extend(&[7.0, 7.0, 7.0, 39.0]);
+        assert!(matches!(
+            a.dense.as_ref().map(|d| &d.counts),
+            Some(Counters::Wide(_))
+        ));
+        assert_eq!(a.dense.as_ref().map(|d| d.counts.len()), counters);
+        values.extend([7.0, 7.0, 7.0, 39.0]);
+        let reference = sparse_only(&values, 1000);
+        assert_eq!(a.to_parts(), reference.to_parts());
+        assert_eq!(a.quantiles(), reference.quantiles());
+        // Two narrow histograms whose sum passes the limit merge into a wide one.
+        let mut b = Accumulator::new(Kind::Count);
+        b.extend(&vec![3.0; limit - 1]);
+        let mut c = Accumulator::new(Kind::Count);
+        c.extend(&[3.0, 3.0, 4.0]);
+        b.merge(&c);
+        assert!(b.is_dense());
+        let mut both = vec![3.0; limit + 1];
+        both.push(4.0);
+        assert_eq!(b.to_parts(), sparse_only(&both, 1000).to_parts());
+        assert_eq!(b.quantile(1.0), 4.0);
+        assert_eq!(b.quantile(0.5), 3.0);
     }
 
     #[test]
