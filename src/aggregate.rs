@@ -165,6 +165,35 @@ impl Counters {
         }
     }
 
+    /// Adds one to each counter `idx` names (a batch of values; the width is checked once
+    /// per value, the form once per batch) and returns how many were at zero before.
+    fn add_ones(&mut self, idx: &mut impl Iterator<Item = usize>) -> usize {
+        let mut new = 0;
+        if let Counters::Narrow(v) = self {
+            loop {
+                let Some(i) = idx.next() else {
+                    return new;
+                };
+                let c = &mut v[i];
+                if *c == u16::MAX {
+                    let mut wide: Vec<u32> = v.iter().map(|&x| u32::from(x)).collect();
+                    wide[i] += 1;
+                    *self = Counters::Wide(wide);
+                    break;
+                }
+                new += usize::from(*c == 0);
+                *c += 1;
+            }
+        }
+        if let Counters::Wide(v) = self {
+            for i in idx {
+                new += usize::from(v[i] == 0);
+                v[i] += 1;
+            }
+        }
+        new
+    }
+
     /// Calls `f(i, count)` for every counter above zero, in order.
     fn for_each_seen(&self, mut f: impl FnMut(usize, u32)) {
         match self {
@@ -363,9 +392,10 @@ impl Accumulator {
             return false;
         }
         d.cover(lo, hi);
-        for &x in values {
-            d.add(x as i32, 1);
-        }
+        let base = d.base;
+        d.distinct += d
+            .counts
+            .add_ones(&mut values.iter().map(|&x| (x as i32 - base) as usize));
         true
     }
 
