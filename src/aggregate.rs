@@ -13,10 +13,9 @@
 //!   bins). While their values are whole numbers in a compact range they are held as one
 //!   counter per integer from the smallest to the largest (2 bytes a value while every count
 //!   fits in a `u16`, 4 once one does not; a sparse bin takes 8), with no reallocation per new
-//!   value; a metric whose range grows much wider
-//!   than its distinct values, or that sees a fraction, keeps sparse bins. The two forms hold
-//!   the same histogram, so every statistic, partial aggregate and merge is the same in
-//!   either.
+//!   value; a metric whose range grows much wider than its distinct values, or that sees a
+//!   fraction, keeps sparse bins. The two forms hold the same histogram, so every statistic,
+//!   partial aggregate and merge is the same in either.
 //! - Continuous metrics (hours, FTE, days overdue, caseload per FTE, occupancy) also keep
 //!   the exact `f32` value while they have at most [`CONTINUOUS_BINS`] distinct values; beyond
 //!   that the accumulator drops the fewest low mantissa bits (level `L`) that bring it back to at
