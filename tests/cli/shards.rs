@@ -6,7 +6,7 @@ use std::path::Path;
 
 use predicates::prelude::*;
 
-use super::{caseload, write_scenario, SMALL};
+use super::{caseload, repo, write_scenario, SMALL};
 
 const FILES: [&str; 6] = [
     "summary.json",
@@ -459,4 +459,107 @@ fn experiments_take_precision_and_say_where_they_stopped() {
         .success()
         .stdout(predicate::str::contains("replicas per run"));
     assert!(out.join("sweep.csv").exists());
+}
+
+/// The Kubernetes example as written (`examples/kubernetes`): every pod's command, run by
+/// `/bin/sh` as the Job's containers run it (with `JOB_COMPLETION_INDEX` 0.. and the
+/// manifest's `CASELOAD_SHARDS`), then the merge Job's command, give the one-machine outputs.
+/// Only the paths inside the container and the replica count are replaced, for a test-sized
+/// run; the shard count must match `completions`.
+#[test]
+fn the_kubernetes_example_runs_as_written() {
+    let shards_yaml = fs::read_to_string(repo("examples/kubernetes/caseload-shards.yaml")).unwrap();
+    let merge_yaml = fs::read_to_string(repo("examples/kubernetes/caseload-merge.yaml")).unwrap();
+    assert!(shards_yaml.contains("completionMode: Indexed"));
+    // `key: value  # comment` → value.
+    let value_of = |yaml: &str, key: &str| -> String {
+        let line = yaml
+            .lines()
+            .find(|l| l.trim_start().starts_with(key))
+            .unwrap_or_else(|| panic!("no `{key}` in the manifest"));
+        let v = line.trim_start()[key.len()..].split('#').next().unwrap();
+        v.trim().trim_matches('"').to_string()
+    };
+    let completions: u32 = value_of(&shards_yaml, "completions:").parse().unwrap();
+    let env_line = shards_yaml
+        .lines()
+        .skip_while(|l| !l.contains("name: CASELOAD_SHARDS"))
+        .nth(1)
+        .expect("CASELOAD_SHARDS has a value");
+    let shards: u32 = value_of(env_line, "value:").parse().unwrap();
+    assert_eq!(
+        completions, shards,
+        "completions must equal CASELOAD_SHARDS"
+    );
+    assert_eq!(
+        value_of(&shards_yaml, "parallelism:"),
+        completions.to_string()
+    );
+    // The shard command: the folded (`>-`) scalar under `args:`, its lines joined by spaces.
+    let lines: Vec<&str> = shards_yaml.lines().collect();
+    let at = lines.iter().position(|l| l.trim() == "- >-").unwrap();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let body = indent(lines[at + 1]);
+    let shard_cmd = lines[at + 1..]
+        .iter()
+        .take_while(|l| indent(l) == body && !l.trim().is_empty())
+        .map(|l| l.trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let merge_line = merge_yaml
+        .lines()
+        .find(|l| l.trim_start().starts_with("args:"))
+        .unwrap();
+    let merge_cmd = merge_line
+        .split_once("[\"")
+        .and_then(|(_, rest)| rest.rsplit_once("\"]"))
+        .map(|(cmd, _)| cmd.to_string())
+        .unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let sc = write_scenario(dir.path(), "small.toml", SMALL);
+    let data = dir.path().join("data");
+    fs::create_dir_all(&data).unwrap();
+    // What the test replaces must be there, or it would run the manifest's full size.
+    assert!(
+        shard_cmd.contains("/scenarios/default_force.toml") && shard_cmd.contains("-n 10000"),
+        "{shard_cmd}"
+    );
+    let local = |cmd: &str| {
+        cmd.replace("/scenarios/default_force.toml", sc.to_str().unwrap())
+            .replace("-n 10000", "-n 24")
+            .replace("/data", data.to_str().unwrap())
+    };
+    let bin = assert_cmd::cargo::cargo_bin("caseload");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let sh = |cmd: &str, index: Option<u32>| {
+        let mut c = std::process::Command::new("/bin/sh");
+        c.args(["-c", cmd])
+            .env("PATH", &path)
+            .env("SOURCE_DATE_EPOCH", "1706659200")
+            .env("CASELOAD_SHARDS", shards.to_string());
+        for v in ["SLURM_ARRAY_TASK_ID", "AWS_BATCH_JOB_ARRAY_INDEX"] {
+            c.env_remove(v);
+        }
+        if let Some(k) = index {
+            c.env("JOB_COMPLETION_INDEX", k.to_string());
+        }
+        let out = c.output().unwrap();
+        assert!(
+            out.status.success(),
+            "`{cmd}` failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    for k in 0..shards {
+        sh(&local(&shard_cmd), Some(k));
+    }
+    sh(&local(&merge_cmd), None);
+    let single = dir.path().join("single");
+    run(&sc, &single, &["-n", "24"]);
+    same_outputs(&single, &data.join("output/default_force"));
 }
