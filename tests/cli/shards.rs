@@ -6,7 +6,7 @@ use std::path::Path;
 
 use predicates::prelude::*;
 
-use super::{caseload, repo, write_scenario, SMALL};
+use super::{caseload, repo, write_scenario, SMALL, SOURCE_DATE_EPOCH};
 
 const FILES: [&str; 6] = [
     "summary.json",
@@ -15,6 +15,20 @@ const FILES: [&str; 6] = [
     "backlog_fan.png",
     "capacity.svg",
     "capacity.png",
+];
+
+/// Every variable `--shard auto` (or its shard count) reads from a scheduler: cleared before a
+/// test sets its own, so a test run inside an array job reads only what the test gives.
+const SCHEDULER_VARS: [&str; 9] = [
+    "SLURM_ARRAY_TASK_ID",
+    "SLURM_ARRAY_TASK_MIN",
+    "SLURM_ARRAY_TASK_COUNT",
+    "SLURM_ARRAY_TASK_MAX",
+    "SLURM_ARRAY_TASK_STEP",
+    "JOB_COMPLETION_INDEX",
+    "CASELOAD_SHARDS",
+    "AWS_BATCH_JOB_ARRAY_INDEX",
+    "AWS_BATCH_JOB_ARRAY_SIZE",
 ];
 
 fn run(sc: &Path, out: &Path, extra: &[&str]) {
@@ -219,17 +233,7 @@ fn shard_auto_reads_slurm_kubernetes_and_aws_batch() {
     for (k, env) in envs.iter().enumerate() {
         let out = dir.path().join(format!("auto{k}"));
         let mut cmd = caseload();
-        for v in [
-            "SLURM_ARRAY_TASK_ID",
-            "SLURM_ARRAY_TASK_MIN",
-            "SLURM_ARRAY_TASK_COUNT",
-            "SLURM_ARRAY_TASK_MAX",
-            "SLURM_ARRAY_TASK_STEP",
-            "JOB_COMPLETION_INDEX",
-            "CASELOAD_SHARDS",
-            "AWS_BATCH_JOB_ARRAY_INDEX",
-            "AWS_BATCH_JOB_ARRAY_SIZE",
-        ] {
+        for v in SCHEDULER_VARS {
             cmd.env_remove(v);
         }
         cmd.envs(env.iter().copied())
@@ -538,13 +542,13 @@ fn the_kubernetes_example_runs_as_written() {
     );
     let sh = |cmd: &str, index: Option<u32>| {
         let mut c = std::process::Command::new("/bin/sh");
-        c.args(["-c", cmd])
-            .env("PATH", &path)
-            .env("SOURCE_DATE_EPOCH", "1706659200")
-            .env("CASELOAD_SHARDS", shards.to_string());
-        for v in ["SLURM_ARRAY_TASK_ID", "AWS_BATCH_JOB_ARRAY_INDEX"] {
+        for v in SCHEDULER_VARS {
             c.env_remove(v);
         }
+        c.args(["-c", cmd])
+            .env("PATH", &path)
+            .env("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+            .env("CASELOAD_SHARDS", shards.to_string());
         if let Some(k) = index {
             c.env("JOB_COMPLETION_INDEX", k.to_string());
         }
