@@ -207,9 +207,13 @@ mod tests {
         assert_eq!(t.len(), 1024);
         let mean = t.iter().sum::<f64>() / 1024.0;
         assert!((mean - 1.0).abs() < 1e-12);
-        // Log-normal cv 0.5: the sample cv of the strata is close to it.
+        // Log-normal cv 0.5 (σ² = ln 1.25): the strata's cv falls short of it only by the
+        // tails the midpoints miss. The top stratum (z > 3.10) holds E[X²; Z > z] =
+        // e^(σ²)·Φ̄(3.10 − 2σ) ≈ 0.0196 of E[X²] = 1.25, its midpoint (z = 3.30) stands for
+        // 0.0176: ≈ 0.002 less variance, a cv ≈ 0.002 low; the other strata lose less.
+        // ±0.005 holds that and fails a table built with σ = cv (cv 0.533) or σ² = cv (cv 0.81).
         let var = t.iter().map(|x| (x - 1.0).powi(2)).sum::<f64>() / 1024.0;
-        assert!((var.sqrt() - 0.5).abs() < 0.02, "{}", var.sqrt());
+        assert!((var.sqrt() - 0.5).abs() < 0.005, "{}", var.sqrt());
         let mut rng = stream(1, 1);
         assert_eq!(EffortTable::new(0.0).draw(2.5, &mut rng), 2.5);
     }

@@ -1,6 +1,8 @@
 //! The consistency check (a deterministic stock-and-flow of the same model) against the
-//! simulator: on every bundled scenario, the expected hours demanded per week agree with the
-//! simulated weekly means within 3%, over the whole horizon and in each year.
+//! simulator: on every bundled scenario that can hold its backlog, the expected hours demanded
+//! per week agree with the simulated weekly means within 3%, over the whole horizon and in
+//! each year. The two that cannot, `avon_somerset_2022` and its calibrated copy, are left out
+//! below, with the reason.
 //!
 //! Why 3% holds: the balance carries the same expected flows as the engine (registrations
 //! at each driver's rate, the same survival curves, custody for the mean time served), so
@@ -17,13 +19,17 @@ use caseload::observe::Metric;
 use caseload::scenario::load_file;
 
 fn compare(file: &str) {
+    compare_with(file, 100);
+}
+
+fn compare_with(file: &str, replicas: u32) {
     let s = load_file(std::path::Path::new(&format!(
         "{}/scenarios/{file}",
         env!("CARGO_MANIFEST_DIR")
     )))
     .unwrap();
     let b = balance(&s);
-    let r = montecarlo::run(&Prepared::new(s), 100, 3, &mut |_| {});
+    let r = montecarlo::run(&Prepared::new(s), replicas, 3, &mut |_| {});
     let sim: Vec<f64> = r
         .fan
         .series(Metric::HoursDemanded)
@@ -95,3 +101,12 @@ fn check_agrees_with_the_simulation_on_the_early_release_shock() {
 // predictive 10–90% of the January 2024 backlog: 0 to ~470). Overdue visits not yet done are
 // not demanded again, so the simulated hours demanded fall below the check's by 2% in year 1
 // and 6% in years 2–3 (4.6% over the horizon): reason (c) above, which the 3% bound excludes.
+// Its calibrated copy (avon_somerset_2022.calibrated.toml) is left out for the same reason:
+// the history it is fitted to is a backlog growing from 217 to 273, so its replicas fall
+// behind as the force did (measured when this was written: 5.6% apart in year 2).
+
+/// 10 replicas: the national register (~70,000 RSOs) makes the weekly means' noise tiny.
+#[test]
+fn check_agrees_with_the_simulation_nationally() {
+    compare_with("national_2024.toml", 10);
+}
