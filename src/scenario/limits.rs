@@ -19,6 +19,9 @@ pub(crate) const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 pub(crate) const MAX_ARRIVALS: f64 = 50_000_000.0;
 /// Characters in `name` or `description`.
 pub(crate) const MAX_TEXT_CHARS: usize = 1_000;
+/// `[[options]]` in one scenario: each is a whole scenario to validate, hold and simulate,
+/// and a comparison is read side by side (a briefing compares a handful).
+pub(crate) const MAX_OPTIONS: usize = 100;
 
 /// Reads an input file's bytes, at most [`MAX_FILE_BYTES`] (a device such as `/dev/zero` is
 /// refused after reading one byte past the limit). `what` names the file in messages.

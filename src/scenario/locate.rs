@@ -10,14 +10,14 @@ use std::ops::Range;
 /// One step of a key path. A key written in the code is borrowed, not copied: validation
 /// builds a path for every field it reads (to name it in a message), so a path costs one
 /// allocation, not one per step.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum Seg {
     Key(Cow<'static, str>),
     Index(usize),
 }
 
 /// A key path into the scenario document.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub(crate) struct KeyPath(pub Vec<Seg>);
 
 impl KeyPath {
@@ -87,26 +87,44 @@ impl fmt::Display for KeyPath {
 pub(crate) struct SourceMap<'a> {
     text: &'a str,
     doc: Option<toml_edit::ImDocument<&'a str>>,
+    /// Byte offset of each line's start, and whether the line is ASCII (a column is then
+    /// a byte count), so a file with many problems is located in O(log lines) each, not
+    /// by a scan from its start per problem.
+    lines: Vec<(usize, bool)>,
 }
 
 impl<'a> SourceMap<'a> {
     pub(crate) fn new(text: &'a str) -> SourceMap<'a> {
+        let mut lines = Vec::new();
+        let mut start = 0;
+        for line in text.split_inclusive('\n') {
+            lines.push((start, line.is_ascii()));
+            start += line.len();
+        }
+        if lines.is_empty() || text.ends_with('\n') {
+            lines.push((start, true));
+        }
         SourceMap {
             text,
             doc: toml_edit::ImDocument::parse(text).ok(),
+            lines,
         }
     }
 
-    /// 1-based (line, column) of a byte offset.
+    /// 1-based (line, column) of a byte offset (a column counts characters).
     pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let col = before
-            .rfind('\n')
-            .map_or(before.chars().count(), |i| before[i + 1..].chars().count())
-            + 1;
-        (line, col)
+        // The last line starting at or before `offset` (line 0 starts at 0).
+        let i = self.lines.partition_point(|&(start, _)| start <= offset) - 1;
+        let (start, ascii) = self.lines[i];
+        let col = if ascii {
+            offset - start
+        } else {
+            self.text
+                .get(start..offset)
+                .map_or(offset - start, |s| s.chars().count())
+        };
+        (i + 1, col + 1)
     }
 
     /// Where the value at `path` stands; for a missing key, the nearest existing parent.
@@ -187,6 +205,39 @@ fn item_key<'d>(item: &'d toml_edit::Item, k: &str) -> Option<(Option<Range<usiz
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The line index gives the (line, column) a scan from the start gives, at every offset
+    /// (ASCII and non-ASCII lines, CRLF, a last line with or without its newline, empty).
+    #[test]
+    fn line_col_is_the_scan_from_the_start() {
+        let naive = |text: &str, offset: usize| {
+            let before = &text[..offset];
+            let line = before.matches('\n').count() + 1;
+            let col = before
+                .rfind('\n')
+                .map_or(before.chars().count(), |i| before[i + 1..].chars().count())
+                + 1;
+            (line, col)
+        };
+        for text in [
+            "",
+            "\n",
+            "a = 1",
+            "a = 1\n",
+            "a = 1\r\nb = \"é—x\"\n\n# ≤ 20\nc = [1, 2]",
+            "é\n\nx",
+        ] {
+            let map = SourceMap::new(text);
+            for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+                assert_eq!(
+                    map.line_col(offset),
+                    naive(text, offset),
+                    "{text:?} at {offset}"
+                );
+            }
+            assert_eq!(map.line_col(text.len() + 5), naive(text, text.len()));
+        }
+    }
 
     #[test]
     fn parses_and_prints_paths() {

@@ -87,11 +87,26 @@ pub(crate) fn validate(
         );
         return (out, problems);
     };
+    if items.len() > super::limits::MAX_OPTIONS {
+        report(
+            &root,
+            format!(
+                "{} options: at most {} can be compared in one scenario; split them over several scenario files",
+                super::catalogue::thousands(items.len() as f64),
+                super::limits::MAX_OPTIONS
+            ),
+        );
+        return (out, problems);
+    }
     let Ok(mut base) = toml::from_str::<toml::Table>(text) else {
         return (out, problems);
     };
     base.remove("options");
-    let mut names: Vec<String> = Vec::new();
+    // The base's own problems, which an option inherits and is not blamed for (a set: a
+    // file with many problems is not compared problem by problem).
+    let inherited: std::collections::HashSet<(&KeyPath, &str)> =
+        base_problems.iter().map(|(p, m)| (p, m.as_str())).collect();
+    let mut names = std::collections::HashSet::new();
     for (i, item) in items.iter().enumerate() {
         let op = root.index(i);
         let Some(table) = item.as_table() else {
@@ -127,13 +142,12 @@ pub(crate) fn validate(
                 format!("options[{i}]")
             }
         };
-        if names.contains(&name) {
+        if !names.insert(name.clone()) {
             report(
                 &op.key("name"),
                 format!("option \"{name}\": the name is already used by an earlier option (names must be unique)"),
             );
         }
-        names.push(name.clone());
         let prefix = format!("option \"{name}\": ");
         let description = match table.get("description") {
             None => String::new(),
@@ -230,10 +244,7 @@ pub(crate) fn validate(
             Err(message) => report(&op.key("set"), format!("{prefix}{message}")),
             Ok((scenario, found)) => {
                 for (path, message) in found {
-                    if base_problems
-                        .iter()
-                        .any(|(p, m)| *p == path && *m == message)
-                    {
+                    if inherited.contains(&(&path, message.as_str())) {
                         continue;
                     }
                     clean = false;
