@@ -37,6 +37,11 @@ fn check_text(text: &str, stderr: &str) {
 }
 
 fn check_bytes(bytes: &[u8], stderr: &str) {
+    assert_eq!(validate_stderr(bytes), stderr);
+}
+
+/// `validate x.toml` on `bytes`: must exit 2; its stderr.
+fn validate_stderr(bytes: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("x.toml"), bytes).unwrap();
     let out = caseload()
@@ -45,7 +50,7 @@ fn check_bytes(bytes: &[u8], stderr: &str) {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(String::from_utf8_lossy(&out.stderr), stderr);
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 #[test]
@@ -942,15 +947,7 @@ fn thirty_thousand_problems_each_located() {
         1,
     )
         + "[[options]]\nname = \"A\"\nset = { \"staff.productive_hours_per_week\" = 30 }\n";
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("x.toml"), &text).unwrap();
-    let out = caseload()
-        .current_dir(dir.path())
-        .args(["validate", "x.toml"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = validate_stderr(text.as_bytes());
     assert!(
         err.starts_with("x.toml: 30000 problems in the scenario\n"),
         "{}",
