@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::locate::{KeyPath, SourceMap};
 use super::raw::RawScenario;
-use super::validate::{check, plain_shape};
+use super::validate::check;
 use super::{Problem, Scenario, ScenarioError};
 
 /// Reads and validates a scenario file.
@@ -40,7 +40,15 @@ pub fn load_str(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
             let (line, col) = e.span().map_or((1, 1), |s| map.line_col(s.start));
             let msg = e.message().trim().replace('\n', " ");
             let msg = if msg.starts_with("invalid type") || msg.starts_with("invalid length") {
-                format!("wrong shape: {}", plain_shape(&msg))
+                // The key: read again, tracking the path (only on this error path, so the
+                // usual load pays nothing for it).
+                let path = serde_path_to_error::deserialize::<_, RawScenario>(
+                    toml::Deserializer::new(text),
+                )
+                .err()
+                .map(|e| e.path().to_string())
+                .unwrap_or_default();
+                super::validate::wrong_shape(&path, &e)
             } else {
                 let at = e.span().map_or(0, |s| s.start);
                 format!(

@@ -824,7 +824,7 @@ fn option_value_of_the_wrong_shape() {
     check_text(
         &format!("{BASE}[[options]]\nname = \"A\"\nset = {{ custody = 5 }}\n"),
         r#"x.toml: 1 problem in the scenario
-  x.toml:20:1: option "A": wrong shape: invalid type: integer `5`, expected a table of keys (see scenarios/default_force.toml)
+  x.toml:20:1: option "A": `custody` has the wrong shape: invalid type: integer `5`, expected a table of keys (see scenarios/default_force.toml)
 error: 1 of 1 scenario file is invalid
 "#,
     );
@@ -836,7 +836,7 @@ fn array_where_a_table_is_expected() {
         "seed = 3",
         "seed = 3\nvisits = [1, 2]",
         r"x.toml: 1 problem in the scenario
-  x.toml:5:10: wrong shape: invalid type: an array of 2 items, expected a table of keys (see scenarios/default_force.toml)
+  x.toml:5:10: `visits` has the wrong shape: invalid type: an array of 2 items, expected a table of keys (see scenarios/default_force.toml)
 error: 1 of 1 scenario file is invalid
 ",
     );
@@ -961,4 +961,16 @@ fn thirty_thousand_problems_each_located() {
     );
     assert!(err.contains(&last), "{}", &err[err.len() - 300..]);
     assert_eq!(err.lines().count(), 30_002);
+}
+
+#[test]
+fn nested_value_of_the_wrong_shape_names_its_key() {
+    check(
+        "per_month = 2",
+        "per_month = 2\n[recall]\nrate_per_year = \"x\"",
+        r#"x.toml: 1 problem in the scenario
+  x.toml:14:17: `recall.rate_per_year` has the wrong shape: invalid type: string "x", expected a table by tier, e.g. { very_high = 0.1, high = 0.05, medium = 0.02 }
+error: 1 of 1 scenario file is invalid
+"#,
+    );
 }

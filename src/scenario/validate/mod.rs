@@ -111,7 +111,7 @@ pub(crate) fn validate_tree_known_keys(
     tree: toml::Value,
 ) -> Result<(Scenario, Vec<(KeyPath, String)>), String> {
     use serde::Deserialize as _;
-    let raw = RawScenario::deserialize(tree).map_err(|e| wrong_shape(&e))?;
+    let raw = RawScenario::deserialize(tree).map_err(|e| wrong_shape("", &e))?;
     Ok(check(&raw, Vec::new()))
 }
 
@@ -233,17 +233,22 @@ pub(crate) fn validate_tree_plain(
     tree: toml::Value,
 ) -> Result<(Scenario, Vec<(KeyPath, String)>), String> {
     let mut unknown = Vec::new();
-    let raw: RawScenario = serde_ignored::deserialize(tree, |p| unknown.push(p.to_string()))
-        .map_err(|e: toml::de::Error| wrong_shape(&e))?;
+    let mut note = |p: serde_ignored::Path| unknown.push(p.to_string());
+    let de = serde_ignored::Deserializer::new(tree, &mut note);
+    let raw: RawScenario = serde_path_to_error::deserialize(de)
+        .map_err(|e| wrong_shape(&e.path().to_string(), e.inner()))?;
     Ok(check(&raw, unknown))
 }
 
-/// A document tree that does not fit the scenario's shape, in plain words.
-fn wrong_shape(e: &toml::de::Error) -> String {
-    format!(
-        "wrong shape: {}",
-        plain_shape(&e.message().trim().replace('\n', " "))
-    )
+/// A document tree that does not fit the scenario's shape, in plain words, naming the key
+/// at `path` (serde_path_to_error's `a.b[0].c`; `.` or empty for the whole document).
+pub(crate) fn wrong_shape(path: &str, e: &toml::de::Error) -> String {
+    let shape = plain_shape(&e.message().trim().replace('\n', " "));
+    if path.is_empty() || path == "." || path.contains('?') {
+        format!("wrong shape: {shape}")
+    } else {
+        format!("`{path}` has the wrong shape: {shape}")
+    }
 }
 
 /// Replaces serde's internal type names (`expected struct RawLag`) by what to write, and
