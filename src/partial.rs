@@ -384,6 +384,14 @@ pub fn from_json(text: &str, what: &str) -> Result<ShardResult, String> {
         )
         .collect::<Option<Vec<Accumulator>>>()
         .ok_or_else(|| corrupt("a weekly histogram is inconsistent"))?;
+    // Every replica of the shard gives every week's metric one value (NaN and ±∞ counted
+    // apart): a histogram holding another number of values was emptied or tampered with.
+    let shard_replicas = outcomes.len() as u64;
+    if acc.iter().any(|a| a.observations() != shard_replicas) {
+        return Err(corrupt(
+            "a weekly histogram does not hold one value per replica of the shard",
+        ));
+    }
     let agg = Aggregate::from_accumulators(j.weeks, acc)
         .ok_or_else(|| corrupt("the weekly histograms do not match the weeks"))?;
     Ok(ShardResult {

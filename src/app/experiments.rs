@@ -422,9 +422,8 @@ pub(super) fn min_staff_command(a: &MinStaffArgs) -> Result<(), AppError> {
         .unwrap_or_else(|| (2.0 * s.staff.establishment.at(from_day)).ceil().max(10.0));
     if max_extra.is_nan() || max_extra < a.step || !max_extra.is_finite() || max_extra > 100_000.0 {
         return Err(input(format!(
-            "--max-extra must be at least --step ({}) and at most 100000 FTE (got {})",
+            "--max-extra must be at least --step ({}) and at most 100000 FTE (got {max_extra})",
             num(a.step),
-            num(max_extra)
         )));
     }
     let setup = Setup::new(&a.scenario, &s, &a.sim)?;

@@ -43,7 +43,7 @@ pub struct SweepPoint {
 /// computed as `from + k·step` so that rounding does not accumulate. `None` when the range is
 /// empty, the step is not positive, or there would be more than `max_points` values.
 pub fn values(from: f64, to: f64, step: f64, max_points: usize) -> Option<Vec<f64>> {
-    if step.is_nan() || step <= 0.0 || !from.is_finite() || !to.is_finite() || to < from {
+    if !step.is_finite() || step <= 0.0 || !from.is_finite() || !to.is_finite() || to < from {
         return None;
     }
     // Counted in floating point first: a tiny step (1e-300) gives a count no integer holds.
@@ -56,8 +56,14 @@ pub fn values(from: f64, to: f64, step: f64, max_points: usize) -> Option<Vec<f6
         (0..n)
             .map(|k| {
                 let v = from + k as f64 * step;
-                // Print-friendly: 0.1 + 2·0.1 is 0.30000000000000004.
-                (v * 1e9).round() / 1e9
+                // Print-friendly: 0.1 + 2·0.1 is 0.30000000000000004. (Values too large to
+                // scale by 10⁹ have no such digits to clean.)
+                let cleaned = (v * 1e9).round() / 1e9;
+                if cleaned.is_finite() {
+                    cleaned
+                } else {
+                    v
+                }
             })
             .collect(),
     )
@@ -104,6 +110,15 @@ pub fn sweep(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A step that is not a finite positive number gives no values (an infinite step made
+    /// one NaN value), and values too large to clean keep their own digits.
+    #[test]
+    fn infinite_steps_are_refused_and_large_values_kept() {
+        assert_eq!(values(1.0, 2.0, f64::INFINITY, 200), None);
+        assert_eq!(values(1.0, 2.0, f64::NAN, 200), None);
+        assert_eq!(values(1e300, 1e300, 1.0, 200), Some(vec![1e300]));
+    }
 
     #[test]
     fn refuses_a_step_too_small_for_any_grid() {

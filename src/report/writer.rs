@@ -103,7 +103,8 @@ pub fn install_interrupt_handler() {
         if let Some(dir) = guard.as_ref() {
             let _ = fs::remove_dir_all(dir);
         }
-        eprintln!("interrupted: the output folder holds the earlier complete set of files, or the new one");
+        // Also for commands that write nothing (`validate`, `check`): say only what holds.
+        eprintln!("interrupted: no output folder was left half-written (each holds its earlier complete set of files, or the new one)");
         std::process::exit(INTERRUPTED);
     });
 }

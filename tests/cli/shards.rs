@@ -209,6 +209,20 @@ fn merge_refuses_missing_duplicate_and_foreign_shards() {
     fs::write(dir.path().join("junk.json"), "{}").unwrap();
     merge(&[dir.path().join("junk.json").to_str().unwrap()])
         .stderr(predicate::str::contains("not a caseload partial aggregate"));
+    // A week's histogram emptied, consistently with itself (no values, no sum): the shard
+    // no longer holds one value per replica, and the merge says so instead of writing a
+    // blank weekly.csv.
+    let emptied = dir.path().join("emptied");
+    fs::create_dir_all(&emptied).unwrap();
+    let text = fs::read_to_string(Path::new(&parts[1]).join("partial.json")).unwrap();
+    let mut j: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let acc = &mut j["accumulators"][0];
+    let kind = (acc[0].clone(), acc[1].clone());
+    *acc = serde_json::json!([kind.0, kind.1, 0, 0, 0, 0, "0", "0", []]);
+    fs::write(emptied.join("partial.json"), j.to_string()).unwrap();
+    merge(&[&parts[0], emptied.to_str().unwrap(), &parts[2]]).stderr(predicate::str::contains(
+        "damaged partial aggregate (a weekly histogram does not hold one value per replica of the shard)",
+    ));
 }
 
 #[test]
