@@ -334,7 +334,11 @@ fn write_and_tell(
         for w in &a.warnings {
             say!("  warning: {w}");
         }
-        say!("{} replicas, seed {}. Wrote:", r.replicas, r.seed);
+        say!(
+            "{} replicas, seed {}. Wrote:",
+            report::format::thousands(u64::from(r.replicas)),
+            r.seed
+        );
         for p in written {
             say!("  {}", p.display());
         }
