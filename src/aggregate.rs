@@ -667,8 +667,6 @@ impl Accumulator {
         }
     }
 
-    /// Rebuilds an accumulator; `None` when the parts are inconsistent (keys not increasing,
-    /// counts not adding up, or too many bins for the level).
     /// Values folded in: finite ones, NaN and ±∞.
     pub(crate) fn observations(&self) -> u64 {
         // Saturating: a damaged file's counts may be anything.
@@ -678,6 +676,8 @@ impl Accumulator {
             .saturating_add(self.neg_inf)
     }
 
+    /// Rebuilds an accumulator; `None` when the parts are inconsistent (keys not increasing,
+    /// counts not adding up, or too many bins for the level).
     pub(crate) fn from_parts(p: Parts) -> Option<Accumulator> {
         let increasing = p.bins.windows(2).all(|w| w[0].0 < w[1].0);
         let total: u64 = p.bins.iter().map(|&(_, c)| u64::from(c)).sum();
